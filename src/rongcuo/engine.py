@@ -1,0 +1,302 @@
+"""The decision: negatives first, then positives, in three-valued logic.
+
+1. A negative clause holds → ``ineligible``, citing every negative that holds and listing the
+   positives that hold but are overridden (any negative beats every positive).
+2. Otherwise, if the outcome still depends on unknown facts — a negative is unknown, or no positive
+   holds while some positive is unknown → ``insufficient_facts``, naming the missing facts that
+   could change the outcome, the most decisive first.
+3. Otherwise a positive holds → ``eligible``, citing every positive that holds.
+4. Otherwise only the catch-alls (P15, N9) remain → ``needs_determination``; unless the filing
+   records a determination, which decides and is cited. A recorded determination that P15 does not
+   hold, with no other positive holding, makes the filing ``ineligible``: nothing on the positive
+   list covers it.
+
+Catch-all clauses without a recorded determination never make a verdict ``insufficient_facts``:
+they wait for a person, not for a fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pydantic
+
+from .errors import FilingError, Location, Problem
+from .evaluate import Memo, Program, Truth, fact_getter
+from .model import FACTS, Filing
+from .ruleset import Ruleset
+from .syntax import All, Citation, Clause, ClauseRef, ElementRef, FactRef, ListKind, Node, Not, Test
+from .syntax import Any as AnyNode
+from .verdict import (
+    CitationOut,
+    CitedClause,
+    ClauseRead,
+    ClauseTrace,
+    ElementTrace,
+    FactRead,
+    MissingFact,
+    QuoteOut,
+    RulesetRef,
+    Status,
+    Verdict,
+)
+
+__all__ = ["decide_status", "evaluate"]
+
+T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+
+
+def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[Clause]]:
+    """The status and the clauses that decided it."""
+    negatives = rules.of_list(ListKind.NEGATIVE)
+    positives = rules.of_list(ListKind.POSITIVE)
+    neg_true = [c for c in negatives if values[c.id] is T]
+    if neg_true:
+        return Status.INELIGIBLE, neg_true
+    pos_true = [c for c in positives if values[c.id] is T]
+    neg_open = [c for c in negatives if not c.catch_all and values[c.id] is U]
+    pos_open = [c for c in positives if not c.catch_all and values[c.id] is U]
+    if neg_open or (not pos_true and pos_open):
+        return Status.INSUFFICIENT_FACTS, []
+    if pos_true:
+        return Status.ELIGIBLE, pos_true
+    refused = [c for c in positives if c.catch_all and values[c.id] is F]
+    if refused:
+        return Status.INELIGIBLE, refused
+    return Status.NEEDS_DETERMINATION, [c for c in rules.clauses if c.catch_all]
+
+
+def decide_status(filing: Filing, rules: Ruleset) -> Status:
+    """Only the status: the fastest path, for bulk screening. Same answer as :func:`evaluate`."""
+    program = rules.program
+    memo: Memo = {}
+    negatives = rules.of_list(ListKind.NEGATIVE)
+    for c in negatives:
+        if program.clause_value(c.id, filing, memo) is T:
+            return Status.INELIGIBLE
+    values = {cid: program.clause_value(cid, filing, memo) for cid in program.order}
+    return _status(rules, values)[0]
+
+
+def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
+    if isinstance(filing, Filing):
+        return filing
+    if not isinstance(filing, Mapping):
+        raise FilingError(
+            [Problem("filing_not_object", f"a filing is a mapping, got {type(filing).__name__}")]
+        )
+    from .filings import problems_from_validation
+
+    try:
+        return Filing.model_validate(dict(filing))
+    except pydantic.ValidationError as exc:
+        raise FilingError(problems_from_validation(exc)) from None
+
+
+def _check_dates(filing: Filing, as_of: dt.date) -> None:
+    problems = []
+    for path, spec in FACTS.items():
+        if spec.kind.value != "date":
+            continue
+        value = fact_getter(path)(filing)
+        if value is not None and value > as_of:
+            problems.append(
+                Problem(
+                    "filing_date_after_reference",
+                    f"{value.isoformat()} is after the reference date {as_of.isoformat()}",
+                    Location(path=tuple(path.split("."))),
+                )
+            )
+    if problems:
+        raise FilingError(problems)
+
+
+def evaluate(
+    filing: Filing | Mapping[str, Any],
+    *,
+    rules: Ruleset | None = None,
+    as_of: dt.date | None = None,
+    trace: bool = True,
+) -> Verdict:
+    """Screen one filing and return its :class:`~rongcuo.verdict.Verdict`.
+
+    ``filing`` is a :class:`~rongcuo.model.Filing` or a mapping in its JSON shape; an invalid one
+    raises :class:`~rongcuo.errors.FilingError` listing every problem. ``rules`` defaults to the
+    bundled ruleset. ``as_of`` is the reference date: when given, a dated fact later than it is an
+    error; nothing reads the clock. ``trace=False`` leaves out the element-level trace.
+    """
+    from .load import bundled_ruleset
+
+    rules = rules if rules is not None else bundled_ruleset()
+    parsed = _parse(filing)
+    if as_of is not None:
+        _check_dates(parsed, as_of)
+    program = rules.program
+    memo: Memo = {}
+    values = {cid: program.clause_value(cid, parsed, memo) for cid in program.order}
+    status, deciding = _status(rules, values)
+    overridden: list[Clause] = []
+    if status is Status.INELIGIBLE:
+        overridden = [c for c in rules.of_list(ListKind.POSITIVE) if values[c.id] is T]
+    missing = (
+        _missing_facts(rules, parsed, memo, values) if status is Status.INSUFFICIENT_FACTS else []
+    )
+    consequences = tuple(
+        QuoteOut(text=q.text, citation=_citation(q.citation))
+        for q in rules.consequences.get(status.value, ())
+    )
+    from .receipt import receipt_for
+
+    verdict = Verdict(
+        status=status,
+        filing_id=parsed.id,
+        as_of=as_of,
+        decisive=tuple(_cited(c, values, parsed) for c in deciding),
+        overridden=tuple(_cited(c, values, parsed) for c in overridden),
+        missing_facts=tuple(missing),
+        consequences=consequences,
+        trace=tuple(_trace(c, program, parsed, memo, values) for c in rules.clauses)
+        if trace
+        else (),
+        ruleset=RulesetRef(label=rules.label, effective=rules.meta.effective, digest=rules.digest),
+    )
+    return verdict.model_copy(update={"receipt": receipt_for(verdict, parsed)})
+
+
+def _citation(c: Citation) -> CitationOut:
+    return CitationOut(
+        document=c.document,
+        issuer=c.issuer,
+        date=c.date,
+        title=c.title,
+        section=c.section,
+        item=c.item,
+    )
+
+
+def _cited(clause: Clause, values: Mapping[str, Truth], filing: Filing) -> CitedClause:
+    determination = None
+    if clause.catch_all:
+        determination = getattr(filing.determinations, clause.id, None)
+    return CitedClause(
+        id=clause.id,
+        list=clause.list.value,
+        value=values[clause.id].value,
+        citation=_citation(clause.citation),
+        text=clause.text,
+        summary=clause.summary,
+        determination=determination,
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _fact_reads(node: Node, filing: Filing) -> tuple[FactRead, ...]:
+    from .syntax import facts_read
+
+    out = []
+    for path in facts_read(node):
+        value = fact_getter(path)(filing)
+        out.append(FactRead(path=path, known=value is not None, value=_json_value(value)))
+    return tuple(out)
+
+
+def _trace(
+    clause: Clause, program: Program, filing: Filing, memo: Memo, values: Mapping[str, Truth]
+) -> ClauseTrace:
+    from .syntax import clauses_read
+
+    elements = tuple(
+        ElementTrace(
+            id=e.id,
+            phrase=e.phrase,
+            value=program.element_value(clause.id, e.id, filing, memo).value,
+            facts=_fact_reads(e.test, filing),
+            clauses=tuple(
+                ClauseRead(clause=cid, value=values[cid].value) for cid in clauses_read(e.test)
+            ),
+            note=e.note,
+        )
+        for e in clause.elements
+    )
+    return ClauseTrace(
+        id=clause.id,
+        list=clause.list.value,
+        value=values[clause.id].value,
+        catch_all=clause.catch_all,
+        elements=elements,
+    )
+
+
+def _missing_facts(
+    rules: Ruleset, filing: Filing, memo: Memo, values: Mapping[str, Truth]
+) -> list[MissingFact]:
+    """Unknown facts under the undecided parts of the clauses the outcome waits on."""
+    program = rules.program
+    open_negatives = [
+        c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
+    ]
+    positives = rules.of_list(ListKind.POSITIVE)
+    open_positives = (
+        []
+        if any(values[c.id] is T for c in positives)
+        else [c for c in positives if not c.catch_all and values[c.id] is U]
+    )
+    touched: dict[str, set[str]] = {}
+
+    def node(n: Node, root: str, seen: set[str]) -> Iterable[str]:
+        if program.node_value(n, filing, memo) is not U:
+            return
+        if isinstance(n, Test):
+            paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
+            for p in paths:
+                if fact_getter(p)(filing) is None:
+                    yield p
+        elif isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from node(child, root, seen)
+        elif isinstance(n, Not):
+            yield from node(n.item, root, seen)
+        elif isinstance(n, ClauseRef):
+            yield from clause(rules.clause(n.clause), seen)
+
+    def combination(n: Node, c: Clause, seen: set[str]) -> Iterable[str]:
+        if isinstance(n, ElementRef):
+            if program.element_value(c.id, n.element, filing, memo) is U:
+                yield from node(c.element(n.element).test, c.id, seen)
+        elif isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from combination(child, c, seen)
+        elif isinstance(n, Not):
+            yield from combination(n.item, c, seen)
+
+    def clause(c: Clause, seen: set[str]) -> Iterable[str]:
+        if c.id in seen or values[c.id] is not U or c.catch_all:
+            return
+        seen.add(c.id)
+        yield from combination(c.holds_when, c, seen)
+
+    for c in [*open_negatives, *open_positives]:
+        for path in clause(c, set()):
+            touched.setdefault(path, set()).add(c.id)
+    order = {cid: i for i, cid in enumerate(program.order)}
+    ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), FACTS[kv[0]].order))
+    return [
+        MissingFact(
+            path=path,
+            title_zh=FACTS[path].zh,
+            title_en=FACTS[path].en,
+            clauses=tuple(sorted(cids, key=order.__getitem__)),
+        )
+        for path, cids in ranked
+    ]

@@ -1,0 +1,217 @@
+"""Reading filings: JSON or YAML text, or a mapping, into a :class:`~rongcuo.model.Filing`.
+
+Every problem becomes a coded :class:`~rongcuo.errors.Problem`: syntax errors carry
+``file:line:col``; validation errors carry the JSON path of the offending value. JSON is parsed
+with duplicate keys rejected and NaN/Infinity refused; YAML with :mod:`rongcuo._yaml`'s safe loader.
+An invalid filing never yields a partial one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import jiter
+import pydantic
+
+from . import _yaml
+from .errors import FilingError, Location, Problem, suggest
+from .model import Filing
+
+__all__ = ["MAX_FILING_BYTES", "load_filing", "parse_filing", "problems_from_validation"]
+
+MAX_FILING_BYTES: Final = 1024 * 1024
+"""The largest filing document accepted, in bytes."""
+
+Format = Literal["json", "yaml", "auto"]
+_POSITION = re.compile(r"at line (\d+) column (\d+)")
+
+_CODES: Final = {
+    "extra_forbidden": "filing_unknown_field",
+    "too_long": "filing_too_long",
+    "string_too_long": "filing_too_long",
+    "enum": "filing_invalid_value",
+    "literal_error": "filing_invalid_value",
+    "string_too_short": "filing_invalid_value",
+    "too_short": "filing_invalid_value",
+    "missing": "filing_invalid_value",
+    "model_type": "filing_wrong_type",
+    "model_attributes_type": "filing_wrong_type",
+    "dict_type": "filing_wrong_type",
+}
+
+
+def _code(err_type: str, msg: str) -> str:
+    if err_type in _CODES:
+        return _CODES[err_type]
+    if err_type == "value_error" and "date" in msg:
+        return "filing_invalid_date"
+    if err_type.endswith(("_type", "_parsing")):
+        return "filing_wrong_type"
+    return "filing_invalid_value"
+
+
+def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:
+    from .model import field_info
+
+    parent = ".".join(str(p) for p in loc[:-1])
+    if not parent:
+        return list(Filing.model_fields)
+    info = field_info(parent)
+    if info is None:
+        return []
+    from .model import _model_of
+
+    try:
+        return list(_model_of(info.annotation).model_fields)
+    except TypeError:
+        return []
+
+
+def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "") -> list[Problem]:
+    """pydantic's errors as coded problems with JSON paths."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        code = _code(err["type"], err["msg"])
+        msg = err["msg"]
+        hint = ""
+        if code == "filing_unknown_field" and loc:
+            name = str(loc[-1])
+            msg = f"the filing model has no field {name!r}"
+            hint = suggest(name, _allowed_fields(loc))
+        elif code == "filing_invalid_value" and "expected" in err.get("ctx", {}):
+            msg = f"{msg}"
+        given = err.get("input")
+        if code != "filing_unknown_field" and isinstance(given, str | int | float | bool):
+            shown = repr(given)
+            msg += f" (got {shown[:80]}{'…' if len(shown) > 80 else ''})"
+        problems.append(Problem(code, msg, Location(file=filename, path=loc), hint))
+    return problems
+
+
+def _validate(value: object, filename: str) -> Filing:
+    if not isinstance(value, Mapping):
+        kind = "nothing" if value is None else type(value).__name__
+        raise FilingError(
+            [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(filename))]
+        )
+    try:
+        return Filing.model_validate(dict(value))
+    except pydantic.ValidationError as exc:
+        raise FilingError(problems_from_validation(exc, filename=filename)) from None
+
+
+def _json(data: bytes, filename: str) -> object:
+    try:
+        return jiter.from_json(data, allow_inf_nan=False, catch_duplicate_keys=True)
+    except ValueError as exc:
+        text = str(exc)
+        m = _POSITION.search(text)
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        if "recursion limit" in text:
+            code = "too_deep"
+        elif "duplicate key" in text:
+            code = "yaml_duplicate_key"
+        elif "utf-8" in text.lower() or "unicode" in text.lower():
+            code = "not_utf8"
+        else:
+            code = "json_syntax"
+        raise FilingError([Problem(code, text, Location(filename, line, col))]) from None
+
+
+def parse_filing(
+    data: bytes | str | Mapping[str, Any],
+    *,
+    filename: str = "",
+    format: Format = "auto",
+    max_bytes: int = MAX_FILING_BYTES,
+) -> Filing:
+    """Read one filing from JSON or YAML text (or a mapping in its JSON shape).
+
+    ``format="auto"`` reads JSON when the text starts with ``{`` and YAML otherwise.
+    Raises :class:`~rongcuo.errors.FilingError` with every problem found.
+    """
+    if isinstance(data, Mapping):
+        return _validate(data, filename)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not isinstance(raw, bytes):
+        raise FilingError(
+            [Problem("filing_not_object", f"cannot read a filing from {type(data).__name__}")]
+        )
+    if len(raw) > max_bytes:
+        raise FilingError(
+            [
+                Problem(
+                    "too_large",
+                    f"{len(raw)} bytes; a filing may hold at most {max_bytes}",
+                    Location(filename),
+                )
+            ]
+        )
+    if format == "auto":
+        format = "json" if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "yaml"
+    if format == "json":
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = raw[: exc.start].decode("utf-8", "replace")
+            line = before.count("\n") + 1
+            col = len(before) - (before.rfind("\n") + 1) + 1
+            raise FilingError(
+                [
+                    Problem(
+                        "not_utf8",
+                        f"invalid UTF-8 byte at offset {exc.start}",
+                        Location(filename, line, col),
+                    )
+                ]
+            ) from None
+        value = _json(raw.removeprefix(b"\xef\xbb\xbf"), filename)
+        return _validate(value, filename)
+    doc = _yaml.load_yaml(raw, filename=filename, error=FilingError)
+    try:
+        return _validate(doc.value, filename)
+    except FilingError as exc:
+        # point validation errors at the YAML position of the offending value
+        located = [
+            Problem(p.code, p.message, _merge(doc, p.location), p.hint) for p in exc.problems
+        ]
+        raise FilingError(located) from None
+
+
+def _merge(doc: _yaml.Document, loc: Location) -> Location:
+    if not loc.path:
+        return loc
+    found = doc.loc(loc.path, key=True) if doc.key_positions.get(loc.path) else doc.loc(loc.path)
+    return Location(loc.file or found.file, found.line, found.col, loc.path)
+
+
+def load_filing(path: str | os.PathLike[str], *, format: Format = "auto") -> Filing:
+    """Read one filing from a file; ``.json`` is JSON, ``.yaml``/``.yml`` YAML."""
+    p = Path(path)
+    if format == "auto" and p.suffix.lower() in (".yaml", ".yml"):
+        format = "yaml"
+    elif format == "auto" and p.suffix.lower() == ".json":
+        format = "json"
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILING_BYTES:
+            raise FilingError(
+                [
+                    Problem(
+                        "too_large",
+                        f"{size} bytes; a filing may hold at most {MAX_FILING_BYTES}",
+                        Location(str(p)),
+                    )
+                ]
+            )
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise FilingError(
+            [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(p)))]
+        ) from None
+    return parse_filing(raw, filename=str(p), format=format)

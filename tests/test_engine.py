@@ -1,0 +1,253 @@
+"""The decision procedure, on the bundled rules and on real filings."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+import rongcuo
+from rongcuo import Status
+from rongcuo.filings import load_filing
+
+from .conftest import EXAMPLES
+
+P3_FILING: dict[str, Any] = {
+    "subject": {"kind": "unit", "organisation": "grassroots_unit"},
+    "context": {"work_areas": ["people_service"]},
+    "conduct": {"misconduct": []},
+    "matter": {"irregularities": ["funds_use"], "error_kinds": ["spending"]},
+    "motive": {"private_gain_for": []},
+    "consequences": {"adverse_impact": "minor", "caused_incidents": [], "harmed_interests": []},
+    "remedy": {"measures": "timely", "measures_effective": True, "rectification": "completed"},
+    "violation": {"norms": [], "explicitly_prohibited": False},
+    "history": {"exempted_error_kinds": []},
+}
+
+
+def with_(base: dict[str, Any], **groups: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for group, facts in groups.items():
+        out.setdefault(group, {}).update(facts)
+    return out
+
+
+def test_p3_filing_is_eligible_and_cites_p3(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+    assert verdict.status is Status.ELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["P3"]
+    p3 = verdict.decisive[0]
+    assert p3.text == rules.clause("P3").text
+    assert p3.citation.document == "平纪发〔2022〕4号"
+    assert p3.citation.item == "3"
+    # what eligibility entails, quoted: exemption or reduction, and correction at the same time
+    texts = [q.text for q in verdict.consequences]
+    assert any("依规依纪予以免除或减轻" in t for t in texts)
+    assert any("容纠并举" in t for t in texts)
+
+
+def test_any_negative_beats_every_positive(rules: rongcuo.Ruleset) -> None:
+    filing = with_(
+        P3_FILING,
+        conduct={"misconduct": ["falsification"]},
+        consequences={"adverse_impact": "minor"},
+    )
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["N2"]
+    assert [c.id for c in verdict.overridden] == ["P3"]
+    assert any("不予容错免责备案" in q.text for q in verdict.consequences)
+
+
+def test_every_holding_negative_is_cited(rules: rongcuo.Ruleset) -> None:
+    filing = with_(
+        P3_FILING,
+        conduct={"misconduct": ["falsification", "exceeded_authority"]},
+        consequences={"harmed_interests": ["public_interest"]},
+        remedy={"rectification": "refused"},
+    )
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert [c.id for c in verdict.decisive] == ["N2", "N7", "N8"]
+
+
+def test_unknown_fact_gives_insufficient_facts_naming_it(rules: rongcuo.Ruleset) -> None:
+    filing = copy.deepcopy(P3_FILING)
+    del filing["consequences"]["adverse_impact"]
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is Status.INSUFFICIENT_FACTS
+    paths = [m.path for m in verdict.missing_facts]
+    assert "consequences.adverse_impact" in paths
+    # it is decisive: it is read by N2 and N6 (negatives) and by P3
+    missing = next(m for m in verdict.missing_facts if m.path == "consequences.adverse_impact")
+    assert "P3" in missing.clauses or "N2" in missing.clauses
+
+
+def test_absent_is_unknown_not_false(rules: rongcuo.Ruleset) -> None:
+    # private_gain_for absent: P3's 没有谋取私利 is unknown, not met and not failed
+    filing = copy.deepcopy(P3_FILING)
+    del filing["motive"]["private_gain_for"]
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is Status.INSUFFICIENT_FACTS
+    p3 = next(t for t in verdict.trace if t.id == "P3")
+    element = next(e for e in p3.elements if e.id == "no_private_gain")
+    assert element.value == "unknown"
+    assert element.facts[0].known is False
+
+
+def test_missing_facts_are_ranked_most_decisive_first(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate({}, rules=rules)
+    assert verdict.status is Status.INSUFFICIENT_FACTS
+    counts = [len(m.clauses) for m in verdict.missing_facts]
+    assert counts == sorted(counts, reverse=True)
+    top = {m.path for m in verdict.missing_facts[:3]}
+    assert {"conduct.traits", "motive.private_gain_for"} <= top
+
+
+def test_catch_alls_alone_need_a_determination() -> None:
+    verdict = rongcuo.evaluate(load_filing(EXAMPLES / "needs-determination.yaml"))
+    assert verdict.status is Status.NEEDS_DETERMINATION
+    assert {c.id for c in verdict.decisive} == {"P15", "N9"}
+    assert all(c.value == "false" for c in verdict.trace if not c.catch_all)
+
+
+DETERMINATION = {
+    "decided_by": "鲁山县纪委常委会",
+    "decided_on": "2023-05-10",
+    "reason": "经集体研究认定",
+}
+
+
+def test_recorded_p15_determination_decides_and_is_cited() -> None:
+    filing = json.loads(
+        load_filing(EXAMPLES / "needs-determination.yaml").model_dump_json(exclude_none=True)
+    )
+    filing["determinations"] = {"P15": {"holds": True, **DETERMINATION}}
+    verdict = rongcuo.evaluate(filing)
+    assert verdict.status is Status.ELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["P15"]
+    assert verdict.decisive[0].determination is not None
+    assert verdict.decisive[0].determination.decided_by == "鲁山县纪委常委会"
+
+
+def test_p15_determined_not_to_hold_is_ineligible() -> None:
+    filing = json.loads(
+        load_filing(EXAMPLES / "needs-determination.yaml").model_dump_json(exclude_none=True)
+    )
+    filing["determinations"] = {"P15": {"holds": False, **DETERMINATION}}
+    verdict = rongcuo.evaluate(filing)
+    assert verdict.status is Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["P15"]
+
+
+def test_n9_determination_overrides_a_holding_positive(rules: rongcuo.Ruleset) -> None:
+    filing = with_(P3_FILING, determinations={"N9": {"holds": True, **DETERMINATION}})
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["N9"]
+    assert [c.id for c in verdict.overridden] == ["P3"]
+
+
+def test_catch_all_without_determination_never_makes_facts_insufficient(
+    rules: rongcuo.Ruleset,
+) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+    values = verdict.clause_values()
+    assert values["N9"] == "unknown" and values["P15"] == "unknown"
+    assert verdict.status is Status.ELIGIBLE
+
+
+def test_n1_yields_to_a_tolerating_positive_but_not_beyond_it(rules: rongcuo.Ruleset) -> None:
+    # an explicitly prohibited irregularity that P3 tolerates within its limits: not N1
+    tolerated = with_(P3_FILING, violation={"norms": ["state_law"], "explicitly_prohibited": True})
+    assert rongcuo.evaluate(tolerated, rules=rules).status is Status.ELIGIBLE
+    # the same, plus other prohibited conduct: N1
+    beyond = with_(tolerated, matter={"irregularities": ["funds_use", "other_prohibited"]})
+    verdict = rongcuo.evaluate(beyond, rules=rules)
+    assert verdict.status is Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["N1"]
+    # P3 fails its own limits (impact significant): the prohibition is no longer tolerated
+    outside = with_(tolerated, consequences={"adverse_impact": "significant"})
+    assert [c.id for c in rongcuo.evaluate(outside, rules=rules).decisive] == ["N1"]
+    # knowingly defying a ban is N1 whatever positive might hold
+    defiant = with_(tolerated, conduct={"misconduct": ["knowing_defiance"]})
+    assert [c.id for c in rongcuo.evaluate(defiant, rules=rules).decisive] == ["N1"]
+
+
+def test_n8_failing_to_rectify_is_not_refusing(rules: rongcuo.Ruleset) -> None:
+    tried = with_(P3_FILING, remedy={"rectification": "attempted_failed"})
+    values = rongcuo.evaluate(tried, rules=rules).clause_values()
+    assert values["N8"] == "false"
+    refused = with_(P3_FILING, remedy={"rectification": "refused"})
+    assert rongcuo.evaluate(refused, rules=rules).clause_values()["N8"] == "true"
+
+
+def test_n8_same_kind_repeat(rules: rongcuo.Ruleset) -> None:
+    same = with_(P3_FILING, history={"exempted_error_kinds": ["spending"]})
+    assert rongcuo.evaluate(same, rules=rules).clause_values()["N8"] == "true"
+    other = with_(P3_FILING, history={"exempted_error_kinds": ["decision"]})
+    assert rongcuo.evaluate(other, rules=rules).clause_values()["N8"] == "false"
+
+
+def test_p13_date_bound(rules: rongcuo.Ruleset) -> None:
+    base = {"matter": {"irregularities": ["discipline_or_law"]}}
+    for day, want in (("2012-11-07", "true"), ("2012-11-08", "false")):
+        verdict = rongcuo.evaluate(with_(base, matter={"conduct_ended_on": day}), rules=rules)
+        element = next(
+            e
+            for e in next(t for t in verdict.trace if t.id == "P13").elements
+            if e.id == "before_18th_congress"
+        )
+        assert element.value == want, day
+    unknown = rongcuo.evaluate(base, rules=rules)
+    p13 = next(t for t in unknown.trace if t.id == "P13")
+    assert next(e for e in p13.elements if e.id == "before_18th_congress").value == "unknown"
+
+
+def test_as_of_rejects_facts_dated_after_it(rules: rongcuo.Ruleset) -> None:
+    filing = with_(P3_FILING, matter={"conduct_ended_on": "2024-01-01"})
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.evaluate(filing, rules=rules, as_of=dt.date(2023, 6, 1))
+    assert err.value.codes == ("filing_date_after_reference",)
+    assert err.value.problems[0].location.json_path() == "$.matter.conduct_ended_on"
+    assert rongcuo.evaluate(filing, rules=rules, as_of=dt.date(2024, 1, 1)).as_of == dt.date(
+        2024, 1, 1
+    )
+
+
+def test_same_input_same_bytes(rules: rongcuo.Ruleset) -> None:
+    a = rongcuo.evaluate(P3_FILING, rules=rules).to_json()
+    b = rongcuo.evaluate(copy.deepcopy(P3_FILING), rules=rules).to_json()
+    assert a == b
+    data = json.loads(a)
+    assert data["status"] == "eligible"
+    assert data["ruleset"]["digest"] == rules.digest
+
+
+def test_trace_records_every_clause_and_element(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+    assert [t.id for t in verdict.trace] == [c.id for c in rules.clauses]
+    for t in verdict.trace:
+        clause = rules.clause(t.id)
+        assert [e.id for e in t.elements] == [e.id for e in clause.elements]
+        for e in t.elements:
+            assert e.phrase in clause.text or all(p in clause.text for p in e.phrase.split("……"))
+
+
+def test_status_only_path_agrees(rules: rongcuo.Ruleset) -> None:
+    from rongcuo.engine import decide_status
+
+    for path in sorted(EXAMPLES.glob("*.y*ml")) + sorted(EXAMPLES.glob("*.json")):
+        filing = load_filing(path)
+        assert decide_status(filing, rules) is rongcuo.evaluate(filing, rules=rules).status, path
+
+
+def test_text_rendering_in_both_languages(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+    zh = rongcuo.render_text(verdict, lang="zh")
+    en = rongcuo.render_text(verdict, lang="en")
+    assert "可以纳入容错免责备案范围" in zh and "P3" in zh and "为人民群众办实事、解难题" in zh
+    assert "eligible for filing" in en and "P3" in en
+    assert "成立" in zh and "met" in en

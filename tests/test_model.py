@@ -1,0 +1,103 @@
+"""The filing model: unknown is a value, unknown keys fail, every fact has a Chinese title."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import rongcuo
+from rongcuo.model import FACTS, Filing, TitledEnum
+
+
+def test_empty_filing_is_all_unknown() -> None:
+    filing = Filing()
+    assert all(v is None for v in filing.subject.model_dump().values())
+
+
+def test_unknown_keys_are_rejected_with_their_path_and_a_suggestion() -> None:
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.parse_filing({"motive": {"privat_gain_for": []}})
+    (problem,) = err.value.problems
+    assert problem.code == "filing_unknown_field"
+    assert problem.location.json_path() == "$.motive.privat_gain_for"
+    assert "private_gain_for" in problem.hint
+
+
+@pytest.mark.parametrize(
+    ("doc", "code", "path"),
+    [
+        ({"motive": {"public_spirited": "yes"}}, "filing_wrong_type", "$.motive.public_spirited"),
+        ({"motive": {"public_spirited": 1}}, "filing_wrong_type", "$.motive.public_spirited"),
+        (
+            {"consequences": {"adverse_impact": "tiny"}},
+            "filing_invalid_value",
+            "$.consequences.adverse_impact",
+        ),
+        (
+            {"matter": {"conduct_ended_on": "2023-02-30"}},
+            "filing_invalid_date",
+            "$.matter.conduct_ended_on",
+        ),
+        (
+            {"matter": {"conduct_ended_on": 1700000000}},
+            "filing_invalid_date",
+            "$.matter.conduct_ended_on",
+        ),
+        ({"subject": "unit"}, "filing_wrong_type", "$.subject"),
+    ],
+)
+def test_wrong_values_are_coded_with_their_json_path(
+    doc: dict[str, object], code: str, path: str
+) -> None:
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.parse_filing(doc)
+    assert [(p.code, p.location.json_path()) for p in err.value.problems] == [(code, path)]
+
+
+def test_all_problems_are_reported_together() -> None:
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.parse_filing(
+            {"motive": {"public_spirited": "x"}, "typo": 1, "subject": {"kind": "team"}}
+        )
+    assert len(err.value.problems) == 3
+
+
+def test_every_fact_and_enum_value_has_a_chinese_title() -> None:
+    cjk = lambda s: any("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
+    for path, spec in FACTS.items():
+        assert cjk(spec.zh), path
+        assert spec.en and not cjk(spec.en), path
+        if spec.enum is not None:
+            for member in spec.enum:
+                assert cjk(member.zh) and member.en, f"{path}: {member}"
+
+
+def test_json_schema_carries_titles_for_fields_and_values() -> None:
+    schema = rongcuo.filing_json_schema()
+    text = json.dumps(schema, ensure_ascii=False)
+    assert schema["additionalProperties"] is False
+    assert "主观上出于公心" in text
+    impact = schema["$defs"]["Impact"]
+    assert impact["enum"] == ["none", "minor", "significant", "serious"]
+    assert [o["const"] for o in impact["oneOf"]] == impact["enum"]
+    assert all(o["title"] for o in impact["oneOf"])
+    group = schema["$defs"]["Motive"]
+    assert group["additionalProperties"] is False
+    for prop in group["properties"].values():
+        assert prop["title"] and prop["x-title-en"]
+
+
+def test_model_holds_facts_not_conclusions() -> None:
+    # no field names a clause, except the recorded determinations for the two catch-alls
+    for path in FACTS:
+        parts = path.split(".")
+        named = [p for p in parts if p[:1] in "PN" and p[1:].isdigit()]
+        if named:
+            assert parts[0] == "determinations" and named[0] in ("P15", "N9"), path
+
+
+def test_enums_are_titled() -> None:
+    for spec in FACTS.values():
+        if spec.enum is not None:
+            assert issubclass(spec.enum, TitledEnum)
