@@ -190,6 +190,16 @@ def verify_cmd(
         out.print(f"verified: {verdict.status.value} · {verdict.receipt}", markup=False)
 
 
+def _register_commands() -> None:
+    from . import cli_analysis, cli_screen, cli_testing
+
+    for module in (cli_analysis, cli_screen, cli_testing):
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point: run the app; an internal error is reported without a traceback."""
     try:
