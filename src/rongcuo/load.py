@@ -620,18 +620,42 @@ def _check_examples(
                     )
                 )
                 continue
-            others = [k for k, v in elements.items() if k != ex.fails_on and v is not Truth.TRUE]
-            if value is not Truth.FALSE or elements[ex.fails_on] is not Truth.FALSE or others:
+            # Fails on that element alone: the clause is false, and would hold were the element
+            # true (for `all`, every other element is true; for `any`, every other is false).
+            flipped = _combine(clause.holds_when, {**elements, ex.fails_on: Truth.TRUE})
+            if (
+                value is not Truth.FALSE
+                or elements[ex.fails_on] is not Truth.FALSE
+                or flipped is not Truth.TRUE
+            ):
+                others = ", ".join(f"{k} {v}" for k, v in elements.items() if k != ex.fails_on)
                 problems.append(
                     Problem(
                         "rules_example",
                         f"{clause.id} near miss {ex.name!r} must fail on {ex.fails_on} alone: "
-                        f"clause {value}, {ex.fails_on} {elements[ex.fails_on]}"
-                        + (f", also not true: {', '.join(others)}" if others else ""),
+                        f"clause {value}, {ex.fails_on} {elements[ex.fails_on]}, "
+                        f"with it true the clause would be {flipped} (others: {others})",
                         ex.loc,
                     )
                 )
     return problems
+
+
+def _combine(node: Node, elements: Mapping[str, Truth]) -> Truth:
+    """A clause's holds_when over given element values (Kleene logic)."""
+    if isinstance(node, ElementRef):
+        return elements[node.element]
+    if isinstance(node, Not):
+        return ~_combine(node.item, elements)
+    if isinstance(node, All | AnyNode):
+        values = [_combine(n, elements) for n in node.items]
+        stop, rest = (
+            (Truth.FALSE, Truth.TRUE) if isinstance(node, All) else (Truth.TRUE, Truth.FALSE)
+        )
+        if stop in values:
+            return stop
+        return Truth.UNKNOWN if Truth.UNKNOWN in values else rest
+    raise TypeError(f"holds_when may only combine elements: {node!r}")
 
 
 # --------------------------------------------------------------------------- entry points
