@@ -82,6 +82,8 @@ CODES: Final[dict[str, str]] = {
     "verdict_receipt_mismatch": "a stored verdict's receipt does not match its contents",
     "verdict_mismatch": "re-evaluating the filing gives a different verdict",
     "verdict_ruleset_mismatch": "the verdict was made under a different ruleset",
+    # screening
+    "screen_resume_mismatch": "an output to resume is not the output of a prefix of this input",
 }
 
 
