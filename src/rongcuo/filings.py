@@ -178,15 +178,22 @@ def parse_filing(
     except FilingError as exc:
         # point validation errors at the YAML position of the offending value
         located = [
-            Problem(p.code, p.message, _merge(doc, p.location), p.hint) for p in exc.problems
+            Problem(
+                p.code,
+                p.message,
+                _merge(doc, p.location, key=p.code == "filing_unknown_field"),
+                p.hint,
+            )
+            for p in exc.problems
         ]
         raise FilingError(located) from None
 
 
-def _merge(doc: _yaml.Document, loc: Location) -> Location:
+def _merge(doc: _yaml.Document, loc: Location, *, key: bool) -> Location:
+    """The YAML position of a validation error: the key of an unknown field, else the value."""
     if not loc.path:
         return loc
-    found = doc.loc(loc.path, key=True) if doc.key_positions.get(loc.path) else doc.loc(loc.path)
+    found = doc.loc(loc.path, key=key)
     return Location(loc.file or found.file, found.line, found.col, loc.path)
 
 
