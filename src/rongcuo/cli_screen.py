@@ -118,8 +118,8 @@ def register(app: typer.Typer) -> None:
                 )
         except screening.InputError as exc:
             if fmt is Format.json:
-                data = {"error": "input", "problems": [exc.problem.to_dict()]}
-                out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+                problem = {"error": "input", "problems": [exc.problem.to_dict()]}
+                out.print(json.dumps(problem, ensure_ascii=False, indent=2), markup=False)
             else:
                 err.print(f"rongcuo: {exc.problem}", markup=False)
             raise typer.Exit(EXIT_INVALID) from None

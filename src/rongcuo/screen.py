@@ -511,7 +511,7 @@ def run(
 
     sink: IO[bytes]
     if not write_records:
-        sink = Path(os.devnull).open("wb")
+        sink = Path(os.devnull).open("wb")  # noqa: SIM115 - closed below
     elif output is None:
         sink = sys.stdout.buffer
     else:
