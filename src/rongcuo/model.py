@@ -691,7 +691,7 @@ def group(cls: type[BaseModel], zh: str, en: str) -> Any:
 
 
 class _Facts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- fact groups
@@ -924,7 +924,7 @@ class History(_Facts):
 class Determination(BaseModel):
     """认定：对兜底条款（P15、N9）的人工认定"""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     holds: StrictBool = Field(
         title="是否认定适用", json_schema_extra={"x-title-en": "whether the clause holds"}
