@@ -69,6 +69,7 @@ CODES: Final[dict[str, str]] = {
     "rules_example": "a clause example that is malformed or does not behave as it says",
     "rules_metadata": "ruleset metadata that is missing or inconsistent",
     "rules_limit": "a ruleset larger than the limits",
+    "rules_git_revision": "a git revision, or a rule file at it, that cannot be read",
     # filings
     "filing_not_object": "a filing must be a JSON/YAML object",
     "filing_unknown_field": "a field the filing model does not define",
