@@ -1,0 +1,159 @@
+"""The version diff as one self-contained HTML file an auditor can open offline and archive.
+
+No scripts, no external stylesheets, fonts or images: the CSS is inline, every witness filing is
+embedded as JSON, and both versions are identified by label, effective date and SHA-256 digest.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from .diff import OLD, RulesetDiff, Witness, fact_values, verdict_line, words
+
+__all__ = ["render_html"]
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
+sans-serif;margin:2em auto;max-width:68em;color:#1a1a1a;line-height:1.5;padding:0 1em}
+h1{font-size:1.5em;border-bottom:2px solid #333}h2{font-size:1.2em;margin-top:2em}
+table{border-collapse:collapse;width:100%;margin:.5em 0}
+td,th{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
+th{background:#f0f0f0}.old{background:#fff0f0}.new{background:#f0fff0}
+.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;background:#eee}
+.broader,.incomparable{background:#ffe9c7}.narrower{background:#dbe9ff}
+.equal{background:#e3f5e1}.bug{background:#ff4d4d;color:#fff}
+details{margin:.3em 0}pre{background:#f7f7f7;padding:.5em;overflow:auto;font-size:.85em}
+code{font-size:.9em}.muted{color:#666}
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _witness(w: Witness, label: str, lang: str) -> str:
+    t = words(lang)
+    ok = (
+        f'<span class="tag equal">{_e(t["verified"])}</span>'
+        if w.verified
+        else f'<span class="tag bug">{_e(t["NOT_VERIFIED"])}</span>'
+    )
+    rows = "".join(
+        f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>"
+        for p, v in fact_values(w.filing, w.reads)
+    )
+    decisive = ""
+    if w.decisive_old or w.decisive_new:
+        decisive = (
+            f"<p>{_e(t['decisive'])}: {_e(' '.join(w.decisive_old) or '-')} → "
+            f"{_e(' '.join(w.decisive_new) or '-')}</p>"
+        )
+    filing = json.dumps(w.filing.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
+    return (
+        f"<details open><summary>{_e(t['witness'])} <code>{_e(w.name)}</code>"
+        f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(w.engine_old)}, "
+        f"{_e(t['new'])} {_e(w.engine_new)} {ok}</summary>{decisive}"
+        f"<table><tr><th>{_e(t['facts'])}</th><th></th></tr>{rows}</table>"
+        f"<details><summary>JSON</summary><pre>{_e(filing)}</pre></details></details>"
+    )
+
+
+def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
+    """The whole diff as an HTML document (a string)."""
+    t = words(lang)
+    parts: list[str] = [
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
+        '<meta charset="utf-8"><meta name="generator" content="rongcuo diff">'
+        f"<title>{_e(t['title'])}: {_e(d.old.label)} → {_e(d.new.label)}</title>"
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{_e(t['title'])}</h1>",
+        "<table><tr><th></th><th>label</th><th>effective</th><th>sha256</th><th>origin</th></tr>",
+    ]
+    for side, r in ((OLD, d.old), ("new", d.new)):
+        parts.append(
+            f'<tr class="{side}"><td>{_e(t[side])}</td><td>{_e(r.label)}</td>'
+            f"<td>{_e(r.meta.effective)}</td><td><code>{_e(r.digest)}</code></td>"
+            f"<td>{_e(r.origin)}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append(f'<p class="muted">{_e(t["domain_" + d.domain.value])}</p>')
+    if d.bugs:
+        parts.append(f'<h2 class="bug">{_e(t["bugs"])}</h2><ul>')
+        parts.extend(f"<li>{_e(b)}</li>" for b in d.bugs)
+        parts.append("</ul>")
+    if d.metadata:
+        parts.append(f"<h2>{_e(t['metadata'])}</h2><table>")
+        for field, a, b in d.metadata:
+            parts.append(
+                f'<tr><th>{_e(field)}</th><td class="old">{_e(a)}</td>'
+                f'<td class="new">{_e(b)}</td></tr>'
+            )
+        parts.append("</table>")
+    for c in d.changed:
+        verdict = verdict_line(c, lang)
+        rel = c.meaning.relation.value if c.meaning is not None else "equal"
+        css = {"equivalent": "equal", "same_holding": "equal"}.get(rel, rel)
+        aspects = ", ".join(a.value for a in c.aspects)
+        parts.append(
+            f'<h2 id="{_e(c.id)}">{_e(c.id)} <span class="tag">{_e(t[c.change])}'
+            f"{': ' + _e(aspects) if aspects else ''}</span> "
+            f'<span class="tag {css}">{_e(verdict)}</span></h2>'
+        )
+        if c.meaning is not None and c.meaning.via:
+            parts.append(f"<p>{_e(t['via'])}: {_e(', '.join(c.meaning.via))}</p>")
+        parts.append(f"<table><tr><th>{_e(t['old'])}</th><th>{_e(t['new'])}</th></tr><tr>")
+        for cl, side in ((c.old, "old"), (c.new, "new")):
+            if cl is None:
+                parts.append(f'<td class="{side}">—</td>')
+            else:
+                parts.append(
+                    f'<td class="{side}">{_e(cl.text)}<br><span class="muted">'
+                    f"{_e(cl.citation.render(lang))}</span></td>"
+                )
+        parts.append("</tr></table>")
+        if c.meaning is not None:
+            for label, wit in (
+                ("holds_new_only", c.meaning.broader),
+                ("holds_old_only", c.meaning.narrower),
+                ("same_holding", c.meaning.other),
+            ):
+                if wit is not None:
+                    parts.append(_witness(wit, t[label], lang))
+    unchanged = [c.id for c in d.clauses if c.change == "unchanged"]
+    parts.append(f"<p>{_e(t['unchanged'])}: {_e(', '.join(unchanged) or t['none'])}</p>")
+    if d.statuses:
+        parts.append(f"<h2>{_e(t['statuses'])}</h2><table>")
+        for s in d.statuses:
+            mark = t["possible"] if s.witness is not None else t["impossible"]
+            parts.append(
+                f"<tr><td>{_e(s.old.value)} → {_e(s.new.value)}</td><td>{_e(mark)}</td></tr>"
+            )
+        parts.append("</table>")
+        for s in d.statuses:
+            if s.witness is not None:
+                parts.append(_witness(s.witness, f"{s.old.value} → {s.new.value}", lang))
+    if d.replay is not None:
+        r = d.replay
+        parts.append(
+            f"<h2>{_e(t['replay'])}</h2><p><code>{_e(r.source)}</code>: {r.total} "
+            f"{_e(t['filings'])}, {len(r.changes)} {_e(t['changed_filings'])}</p>"
+        )
+        if r.by_clause:
+            parts.append(f"<table><tr><th>{_e(t['by_clause'])}</th><th></th></tr>")
+            for cid, counts in r.by_clause.items():
+                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                parts.append(f"<tr><td>{_e(cid)}</td><td>{_e(shown)}</td></tr>")
+            parts.append("</table>")
+        if r.changes:
+            parts.append("<table><tr><th>line</th><th>id</th><th>old</th><th>new</th></tr>")
+            for ch in r.changes:
+                parts.append(
+                    f"<tr><td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
+                    f'<td class="old">{_e(ch.old_status.value)} {_e(" ".join(ch.old_decisive))}</td>'
+                    f'<td class="new">{_e(ch.new_status.value)} {_e(" ".join(ch.new_decisive))}</td>'
+                    "</tr>"
+                )
+            parts.append("</table>")
+    parts.append(f'<p class="muted">rongcuo diff · {d.seconds:.2f} s</p></body></html>\n')
+    return "".join(parts)
