@@ -25,7 +25,12 @@ from rongcuo import bundled_ruleset
 from rongcuo.engine import decide_status
 from rongcuo.model import FACTS, FactKind, Filing
 
-MIX = {"eligible": 0.35, "ineligible": 0.30, "insufficient_facts": 0.20, "needs_determination": 0.15}
+MIX = {
+    "eligible": 0.35,
+    "ineligible": 0.30,
+    "insufficient_facts": 0.20,
+    "needs_determination": 0.15,
+}
 
 # the chance that a set fact lists a given value: misconduct is rare, good traits common
 SET_RATE = {
@@ -93,13 +98,22 @@ def _complete(rng: random.Random, n: int) -> dict[str, Any]:
         data.setdefault(group, {})[name] = value
     start, end = sorted([data["matter"]["conduct_started_on"], data["matter"]["conduct_ended_on"]])
     data["matter"]["conduct_started_on"], data["matter"]["conduct_ended_on"] = start, end
-    data = {"id": f"LS-{2023 + n % 3}-{n:07d}", "summary": rng.choice(SUMMARIES),
-            "filed_on": end, **data}
+    data = {
+        "id": f"LS-{2023 + n % 3}-{n:07d}",
+        "summary": rng.choice(SUMMARIES),
+        "filed_on": end,
+        **data,
+    }
     if rng.random() < 0.3:  # a recorded determination on a catch-all
         clause = rng.choice(["P15", "N9"])
-        data["determinations"] = {clause: {
-            "holds": rng.random() < 0.5, "decided_by": "某区纪委常委会",
-            "decided_on": end, "reason": "经集体研究认定。"}}
+        data["determinations"] = {
+            clause: {
+                "holds": rng.random() < 0.5,
+                "decided_by": "某区纪委常委会",
+                "decided_on": end,
+                "reason": "经集体研究认定。",
+            }
+        }
     return data
 
 
@@ -116,7 +130,7 @@ def generate(n: int, *, seed: int = 1) -> Iterator[dict[str, Any]]:
     """``n`` filings as JSON-shaped dicts, statuses mixed as :data:`MIX`."""
     rng = random.Random(seed)
     rules = bundled_ruleset()
-    quota = {s: 0.0 for s in MIX}
+    quota = dict.fromkeys(MIX, 0.0)
     for i in range(n):
         for s in MIX:
             quota[s] += MIX[s]
