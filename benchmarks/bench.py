@@ -183,22 +183,27 @@ def _durable(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> dict[str, Any
 # --------------------------------------------------------------------------- screen end to end
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
-    total = 0
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants, in KiB (Linux /proc).
+
+    RSS counts pages that forked workers share with their parent once per process; PSS divides
+    each shared page among the processes sharing it, so the PSS sum is the tree's real footprint.
+    """
+    rss = pss = 0
     todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status", encoding="ascii") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as f:
-                todo.extend(int(c) for c in f.read().split())
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text("ascii").splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+            children = Path(f"/proc/{p}/task/{p}/children").read_text("ascii")
+            todo.extend(int(c) for c in children.split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return rss, pss
 
 
 def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
@@ -209,9 +214,10 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
     cmd += ["--jobs", str(jobs), "--format", "json"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    peak = 0
+    peak_rss = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        rss, pss = _tree_memory_kb(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.02)
     wall = time.perf_counter() - start
     stderr = proc.stderr.read() if proc.stderr else b""
@@ -229,7 +235,8 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
         "per_s_wall": n / wall,
         "seconds": summary["seconds"],
         "wall_seconds": wall,
-        "peak_rss_mb": peak / 1024,
+        "peak_rss_mb": peak_rss / 1024,
+        "peak_pss_mb": peak_pss / 1024,
     }
 
 
@@ -317,12 +324,12 @@ def table(report: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         f"{'screen end to end (JSONL in, JSONL out)':<44} {'per s':>10} {'per s/job':>10} "
-        f"{'wall s':>8} {'peak MB':>8}"
+        f"{'wall s':>8} {'RSS MB':>7} {'PSS MB':>7}"
     )
     for r in report["screen"]:
         lines.append(
             f"{r['name']:<44} {r['per_s']:10,.0f} {r['per_s'] / r['jobs']:10,.0f} "
-            f"{r['wall_seconds']:8.1f} {r['peak_rss_mb']:8.0f}"
+            f"{r['wall_seconds']:8.1f} {r['peak_rss_mb']:7.0f} {r['peak_pss_mb']:7.0f}"
         )
     imp = report["import"]
     lines.append("")

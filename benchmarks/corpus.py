@@ -132,8 +132,8 @@ def generate(n: int, *, seed: int = 1) -> Iterator[dict[str, Any]]:
     rules = bundled_ruleset()
     quota = dict.fromkeys(MIX, 0.0)
     for i in range(n):
-        for s in MIX:
-            quota[s] += MIX[s]
+        for s, share in MIX.items():
+            quota[s] += share
         want = max(quota, key=lambda s: quota[s])
         for _attempt in range(2000):
             data = _complete(rng, i)
