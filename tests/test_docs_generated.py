@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,40 @@ def test_main_reports_broken_rules(tmp_path: Path, capsys: pytest.CaptureFixture
     assert docgen.main(["--rules", str(tmp_path), str(tmp_path / "docs")]) == 2
     assert "rules_missing_file" in capsys.readouterr().err
     assert not (tmp_path / "docs").exists()
+
+
+# --------------------------------------------------------------------------- interpretation.md
+
+INTERPRETATION = (DOCS / "interpretation.md").read_text(encoding="utf-8")
+SOURCE_TEXT = (ROOT / "sources" / "000_f1ae07dbc221a5ab.txt").read_text(encoding="utf-8")
+
+
+def test_interpretation_names_real_elements() -> None:
+    refs = re.findall(r"`([PN]\d+)\.([a-z_0-9]+)`", INTERPRETATION)
+    assert len(refs) >= 20
+    for cid, eid in refs:
+        assert eid in {e.id for e in RULESET.clause(cid).elements}, f"{cid}.{eid}"
+
+
+def test_interpretation_names_real_examples_and_cases() -> None:
+    named = re.findall(r"`?([PN]\d+)`?\s+(?:near\s+miss|example)\s+([^\s（），)]+)", INTERPRETATION)
+    assert len(named) >= 5
+    for cid, name in named:
+        assert name in {ex.name for ex in RULESET.clause(cid).examples}, f"{cid} {name}"
+    cases = set(re.findall(r"(\d\d-[a-z0-9-]+\.yaml)", INTERPRETATION))
+    assert len(cases) >= 8
+    for case in cases:
+        assert (ROOT / "tests" / "cases" / case).is_file(), case
+
+
+def test_interpretation_quotes_the_source_verbatim() -> None:
+    """Every “quotation” and block quote is in the source (page breaks removed)."""
+    source = SOURCE_TEXT.replace("\n", "")
+    quotes = re.findall(r"“([^”\n]+)”", INTERPRETATION)
+    quotes += re.findall(r"^> (.+)$", INTERPRETATION, flags=re.M)
+    assert len(quotes) >= 10
+    for quote in quotes:
+        nested = quote.replace("‘", "“").replace("’", "”")
+        parts = [p for p in quote.split("……") if p]
+        nested_parts = [p for p in nested.split("……") if p]
+        assert all(p in source for p in parts) or all(p in source for p in nested_parts), quote
