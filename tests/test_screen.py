@@ -316,3 +316,25 @@ def test_screening_docs_code_compiles() -> None:
     assert len(blocks) >= 2
     for block in blocks:
         compile(block.split("```", 1)[0], "docs/screening.md", "exec")
+
+
+def test_screening_docs_output_example(tmp_path: Path) -> None:
+    """The output shown in docs/screening.md is what the CLI writes for that input."""
+    names = [
+        "eligible-p3-relief-funds.yaml",
+        "ineligible-n4-vanity-project.json",
+        "insufficient-facts-p2-project.yaml",
+    ]
+    lines = [
+        json.dumps(
+            load_filing(EXAMPLES / n).model_dump(mode="json", exclude_none=True),
+            ensure_ascii=False,
+        ).encode()
+        for n in names
+    ]
+    lines += [b'{"subject": {"kind": "unit"}, "colour": "red"}', b'{"subject": ']
+    result = _screen(_write(tmp_path / "in.jsonl", lines))
+    assert result.returncode == 0, result.stderr
+    text = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
+    shown = text.split("```json\n", 1)[1].split("```", 1)[0]
+    assert result.stdout.decode() == shown
