@@ -125,8 +125,12 @@ def test_equivalent_rewrite_of_a_predicate_is_proved_equal(rules: Ruleset, tmp_p
     p4 = next(c for c in pos["clauses"] if c["id"] == "P4")
     impact = next(e for e in p4["elements"] if e["id"] == "impact")
     # in: [none, minor]  ==  not in: [significant, serious]
-    impact["test"] = {"not": {"fact": "consequences.adverse_impact", "in": ["serious", "significant"]}}
-    (tmp_path / "positive.yaml").write_text(yaml.safe_dump(pos, allow_unicode=True), encoding="utf-8")
+    impact["test"] = {
+        "not": {"fact": "consequences.adverse_impact", "in": ["serious", "significant"]}
+    }
+    (tmp_path / "positive.yaml").write_text(
+        yaml.safe_dump(pos, allow_unicode=True), encoding="utf-8"
+    )
     d = diff_rulesets(rules, load_ruleset(tmp_path))
     (p4d,) = d.changed
     assert p4d.id == "P4" and p4d.aspects == (Aspect.PREDICATE,)
@@ -186,7 +190,9 @@ def test_cli_diff_text_json_html(tmp_path: Path) -> None:
     assert p3["meaning"]["narrower_witness"]["verified"] is True
 
     report = tmp_path / "diff.html"
-    html = _cli("diff", "rules", str(DEMO), "--format", "html", "--corpus", str(CORPUS), "-o", str(report))
+    html = _cli(
+        "diff", "rules", str(DEMO), "--format", "html", "--corpus", str(CORPUS), "-o", str(report)
+    )
     assert html.returncode == 0, html.stderr
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page

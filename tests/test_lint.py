@@ -100,7 +100,9 @@ def test_careless_n1_without_yielding_is_shown_by_the_diff(rules: Ruleset, tmp_p
     d = diff_rulesets(rules, careless)
     n1 = next(c for c in d.changed if c.id == "N1")
     assert n1.meaning.relation is Relation.BROADER and n1.meaning.broader.verified
-    swallowed = next(s for s in d.statuses if (s.old, s.new) == (Status.ELIGIBLE, Status.INELIGIBLE))
+    swallowed = next(
+        s for s in d.statuses if (s.old, s.new) == (Status.ELIGIBLE, Status.INELIGIBLE)
+    )
     assert swallowed.witness is not None and swallowed.witness.verified
     assert swallowed.witness.decisive_new == ("N1",)
 
@@ -113,7 +115,12 @@ def test_unsatisfiable_and_vacuous_clauses_and_elements(rules: Ruleset, tmp_path
         n3["elements"][1]["test"] = {
             "all": [
                 {"fact": "consequences.harmed_interests", "contains": "service_recipients"},
-                {"not": {"fact": "consequences.harmed_interests", "contains": "service_recipients"}},
+                {
+                    "not": {
+                        "fact": "consequences.harmed_interests",
+                        "contains": "service_recipients",
+                    }
+                },
             ]
         }
         n7 = by_id["N7"]
@@ -134,7 +141,11 @@ def test_unsatisfiable_and_vacuous_clauses_and_elements(rules: Ruleset, tmp_path
     assert ("element_always_true", "N7", "harm") in got
     # a negative that always holds leaves no positive reachable
     assert not any(report.reachable.values())
-    assert ("example_missing_holds", "N3", "") in got and ("example_missing_near_miss", "N7", "") in got
+    assert ("example_missing_holds", "N3", "") in got and (
+        "example_missing_near_miss",
+        "N7",
+        "",
+    ) in got
 
 
 def test_tree_checks_on_a_tree_that_bypassed_loading(rules: Ruleset) -> None:
@@ -178,7 +189,9 @@ def test_cli_lint(tmp_path: Path, rules: Ruleset) -> None:
     rules.dump(tmp_path)
     pos = yaml.safe_load((tmp_path / "positive.yaml").read_text(encoding="utf-8"))
     pos["clauses"][0].pop("examples")
-    (tmp_path / "positive.yaml").write_text(yaml.safe_dump(pos, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "positive.yaml").write_text(
+        yaml.safe_dump(pos, allow_unicode=True), encoding="utf-8"
+    )
     warn = _cli("lint", str(tmp_path), "--lang", "en")
     assert warn.returncode == 0 and "warning example_missing_holds" in warn.stdout
     assert "positive.yaml:" in warn.stdout  # file:line:col of the clause

@@ -7,7 +7,6 @@ the output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``,
 or when the ruleset does not load; else 0.
 """
 
-
 import enum
 import json
 from pathlib import Path
@@ -30,15 +29,22 @@ def register(app: typer.Typer) -> None:
 
     @app.command("diff")
     def diff_cmd(
-        old: Annotated[str, typer.Argument(help="Old version: a ruleset directory, git:REV or git:REV:DIR.")],
-        new: Annotated[str, typer.Argument(help="New version: a ruleset directory, git:REV or git:REV:DIR.")],
+        old: Annotated[
+            str, typer.Argument(help="Old version: a ruleset directory, git:REV or git:REV:DIR.")
+        ],
+        new: Annotated[
+            str, typer.Argument(help="New version: a ruleset directory, git:REV or git:REV:DIR.")
+        ],
         fmt: Annotated[
-            DiffFormat, typer.Option("--format", "-f", help="text, json, or a self-contained html report.")
+            DiffFormat,
+            typer.Option("--format", "-f", help="text, json, or a self-contained html report."),
         ] = DiffFormat.text,
         lang: LangOpt = Lang.zh,
         corpus: Annotated[
             Path | None,
-            typer.Option("--corpus", help="Past filings (JSON Lines) to replay under both versions."),
+            typer.Option(
+                "--corpus", help="Past filings (JSON Lines) to replay under both versions."
+            ),
         ] = None,
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
@@ -73,7 +79,9 @@ def register(app: typer.Typer) -> None:
     def lint_cmd(
         rules: Annotated[
             Path | None,
-            typer.Argument(help="A ruleset directory (default: the bundled rules).", show_default=False),
+            typer.Argument(
+                help="A ruleset directory (default: the bundled rules).", show_default=False
+            ),
         ] = None,
         fmt: FormatOpt = Format.text,
         lang: LangOpt = Lang.zh,

@@ -439,9 +439,7 @@ class _Checker:
         solver = self.enc.truths({OLD: old_tri, NEW: new_tri}, filing)
         engine_old = self.old.program.clause_value(cid, filing, {})
         engine_new = self.new.program.clause_value(cid, filing, {})
-        reads = self._reads(
-            self.old.clause(cid), self.new.clause(cid), *self._referenced(cid)
-        )
+        reads = self._reads(self.old.clause(cid), self.new.clause(cid), *self._referenced(cid))
         w = Witness(
             name,
             filing,
@@ -536,8 +534,7 @@ class _Checker:
                 )
                 if not w.verified:
                     self.bugs.append(
-                        f"status witness {name}: the engine gives "
-                        f"{w.engine_old} -> {w.engine_new}"
+                        f"status witness {name}: the engine gives {w.engine_old} -> {w.engine_new}"
                     )
                 out.append(StatusChange(so, sn, w))
         return out
@@ -572,7 +569,9 @@ def diff_rulesets(
     pred_changed = {
         cid
         for cid in ids
-        if cid not in old or cid not in new or _predicate(old.clause(cid)) != _predicate(new.clause(cid))
+        if cid not in old
+        or cid not in new
+        or _predicate(old.clause(cid)) != _predicate(new.clause(cid))
     }
     out: list[ClauseDiff] = []
     for cid in ids:
@@ -589,7 +588,11 @@ def diff_rulesets(
         meaning = None
         if Aspect.PREDICATE in aspects or via:
             meaning = chk.meaning(cid, via)
-        change = "changed" if aspects or (meaning and meaning.relation is not Relation.EQUIVALENT) else "unchanged"
+        change = (
+            "changed"
+            if aspects or (meaning and meaning.relation is not Relation.EQUIVALENT)
+            else "unchanged"
+        )
         if not aspects and meaning is not None and meaning.relation is Relation.EQUIVALENT:
             meaning = None  # a referenced clause changed, but not so as to reach this one
         out.append(ClauseDiff(cid, kind, change, aspects, a, b, details, meaning))
@@ -695,7 +698,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "title": "规则版本比较",
         "old": "旧版",
         "new": "新版",
-        "domain_complete": "证明范围：事实齐全的案卷（除 P15、N9 认定外每项事实均已知；认定可有可无）",
+        "domain_complete": (
+            "证明范围：事实齐全的案卷（除 P15、N9 认定外每项事实均已知；认定可有可无）"
+        ),
         "domain_any": "证明范围：所有有效案卷（任何事实都可能未知）",
         "identical": "两版内容完全相同（摘要值一致）。",
         "metadata": "版本信息变化",
@@ -834,8 +839,12 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             lines.append(f"  {field}: {a}  ->  {b}")
     for c in d.changed:
         lines.append("")
-        aspects = ", ".join(w["metadata_aspect" if a is Aspect.METADATA else a.value] for a in c.aspects)
-        head = f"{c.id}  [{w[c.change]}{': ' + aspects if aspects else ''}]  {verdict_line(c, lang)}"
+        aspects = ", ".join(
+            w["metadata_aspect" if a is Aspect.METADATA else a.value] for a in c.aspects
+        )
+        head = (
+            f"{c.id}  [{w[c.change]}{': ' + aspects if aspects else ''}]  {verdict_line(c, lang)}"
+        )
         if c.meaning is not None and c.meaning.via:
             head += f"  ({w['via']} {', '.join(c.meaning.via)})"
         lines.append(head)
@@ -868,20 +877,20 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             if s.witness is not None:
                 lines.extend(_witness_lines(s.witness, "", lang, indent="    "))
     if d.replay is not None:
-        r = d.replay
+        rp = d.replay
         lines.append("")
         lines.append(
-            f"{w['replay']}: {r.source}: {r.total} {w['filings']}, "
-            f"{len(r.changes)} {w['changed_filings']}"
+            f"{w['replay']}: {rp.source}: {rp.total} {w['filings']}, "
+            f"{len(rp.changes)} {w['changed_filings']}"
         )
-        for k, n in r.transitions.items():
+        for k, n in rp.transitions.items():
             lines.append(f"  {k}: {n}")
-        if r.by_clause:
+        if rp.by_clause:
             lines.append(f"  {w['by_clause']}:")
-            for cid, counts in r.by_clause.items():
+            for cid, counts in rp.by_clause.items():
                 shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                 lines.append(f"    {cid}: {shown}")
-        for ch in r.changes:
+        for ch in rp.changes:
             lines.append(
                 f"  line {ch.line} {ch.filing_id or ''}: {ch.old_status.value} "
                 f"[{' '.join(ch.old_decisive)}] -> {ch.new_status.value} "

@@ -30,6 +30,8 @@ from .solver import Domain, Encoding
 from .syntax import Clause, ListKind, facts_read
 from .verdict import Status
 
+NOWHERE: Final = Location()
+
 __all__ = ["LINT_CODES", "Finding", "LintReport", "Severity", "lint_clauses", "lint_ruleset"]
 
 
@@ -66,7 +68,7 @@ LINT_CODES: Final[Mapping[str, tuple[Severity, str]]] = {
 class Finding:
     code: str
     message: str
-    location: Location = Location()
+    location: Location = NOWHERE
     clause: str = ""
     element: str = ""
 
@@ -84,7 +86,7 @@ class Finding:
         return (order, loc.file, loc.line, loc.col, self.code, self.message)
 
     def __str__(self) -> str:
-        where = str(self.location) if self.location != Location() else "<ruleset>"
+        where = str(self.location) if self.location != NOWHERE else "<ruleset>"
         return f"{where}: {self.severity.value} {self.code}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -274,8 +276,11 @@ def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
                         "positive_unreachable",
                         f"{c.id} can never make a filing eligible: every complete filing on "
                         f"which it holds is not eligible"
-                        + (f" (a negative always holds with it: {', '.join(blockers)})"
-                           if blockers else ""),
+                        + (
+                            f" (a negative always holds with it: {', '.join(blockers)})"
+                            if blockers
+                            else ""
+                        ),
                         c.loc,
                         c.id,
                     )

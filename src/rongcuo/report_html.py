@@ -49,7 +49,9 @@ def _witness(w: Witness, label: str, lang: str) -> str:
             f"<p>{_e(t['decisive'])}: {_e(' '.join(w.decisive_old) or '-')} → "
             f"{_e(' '.join(w.decisive_new) or '-')}</p>"
         )
-    filing = json.dumps(w.filing.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
+    filing = json.dumps(
+        w.filing.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2
+    )
     return (
         f"<details open><summary>{_e(t['witness'])} <code>{_e(w.name)}</code>"
         f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(w.engine_old)}, "
@@ -134,25 +136,25 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
             if s.witness is not None:
                 parts.append(_witness(s.witness, f"{s.old.value} → {s.new.value}", lang))
     if d.replay is not None:
-        r = d.replay
+        rp = d.replay
         parts.append(
-            f"<h2>{_e(t['replay'])}</h2><p><code>{_e(r.source)}</code>: {r.total} "
-            f"{_e(t['filings'])}, {len(r.changes)} {_e(t['changed_filings'])}</p>"
+            f"<h2>{_e(t['replay'])}</h2><p><code>{_e(rp.source)}</code>: {rp.total} "
+            f"{_e(t['filings'])}, {len(rp.changes)} {_e(t['changed_filings'])}</p>"
         )
-        if r.by_clause:
+        if rp.by_clause:
             parts.append(f"<table><tr><th>{_e(t['by_clause'])}</th><th></th></tr>")
-            for cid, counts in r.by_clause.items():
+            for cid, counts in rp.by_clause.items():
                 shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                 parts.append(f"<tr><td>{_e(cid)}</td><td>{_e(shown)}</td></tr>")
             parts.append("</table>")
-        if r.changes:
+        if rp.changes:
             parts.append("<table><tr><th>line</th><th>id</th><th>old</th><th>new</th></tr>")
-            for ch in r.changes:
+            for ch in rp.changes:
+                was = f"{ch.old_status.value} {' '.join(ch.old_decisive)}"
+                now = f"{ch.new_status.value} {' '.join(ch.new_decisive)}"
                 parts.append(
                     f"<tr><td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
-                    f'<td class="old">{_e(ch.old_status.value)} {_e(" ".join(ch.old_decisive))}</td>'
-                    f'<td class="new">{_e(ch.new_status.value)} {_e(" ".join(ch.new_decisive))}</td>'
-                    "</tr>"
+                    f'<td class="old">{_e(was)}</td><td class="new">{_e(now)}</td></tr>'
                 )
             parts.append("</table>")
     parts.append(f'<p class="muted">rongcuo diff · {d.seconds:.2f} s</p></body></html>\n')

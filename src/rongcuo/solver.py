@@ -510,11 +510,7 @@ def _decode(z3: Any, model: Any, var: _Fact) -> Any:
     if kind is FactKind.ENUM:
         return _values(spec)[model.eval(var.value, model_completion=True).as_long()]
     if kind is FactKind.ENUM_SET:
-        return [
-            m
-            for m, b in var.value.items()
-            if z3.is_true(model.eval(b, model_completion=True))
-        ]
+        return [m for m, b in var.value.items() if z3.is_true(model.eval(b, model_completion=True))]
     if kind is FactKind.DATE:
         return dt.date.fromordinal(model.eval(var.value, model_completion=True).as_long())
     return _default(spec, "witness")
