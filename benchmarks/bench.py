@@ -212,6 +212,9 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
     out = OUT / f"screen-out-{jobs}.jsonl"
     cmd = [sys.executable, "-m", "rongcuo.cli", "screen", str(path), "-o", str(out)]
     cmd += ["--jobs", str(jobs), "--format", "json"]
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     peak_rss = peak_pss = 0
@@ -220,6 +223,8 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.02)
     wall = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     stderr = proc.stderr.read() if proc.stderr else b""
     if proc.returncode != 0:
         raise SystemExit(f"screen failed: {stderr.decode()[-2000:]}")
@@ -233,6 +238,8 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
         "jobs": jobs,
         "per_s": n / summary["seconds"],
         "per_s_wall": n / wall,
+        "cpu_seconds": cpu,
+        "per_cpu_s": n / cpu,
         "seconds": summary["seconds"],
         "wall_seconds": wall,
         "peak_rss_mb": peak_rss / 1024,
@@ -324,12 +331,13 @@ def table(report: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         f"{'screen end to end (JSONL in, JSONL out)':<44} {'per s':>10} {'per s/job':>10} "
-        f"{'wall s':>8} {'RSS MB':>7} {'PSS MB':>7}"
+        f"{'per CPU s':>10} {'wall s':>8} {'RSS MB':>7} {'PSS MB':>7}"
     )
     for r in report["screen"]:
         lines.append(
             f"{r['name']:<44} {r['per_s']:10,.0f} {r['per_s'] / r['jobs']:10,.0f} "
-            f"{r['wall_seconds']:8.1f} {r['peak_rss_mb']:7.0f} {r['peak_pss_mb']:7.0f}"
+            f"{r['per_cpu_s']:10,.0f} {r['wall_seconds']:8.1f} {r['peak_rss_mb']:7.0f} "
+            f"{r['peak_pss_mb']:7.0f}"
         )
     imp = report["import"]
     lines.append("")
