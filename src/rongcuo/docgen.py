@@ -177,7 +177,11 @@ def _combination(clause: Clause) -> str:
             return "The clause holds when its one element holds."
         if isinstance(node, All):
             return "The clause holds when **all** its elements hold (`holds_when: all`)."
-        return "The clause holds when **any** of its elements holds (`holds_when: any`)."
+        return (
+            "The clause holds when **any** of its elements holds (`holds_when: any`). "
+            "A near miss of this clause has every element false and names the limb it "
+            "illustrates: the clause would hold were that element true."
+        )
     return "The clause holds when:\n\n" + "\n".join(render_test(node))
 
 
