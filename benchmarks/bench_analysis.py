@@ -6,6 +6,7 @@ under 10 s on one core. Run: ``python benchmarks/bench_analysis.py``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -18,10 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    try:  # one core, as the target says
+    with contextlib.suppress(AttributeError, OSError):  # one core, as the target says
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    except (AttributeError, OSError):
-        pass
     old = load_ruleset(ROOT / "rules")
     new = load_ruleset(ROOT / "examples" / "revisions" / "demo-2024")
     corpus = ROOT / "examples" / "revisions" / "corpus.jsonl"
