@@ -180,7 +180,6 @@ class _Progress:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
             Progress,
             TextColumn,
             TimeElapsedColumn,
@@ -191,7 +190,6 @@ class _Progress:
             TextColumn("screening"),
             BarColumn(),
             TextColumn("{task.percentage:>3.0f}%"),
-            MofNCompleteColumn(),
             TextColumn("records {task.fields[records]:,}"),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
