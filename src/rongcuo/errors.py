@@ -42,7 +42,7 @@ CODES: Final[dict[str, str]] = {
     "yaml_tag": "a YAML tag other than the plain JSON-like types",
     "yaml_alias_limit": "too many YAML aliases, or an alias expands too far",
     "yaml_duplicate_key": "a mapping key appears twice",
-    "yaml_complex_key": "a mapping key that is not a plain string, number or boolean",
+    "yaml_complex_key": "a mapping key that is not a string (a number, null, alias or collection)",
     "yaml_multiple_documents": "more than one YAML document in one file",
     "json_syntax": "the text is not valid JSON",
     # rule files
