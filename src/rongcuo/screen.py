@@ -567,6 +567,11 @@ def run(
                         progress(summary.records, position)
             except KeyboardInterrupt:
                 interrupted = True
+            except BrokenPipeError:  # the reader of standard output went away (`| head`)
+                interrupted = True
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, sink.fileno())  # nothing more to say there, not even at exit
+                os.close(null)
     finally:
         if pool is not None:
             pool.terminate()
