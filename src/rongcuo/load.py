@@ -73,6 +73,8 @@ class _Reader:
     def __init__(self, doc: _yaml.Document, problems: list[Problem]) -> None:
         self.doc = doc
         self.problems = problems
+        #: paths of required keys reported missing: not reported again as a wrong type
+        self.absent: set[Path_] = set()
 
     def loc(self, path: Path_, *, key: bool = False) -> Location:
         return self.doc.loc(path, key=key)
@@ -107,23 +109,30 @@ class _Reader:
         for key in required:
             if key not in value:
                 self.err("rules_missing_key", f"{what} needs the key {key!r}", path)
+                self.absent.add((*path, key))
         return value
 
     def string(self, value: object, path: Path_, what: str, *, empty: bool = False) -> str | None:
         if isinstance(value, str) and (empty or value.strip()):
             return value
+        if value is None and path in self.absent:
+            return None
         self.err("rules_wrong_type", f"{what} must be a non-empty string, got {_type(value)}", path)
         return None
 
     def date(self, value: object, path: Path_, what: str) -> dt.date | None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
+        if value is None and path in self.absent:
+            return None
         self.err("rules_wrong_type", f"{what} must be a date YYYY-MM-DD, got {_type(value)}", path)
         return None
 
     def seq(self, value: object, path: Path_, what: str) -> list[Any] | None:
         if isinstance(value, list):
             return value
+        if value is None and path in self.absent:
+            return None
         self.err("rules_wrong_type", f"{what} must be a list, got {_type(value)}", path)
         return None
 
@@ -141,7 +150,8 @@ def _type(value: object) -> str:
 
 def _read_manifest(
     r: _Reader,
-) -> tuple[Meta | None, dict[str, Document], dict[str, tuple[Quote, ...]]]:
+) -> tuple[Meta | None, dict[str, Document] | None, dict[str, tuple[Quote, ...]]]:
+    """Metadata, documents (``None`` when some could not be read) and consequences."""
     data = r.mapping(
         r.doc.value,
         (),
@@ -150,7 +160,7 @@ def _read_manifest(
         optional=("description",),
     )
     if data is None:
-        return None, {}, {}
+        return None, None, {}
     if "rongcuo" in data and data["rongcuo"] != LANGUAGE_VERSION:
         r.err(
             "rules_metadata",
@@ -158,10 +168,14 @@ def _read_manifest(
             ("rongcuo",),
         )
     documents: dict[str, Document] = {}
-    for i, raw in enumerate(r.seq(data.get("documents"), ("documents",), "documents") or []):
+    # a citation of a document that could not be read is not reported as unknown
+    raw_documents = r.seq(data.get("documents"), ("documents",), "documents")
+    documents_ok = raw_documents is not None
+    for i, raw in enumerate(raw_documents or []):
         p: Path_ = ("documents", i)
         d = r.mapping(raw, p, "a document", required=("id", "issuer", "date", "title"))
         if d is None:
+            documents_ok = False
             continue
         parts = (
             r.string(d.get("id"), (*p, "id"), "document id"),
@@ -170,6 +184,7 @@ def _read_manifest(
             r.string(d.get("title"), (*p, "title"), "title"),
         )
         if None in parts:
+            documents_ok = False
             continue
         doc_id, issuer, date, title = parts
         assert isinstance(doc_id, str) and isinstance(issuer, str)
@@ -185,7 +200,7 @@ def _read_manifest(
     if not isinstance(description, str):
         r.err("rules_wrong_type", "description must be a string", ("description",))
         description = ""
-    if source is not None and documents and source not in documents:
+    if source is not None and documents_ok and source not in documents:
         r.err(
             "rules_unknown_document",
             f"source {source!r} is not among the documents",
@@ -209,15 +224,22 @@ def _read_manifest(
         for i, raw in enumerate(
             r.seq(raw_list, ("consequences", status), "a list of quotes") or []
         ):
-            q = _read_quote(r, raw, ("consequences", status, i), documents)
+            q = _read_quote(
+                r, raw, ("consequences", status, i), documents if documents_ok else None
+            )
             if q is not None:
                 quotes.append(q)
         consequences[status] = tuple(quotes)
-    return meta, documents, consequences
+    return meta, documents if documents_ok else None, consequences
 
 
 def _read_citation(
-    r: _Reader, raw: object, path: Path_, documents: Mapping[str, Document], *, item: object = None
+    r: _Reader,
+    raw: object,
+    path: Path_,
+    documents: Mapping[str, Document] | None,
+    *,
+    item: object = None,
 ) -> Citation | None:
     c = r.mapping(raw, path, "a citation", required=("document", "section"), optional=("item",))
     if c is None:
@@ -228,7 +250,7 @@ def _read_citation(
     if not isinstance(raw_item, str | int) or isinstance(raw_item, bool):
         r.err("rules_missing_citation", "a citation item is a number or a string", (*path, "item"))
         return None
-    if doc_id is None or section is None:
+    if doc_id is None or section is None or documents is None:
         return None
     doc = documents.get(doc_id)
     if doc is None:
@@ -243,7 +265,7 @@ def _read_citation(
 
 
 def _read_quote(
-    r: _Reader, raw: object, path: Path_, documents: Mapping[str, Document]
+    r: _Reader, raw: object, path: Path_, documents: Mapping[str, Document] | None
 ) -> Quote | None:
     q = r.mapping(raw, path, "a quote", required=("text", "cite"))
     if q is None:
@@ -258,7 +280,9 @@ def _read_quote(
 # --------------------------------------------------------------------------- list files
 
 
-def _read_list(r: _Reader, kind: ListKind, documents: Mapping[str, Document]) -> list[Clause]:
+def _read_list(
+    r: _Reader, kind: ListKind, documents: Mapping[str, Document] | None
+) -> list[Clause]:
     data = r.mapping(
         r.doc.value,
         (),
@@ -278,9 +302,22 @@ def _read_list(r: _Reader, kind: ListKind, documents: Mapping[str, Document]) ->
     if len(clauses_raw) > MAX_CLAUSES:
         r.err("rules_limit", f"more than {MAX_CLAUSES} clauses in one list", ("clauses",))
         return []
-    if not clauses_raw and "clauses" in data:
+    if not clauses_raw and isinstance(data.get("clauses"), list):
         r.err("rules_empty_predicate", f"the {kind.value} list has no clauses", ("clauses",))
     cite_base = {"document": data.get("document"), "section": data.get("section")}
+    # the list's citation is checked here, once; its clauses are built only if it is good
+    doc_id = r.string(data.get("document"), ("document",), "document")
+    section = r.string(data.get("section"), ("section",), "section")
+    if doc_id is not None and documents is not None and doc_id not in documents:
+        r.err(
+            "rules_unknown_document",
+            f"document {doc_id!r} is not among the documents ruleset.yaml registers",
+            ("document",),
+            hint=suggest(doc_id, documents),
+        )
+        doc_id = None
+    if doc_id is None or section is None or documents is None:
+        cite_base = {}
     out: list[Clause] = []
     for i, raw in enumerate(clauses_raw):
         clause = _read_clause(r, raw, ("clauses", i), kind, cite_base, documents)
@@ -295,7 +332,7 @@ def _read_clause(
     path: Path_,
     kind: ListKind,
     cite_base: dict[str, object],
-    documents: Mapping[str, Document],
+    documents: Mapping[str, Document] | None,
 ) -> Clause | None:
     c = r.mapping(
         raw,
@@ -320,7 +357,7 @@ def _read_clause(
     item = c.get("item")
     if not isinstance(item, int) or isinstance(item, bool) or str(item) != cid[1:]:
         r.err("rules_missing_citation", f"{cid} must have item: {cid[1:]}", (*path, "item"))
-    citation = _read_citation(r, cite_base, path, documents, item=item)
+    citation = _read_citation(r, cite_base, path, documents, item=item) if cite_base else None
     text = r.string(c.get("text"), (*path, "text"), "clause text")
     summary = r.string(c.get("summary"), (*path, "summary"), "summary")
     catch_all = c.get("catch_all", False)
@@ -389,7 +426,7 @@ def _read_element(r: _Reader, raw: object, path: Path_, cid: str) -> Element | N
         and all(isinstance(p, str) and p for p in raw_phrase)
     ):
         phrases = tuple(raw_phrase)
-    else:
+    elif (*path, "phrase") not in r.absent:
         r.err(
             "rules_wrong_type",
             "phrase is the quoted words, a string or a list of strings",
@@ -698,17 +735,17 @@ def load_ruleset_texts(
     ]
     problems.extend(check_clauses(clauses))
     for kind in ListKind:
-        catch_alls = [c.id for c in clauses if c.list is kind and c.catch_all]
+        catch_alls = [c for c in clauses if c.list is kind and c.catch_all]
         if len(catch_alls) > 1:
             problems.append(
                 Problem(
                     "rules_catch_all",
                     f"the {kind.value} list has {len(catch_alls)} catch-alls "
-                    f"({', '.join(catch_alls)}); at most one",
-                    Location(docs[f"{kind.value}.yaml"].filename),
+                    f"({', '.join(c.id for c in catch_alls)}); at most one",
+                    catch_alls[1].loc,
                 )
             )
-    if problems or meta is None:
+    if problems or meta is None or documents is None:
         if not problems:
             problems.append(Problem("rules_metadata", "ruleset metadata is incomplete", Location()))
         raise RulesError(problems)
