@@ -21,8 +21,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pydantic
-
 from .errors import FilingError, Location, Problem
 from .evaluate import Memo, Program, Truth, fact_getter
 from .model import FACTS, Filing
@@ -87,12 +85,9 @@ def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
         raise FilingError(
             [Problem("filing_not_object", f"a filing is a mapping, got {type(filing).__name__}")]
         )
-    from .filings import problems_from_validation
+    from .filings import parse_filing
 
-    try:
-        return Filing.model_validate(dict(filing))
-    except pydantic.ValidationError as exc:
-        raise FilingError(problems_from_validation(exc)) from None
+    return parse_filing(filing)  # the same checks as for a document (list lengths included)
 
 
 def _check_dates(filing: Filing, as_of: dt.date) -> None:

@@ -21,10 +21,19 @@ from . import _yaml
 from .errors import FilingError, Location, Problem, suggest
 from .model import Filing
 
-__all__ = ["MAX_FILING_BYTES", "load_filing", "parse_filing", "problems_from_validation"]
+__all__ = [
+    "MAX_FILING_BYTES",
+    "MAX_LIST_ITEMS",
+    "load_filing",
+    "parse_filing",
+    "problems_from_validation",
+]
 
 MAX_FILING_BYTES: Final = 1024 * 1024
 """The largest filing document accepted, in bytes."""
+
+MAX_LIST_ITEMS: Final = 256
+"""The longest list accepted anywhere in a filing (a set fact has a few dozen values at most)."""
 
 Format = Literal["json", "yaml", "auto"]
 _POSITION = re.compile(r"at line (\d+) column (\d+)")
@@ -99,10 +108,38 @@ def _validate(value: object, filename: str) -> Filing:
         raise FilingError(
             [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(filename))]
         )
+    too_long = _long_lists(value, filename)
+    if too_long:
+        raise FilingError(too_long)
     try:
         return Filing.model_validate(dict(value))
     except pydantic.ValidationError as exc:
         raise FilingError(problems_from_validation(exc, filename=filename)) from None
+
+
+def _long_lists(value: Mapping[Any, Any], filename: str) -> list[Problem]:
+    """A problem for every list longer than :data:`MAX_LIST_ITEMS` (walked without recursion).
+
+    A set fact silently collapses repeated values, so a huge list would otherwise pass.
+    """
+    problems = []
+    todo: list[tuple[tuple[str | int, ...], object]] = [((), value)]
+    while todo:
+        path, node = todo.pop()
+        if isinstance(node, Mapping):
+            todo.extend(((*path, str(k)), v) for k, v in node.items())
+        elif isinstance(node, list | tuple):
+            if len(node) > MAX_LIST_ITEMS:
+                problems.append(
+                    Problem(
+                        "filing_too_long",
+                        f"a list of {len(node)} items; at most {MAX_LIST_ITEMS} are allowed",
+                        Location(filename, path=path),
+                    )
+                )
+            else:
+                todo.extend(((*path, i), v) for i, v in enumerate(node))
+    return problems
 
 
 def _json(data: bytes, filename: str) -> object:
@@ -111,7 +148,7 @@ def _json(data: bytes, filename: str) -> object:
     except ValueError as exc:
         text = str(exc)
         m = _POSITION.search(text)
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        line, col = (int(m.group(1)), max(int(m.group(2)), 1)) if m else (0, 0)
         if "recursion limit" in text:
             code = "too_deep"
         elif "duplicate key" in text:

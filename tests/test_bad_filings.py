@@ -1,0 +1,347 @@
+"""Bad filings: every one a FilingError with coded, located problems; never a partial verdict.
+
+Each case gives the input bytes (or a mapping), the format, and the exact set of
+``(code, JSON path)`` problems expected, with ``line:col`` where the error is in the text itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rongcuo
+from rongcuo.errors import CODES, FilingError
+from rongcuo.filings import MAX_FILING_BYTES, MAX_LIST_ITEMS, parse_filing
+from rongcuo.model import MAX_TEXT
+
+Want = tuple[str, str] | tuple[str, str, int, int]  # (code, path) or (code, path, line, col)
+
+
+def _nest_json(depth: int) -> bytes:
+    return b'{"summary": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+CASES: dict[str, tuple[bytes | dict[str, Any], str, list[Want]]] = {
+    # syntax
+    "json_trailing_comma": (b'{"summary": "x",}', "json", [("json_syntax", "$", 1, 17)]),
+    "json_unclosed": (b'{"summary": "x"', "json", [("json_syntax", "$", 1, 15)]),
+    "json_single_quotes": (b"{'summary': 'x'}", "json", [("json_syntax", "$", 1, 2)]),
+    "yaml_unclosed_flow": (b"summary: [x\n", "yaml", [("yaml_syntax", "$.summary", 2, 1)]),
+    "yaml_tab": (b"motive:\n\tpublic_spirited: true\n", "yaml", [("yaml_syntax", "$", 2, 1)]),
+    "yaml_python_tag": (
+        b"summary: !!python/object/apply:os.system [ls]\n",
+        "yaml",
+        [("yaml_tag", "$.summary", 1, 10)],
+    ),
+    "yaml_two_documents": (
+        b"summary: a\n---\nsummary: b\n",
+        "yaml",
+        [("yaml_multiple_documents", "$", 2, 1)],
+    ),
+    "json_duplicate_key": (
+        b'{"summary": "a", "summary": "b"}',
+        "json",
+        [("yaml_duplicate_key", "$", 1, 28)],
+    ),
+    "yaml_duplicate_key": (
+        b"motive:\n  public_spirited: true\n  public_spirited: false\n",
+        "yaml",
+        [("yaml_duplicate_key", "$.motive.public_spirited", 3, 3)],
+    ),
+    # not an object
+    "top_list": (b"[1, 2]", "json", [("filing_not_object", "$")]),
+    "top_number": (b"42", "json", [("filing_not_object", "$")]),
+    "top_null": (b"null", "json", [("filing_not_object", "$")]),
+    "top_string_yaml": (b"just words\n", "yaml", [("filing_not_object", "$")]),
+    "empty": (b"", "auto", [("filing_not_object", "$")]),
+    "empty_json": (b"", "json", [("json_syntax", "$", 1, 1)]),
+    "only_whitespace": (b"  \n\n", "auto", [("filing_not_object", "$")]),
+    # NaN / Infinity
+    "json_nan": (b'{"summary": NaN}', "json", [("json_syntax", "$", 1, 13)]),
+    "json_infinity": (b'{"summary": -Infinity}', "json", [("json_syntax", "$", 1, 14)]),
+    "yaml_nan_for_text": (b"summary: .nan\n", "yaml", [("filing_wrong_type", "$.summary", 1, 10)]),
+    # encoding
+    "json_not_utf8": (b'{"summary": "\xff"}', "json", [("not_utf8", "$", 1, 14)]),
+    "yaml_not_utf8": (b'summary: "a\xc3"\n', "yaml", [("not_utf8", "$", 1, 12)]),
+    "latin1": ("summary: café\n".encode("latin-1"), "yaml", [("not_utf8", "$", 1, 13)]),
+    # wrong types, at every level
+    "bool_as_string": (
+        b'{"motive": {"public_spirited": "yes"}}',
+        "json",
+        [("filing_wrong_type", "$.motive.public_spirited")],
+    ),
+    "bool_as_number": (
+        b'{"motive": {"public_spirited": 1}}',
+        "json",
+        [("filing_wrong_type", "$.motive.public_spirited")],
+    ),
+    "group_as_list": (b'{"motive": []}', "json", [("filing_wrong_type", "$.motive")]),
+    "set_as_string": (
+        b'{"motive": {"private_gain_for": "self"}}',
+        "json",
+        [("filing_wrong_type", "$.motive.private_gain_for")],
+    ),
+    "summary_as_number": (b"summary: 12\n", "yaml", [("filing_wrong_type", "$.summary", 1, 10)]),
+    "enum_outside": (
+        b'{"remedy": {"rectification": "refuse"}}',
+        "json",
+        [("filing_invalid_value", "$.remedy.rectification")],
+    ),
+    "enum_in_set_outside": (
+        b"motive:\n  private_gain_for: [self, friends]\n",
+        "yaml",
+        [("filing_invalid_value", "$.motive.private_gain_for.1", 2, 28)],
+    ),
+    # unknown keys at every level
+    "unknown_top": (b'{"sumary": "x"}', "json", [("filing_unknown_field", "$.sumary")]),
+    "unknown_group_field": (
+        b"motive:\n  public_spirit: true\n",
+        "yaml",
+        [("filing_unknown_field", "$.motive.public_spirit", 2, 3)],
+    ),
+    "unknown_in_determination": (
+        json.dumps(
+            {
+                "determinations": {
+                    "P15": {
+                        "holds": True,
+                        "decided_by": "县纪委",
+                        "decided_on": "2023-06-15",
+                        "reason": "经认定",
+                        "by": "x",
+                    }
+                }
+            }
+        ).encode(),
+        "json",
+        [("filing_unknown_field", "$.determinations.P15.by")],
+    ),
+    "unknown_determination_clause": (
+        b'{"determinations": {"P1": {"holds": true}}}',
+        "json",
+        [("filing_unknown_field", "$.determinations.P1")],
+    ),
+    # impossible dates
+    "date_feb30_json": (
+        b'{"filed_on": "2023-02-30"}',
+        "json",
+        [("filing_invalid_date", "$.filed_on")],
+    ),
+    "date_month13_json": (
+        b'{"matter": {"conduct_started_on": "2023-13-01"}}',
+        "json",
+        [("filing_invalid_date", "$.matter.conduct_started_on")],
+    ),
+    "datetime_json": (
+        b'{"filed_on": "2023-01-01T10:00:00"}',
+        "json",
+        [("filing_invalid_date", "$.filed_on")],
+    ),
+    "date_as_number": (b'{"filed_on": 20230101}', "json", [("filing_invalid_date", "$.filed_on")]),
+    "date_feb30_yaml": (b"filed_on: 2023-02-30\n", "yaml", [("yaml_syntax", "$.filed_on", 1, 11)]),
+    "datetime_yaml": (
+        b"matter:\n  conduct_ended_on: 2023-01-01 10:00:00\n",
+        "yaml",
+        [("filing_invalid_date", "$.matter.conduct_ended_on", 2, 21)],
+    ),
+    # huge strings and arrays
+    "huge_summary": (
+        json.dumps({"summary": "字" * (MAX_TEXT + 1)}).encode(),
+        "json",
+        [("filing_too_long", "$.summary")],
+    ),
+    "huge_reason": (
+        json.dumps(
+            {
+                "determinations": {
+                    "N9": {
+                        "holds": True,
+                        "decided_by": "县纪委",
+                        "decided_on": "2023-06-15",
+                        "reason": "x" * (MAX_TEXT + 1),
+                    }
+                }
+            }
+        ).encode(),
+        "json",
+        [("filing_too_long", "$.determinations.N9.reason")],
+    ),
+    "huge_set": (
+        json.dumps({"motive": {"private_gain_for": ["self"] * (MAX_LIST_ITEMS + 1)}}).encode(),
+        "json",
+        [("filing_too_long", "$.motive.private_gain_for")],
+    ),
+    "huge_array_in_unknown_field": (
+        json.dumps({"extra": list(range(100_000))}).encode(),
+        "json",
+        [("filing_too_long", "$.extra")],
+    ),
+    "huge_set_yaml": (
+        b"motive:\n  private_gain_for: [" + b"self, " * 300 + b"self]\n",
+        "yaml",
+        [("filing_too_long", "$.motive.private_gain_for", 2, 21)],
+    ),
+    "over_1mib": (
+        b'{"summary": "' + b"x" * MAX_FILING_BYTES + b'"}',
+        "json",
+        [("too_large", "$")],
+    ),
+    "over_1mib_yaml": (b"summary: " + b"x" * MAX_FILING_BYTES, "yaml", [("too_large", "$")]),
+    # deep nesting
+    "deep_json": (_nest_json(5000), "json", [("too_deep", "$", 1, 213)]),
+    "deep_yaml_flow": (
+        b"summary: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+        "yaml",
+        [("too_deep", "$.summary" + "[0]" * 63, 1, 73)],
+    ),
+    # several problems at once, all reported
+    "several": (
+        b'{"sumary": "x", "motive": {"public_spirited": "yes"}, "filed_on": "2023-02-30"}',
+        "json",
+        [
+            ("filing_unknown_field", "$.sumary"),
+            ("filing_wrong_type", "$.motive.public_spirited"),
+            ("filing_invalid_date", "$.filed_on"),
+        ],
+    ),
+    # a mapping given directly
+    "mapping_wrong_type": (
+        {"subject": {"kind": 3}},
+        "auto",
+        [("filing_invalid_value", "$.subject.kind")],
+    ),
+}
+
+
+def _norm(path: str) -> str:
+    """``$.a.1`` and ``$.a[1]`` are the same path."""
+    import re
+
+    return re.sub(r"\[(\d+)\]", r".\1", path)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_filing(name: str) -> None:
+    data, fmt, want = CASES[name]
+    with pytest.raises(FilingError) as info:
+        if isinstance(data, dict):
+            parse_filing(data, filename="case")
+        else:
+            parse_filing(data, filename="case", format=fmt)  # type: ignore[arg-type]
+    problems = info.value.problems
+    assert all(p.code in CODES for p in problems)
+    assert all(p.location.file == "case" for p in problems)
+    got = {
+        (p.code, _norm(p.location.json_path()), p.location.line, p.location.col) for p in problems
+    }
+    expected = set()
+    for w in want:
+        if len(w) == 4:
+            expected.add((w[0], _norm(w[1]), w[2], w[3]))
+        else:
+            matching = [g for g in got if g[:2] == (w[0], _norm(w[1]))]
+            assert matching, (w, got)
+            expected.update(matching)
+    assert got == expected
+
+
+BAD_MAPPINGS: list[dict[str, Any]] = [
+    {"motive": {"public_spirited": "yes"}},
+    {"sumary": "x"},
+    {"filed_on": "2023-02-30"},
+    {"summary": "x" * (MAX_TEXT + 1)},
+    {"motive": {"private_gain_for": ["self"] * (MAX_LIST_ITEMS + 1)}},
+    {"determinations": {"P15": {"holds": True}}},
+]
+
+
+@pytest.mark.parametrize("data", BAD_MAPPINGS)
+def test_never_a_partial_verdict(data: dict[str, Any]) -> None:
+    """The engine refuses what the parser refuses: no verdict from a bad mapping."""
+    with pytest.raises(FilingError) as by_parser:
+        parse_filing(data)
+    with pytest.raises(FilingError) as by_engine:
+        rongcuo.evaluate(data)
+    assert by_engine.value.problems == by_parser.value.problems
+
+
+def test_bom_is_accepted() -> None:
+    for fmt in ("json", "yaml", "auto"):
+        text = b'{"summary": "x"}' if fmt != "yaml" else b"summary: x\n"
+        assert parse_filing(b"\xef\xbb\xbf" + text, format=fmt).summary == "x"  # type: ignore[arg-type]
+
+
+def test_a_bom_inside_is_not_accepted() -> None:
+    with pytest.raises(FilingError):
+        parse_filing(b'{"summary": "x"}\xef\xbb\xbf', format="json")
+
+
+def test_largest_accepted_list_is_fine() -> None:
+    filing = parse_filing({"motive": {"private_gain_for": ["self"] * MAX_LIST_ITEMS}})
+    assert filing.motive.private_gain_for is not None
+
+
+def test_error_messages_say_what_to_do() -> None:
+    with pytest.raises(FilingError) as info:
+        parse_filing(b'{"motive": {"public_spirit": true}}')
+    (problem,) = info.value.problems
+    assert "public_spirited" in problem.hint
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(Path(rongcuo.__file__).parents[1])}
+    env.pop("RONGCUO_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "rongcuo.cli", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+CLI_CASES = ["json_trailing_comma", "yaml_tab", "several", "deep_json", "huge_set", "latin1"]
+
+
+@pytest.mark.parametrize("name", CLI_CASES)
+def test_cli_check_bad_filing(name: str, tmp_path: Path) -> None:
+    data, fmt, want = CASES[name]
+    assert isinstance(data, bytes)
+    path = tmp_path / f"filing.{'json' if fmt == 'json' else 'yaml'}"
+    path.write_bytes(data)
+    run = _cli("check", str(path))
+    stderr = run.stderr.decode("utf-8")
+    assert run.returncode == 1, stderr
+    assert run.stdout == b""  # no verdict, not even a partial one
+    assert "Traceback" not in stderr
+    for w in want:
+        code = w[0]
+        where = f"{path}:{w[2]}:{w[3]}" if len(w) == 4 else str(path)
+        assert any(where in line and f": {code}: " in line for line in stderr.splitlines()), (
+            w,
+            stderr,
+        )
+
+
+def test_cli_check_stdin_json_format() -> None:
+    run = _cli("check", "-", "--format", "json", stdin=b"[1, 2]")
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    assert data["error"] == "filing"
+    assert [p["code"] for p in data["problems"]] == ["filing_not_object"]
+
+
+def test_cli_check_stdin_too_large() -> None:
+    run = _cli("check", "-", stdin=b"x" * (MAX_FILING_BYTES + 10))
+    assert run.returncode == 1
+    assert b"too_large" in run.stderr
