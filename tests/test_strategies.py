@@ -1,0 +1,127 @@
+"""The Hypothesis strategies keep their promises: valid filings, the wanted clause truth,
+boundary pairs one fact apart, rulesets the real loader accepts, and small shrunk examples."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+import rongcuo
+from rongcuo import strategies as S
+from rongcuo.check import OPERATORS
+from rongcuo.engine import decide_status
+from rongcuo.evaluate import Truth, facts_of
+from rongcuo.model import FACTS, Filing
+from rongcuo.syntax import Node, Test, facts_read, walk
+
+RULES = rongcuo.bundled_ruleset()
+IDS = [c.id for c in RULES.clauses]
+
+
+def _reads(clause_id: str) -> set[str]:
+    clause = RULES.clause(clause_id)
+    out: set[str] = set()
+    for e in clause.elements:
+        out.update(facts_read(e.test))
+    return out
+
+
+def _differences(a: Filing, b: Filing) -> list[str]:
+    fa, fb = facts_of(a), facts_of(b)
+    return [p for p in fa if fa[p] != fb[p]]
+
+
+@settings(max_examples=30)
+@given(S.filings())
+def test_filings_are_valid_documents(filing: Filing) -> None:
+    assert Filing.model_validate(filing.model_dump()) == filing
+
+
+@settings(max_examples=20)
+@given(S.filings(complete=True))
+def test_complete_filings_know_every_fact(filing: Filing) -> None:
+    unknown = [p for p, v in facts_of(filing, S.PLAIN_FACTS).items() if v is None]
+    assert unknown == []
+
+
+@settings(max_examples=20)
+@given(S.filings(complete=True, rules=RULES))
+def test_filings_for_rules_only_fill_what_the_rules_read(filing: Filing) -> None:
+    read = {p for c in RULES.clauses for e in c.elements for p in facts_read(e.test)}
+    known = {p for p, v in facts_of(filing, S.PLAIN_FACTS).items() if v is not None}
+    assert known == read - {p for p in read if p.startswith("determinations.")}
+
+
+@pytest.mark.parametrize("clause_id", IDS)
+def test_satisfying_and_violating(clause_id: str) -> None:
+    @settings(max_examples=5, deadline=None)
+    @given(S.satisfying(clause_id), S.violating(clause_id))
+    def run(holds: Filing, fails: Filing) -> None:
+        assert RULES.program.clause_value(clause_id, holds, {}) is Truth.TRUE
+        assert RULES.program.clause_value(clause_id, fails, {}) is Truth.FALSE
+
+    run()
+
+
+@pytest.mark.parametrize("clause_id", IDS)
+def test_boundary_pairs_differ_in_one_fact(clause_id: str) -> None:
+    @settings(max_examples=3, deadline=None)
+    @given(S.boundary_pairs(clause_id))
+    def run(pair: tuple[Filing, Filing]) -> None:
+        holds, fails = pair
+        assert RULES.program.clause_value(clause_id, holds, {}) is Truth.TRUE
+        assert RULES.program.clause_value(clause_id, fails, {}) is Truth.FALSE
+        assert len(_differences(holds, fails)) == 1
+
+    run()
+
+
+@pytest.mark.parametrize("clause_id", ["N1", "N8", "P1", "P11", "P13", "P15", "N9"])
+def test_boundary_pairs_with_a_different_status(clause_id: str) -> None:
+    @settings(max_examples=3, deadline=None)
+    @given(S.boundary_pairs(clause_id, status_differs=True))
+    def run(pair: tuple[Filing, Filing]) -> None:
+        holds, fails = pair
+        assert len(_differences(holds, fails)) == 1
+        assert decide_status(holds, RULES) is not decide_status(fails, RULES)
+
+    run()
+
+
+def test_minimal_filing_is_empty() -> None:
+    assert find(S.filings(), lambda f: True) == Filing()
+
+
+def test_minimal_satisfying_filing_names_only_the_clause_facts() -> None:
+    filing = find(S.satisfying("P5"), lambda f: True)
+    known = {p for p, v in facts_of(filing).items() if v is not None}
+    assert known and known <= _reads("P5")
+
+
+def test_unknown_clause_is_refused() -> None:
+    with pytest.raises(ValueError, match="P99"):
+        S.satisfying("P99")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(S.rulesets(), st.data())
+def test_generated_rulesets_load_and_support_clause_strategies(
+    rules: rongcuo.Ruleset, data: st.DataObject
+) -> None:
+    assert rules.clauses
+    clause_id = data.draw(st.sampled_from([c.id for c in rules.clauses]))
+    want = data.draw(st.booleans())
+    filing = data.draw(
+        (S.satisfying if want else S.violating)(clause_id, rules=rules), label="filing"
+    )
+    assert rules.program.clause_value(clause_id, filing, {}) is Truth.of(want)
+
+
+@settings(max_examples=30)
+@given(S.predicates())
+def test_predicates_are_typed_and_never_read_determinations(pred: Node) -> None:
+    for n in walk(pred):
+        if isinstance(n, Test):
+            assert n.op in OPERATORS[FACTS[n.fact].kind]
+            assert not n.fact.startswith("determinations.")
