@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 
 import rongcuo
 from rongcuo import strategies as S
+from rongcuo import syntax
 from rongcuo.check import OPERATORS
 from rongcuo.engine import decide_status
 from rongcuo.evaluate import Truth, facts_of
 from rongcuo.model import FACTS, Filing
-from rongcuo.syntax import Node, Test, facts_read, walk
+from rongcuo.syntax import Node, facts_read, walk
 
 RULES = rongcuo.bundled_ruleset()
 IDS = [c.id for c in RULES.clauses]
@@ -122,6 +123,6 @@ def test_generated_rulesets_load_and_support_clause_strategies(
 @given(S.predicates())
 def test_predicates_are_typed_and_never_read_determinations(pred: Node) -> None:
     for n in walk(pred):
-        if isinstance(n, Test):
+        if isinstance(n, syntax.Test):
             assert n.op in OPERATORS[FACTS[n.fact].kind]
             assert not n.fact.startswith("determinations.")
