@@ -85,6 +85,9 @@ CODES: Final[dict[str, str]] = {
     "verdict_ruleset_mismatch": "the verdict was made under a different ruleset",
     # screening
     "screen_resume_mismatch": "an output to resume is not the output of a prefix of this input",
+    # evaluation backends
+    "durable_untranslatable": "a clause the durable-rules backend cannot express within its limits",
+    "backend_unavailable": "the chosen evaluation backend's package is not installed",
 }
 
 
