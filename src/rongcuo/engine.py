@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import FilingError, Location, Problem
 from .evaluate import Memo, Program, Truth, fact_getter
@@ -40,6 +40,9 @@ from .verdict import (
     Status,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from .backends import Backend
 
 __all__ = ["decide_status", "evaluate"]
 
@@ -114,6 +117,7 @@ def evaluate(
     rules: Ruleset | None = None,
     as_of: dt.date | None = None,
     trace: bool = True,
+    backend: Backend = "native",
 ) -> Verdict:
     """Screen one filing and return its :class:`~rongcuo.verdict.Verdict`.
 
@@ -121,6 +125,8 @@ def evaluate(
     raises :class:`~rongcuo.errors.FilingError` listing every problem. ``rules`` defaults to the
     bundled ruleset. ``as_of`` is the reference date: when given, a dated fact later than it is an
     error; nothing reads the clock. ``trace=False`` leaves out the element-level trace.
+    ``backend`` chooses who computes the clause truths the decision runs on: ``"native"`` (the
+    default) or ``"durable"``, the independent durable-rules evaluator (:mod:`rongcuo.backends`).
     """
     from .load import bundled_ruleset
 
@@ -130,7 +136,12 @@ def evaluate(
         _check_dates(parsed, as_of)
     program = rules.program
     memo: Memo = {}
-    values = {cid: program.clause_value(cid, parsed, memo) for cid in program.order}
+    if backend == "native":
+        values = {cid: program.clause_value(cid, parsed, memo) for cid in program.order}
+    else:
+        from .backends import clause_values
+
+        values = clause_values(parsed, rules, backend=backend)
     status, deciding = _status(rules, values)
     overridden: list[Clause] = []
     if status is Status.INELIGIBLE:
