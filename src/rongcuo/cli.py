@@ -49,6 +49,11 @@ class Lang(enum.StrEnum):
     en = "en"
 
 
+class BackendName(enum.StrEnum):
+    native = "native"
+    durable = "durable"
+
+
 RulesOpt = Annotated[
     Path | None,
     typer.Option(
@@ -98,6 +103,12 @@ def check(
         str | None,
         typer.Option("--as-of", help="Reference date YYYY-MM-DD: no fact may be dated after it."),
     ] = None,
+    backend: Annotated[
+        BackendName,
+        typer.Option(
+            "--backend", help="Who computes clause truths: native, or the durable-rules evaluator."
+        ),
+    ] = BackendName.native,
 ) -> None:
     """Screen one filing and print its verdict."""
     from .engine import evaluate
@@ -106,7 +117,9 @@ def check(
     try:
         reference = _date(as_of)
         ruleset = _rules(rules)
-        verdict = evaluate(_read_filing(file), rules=ruleset, as_of=reference)
+        verdict = evaluate(
+            _read_filing(file), rules=ruleset, as_of=reference, backend=backend.value
+        )
     except RongcuoError as exc:
         _fail(exc, fmt)
     if fmt is Format.json:
