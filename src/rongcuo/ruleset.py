@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import types
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,15 +79,18 @@ class Ruleset:
     ) -> None:
         set_ = object.__setattr__
         set_(self, "meta", meta)
-        set_(self, "documents", dict(documents))
+        set_(self, "documents", types.MappingProxyType(dict(documents)))
         set_(self, "clauses", tuple(sorted(clauses, key=Clause.sort_key)))
-        set_(self, "consequences", dict(consequences))
+        set_(self, "consequences", types.MappingProxyType(dict(consequences)))
         set_(self, "program", program)
         set_(self, "origin", origin)
         set_(self, "_by_id", {c.id: c for c in self.clauses})
         set_(self, "digest", _digest(self.to_data()))
 
     def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Ruleset is immutable")
+
+    def __delattr__(self, name: str) -> None:
         raise AttributeError("a Ruleset is immutable")
 
     def __repr__(self) -> str:
