@@ -234,6 +234,16 @@ def test_resume_refuses_the_output_of_another_input(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["problems"][0]["code"] == "screen_resume_mismatch"
 
 
+def test_resume_refuses_an_output_longer_than_the_input(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert _screen(_write(tmp_path / "long.jsonl", _corpus(20)), "-o", out).returncode == 0
+    before = out.read_bytes()
+    result = _screen(_write(tmp_path / "short.jsonl", _corpus(5)), "-o", out, "--resume")
+    assert result.returncode == 1
+    assert b"screen_resume_mismatch" in result.stderr
+    assert out.read_bytes() == before
+
+
 def test_resume_of_a_finished_run_adds_nothing(tmp_path: Path) -> None:
     source = _write(tmp_path / "in.jsonl", _corpus(50))
     out = tmp_path / "out.jsonl"

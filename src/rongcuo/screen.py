@@ -337,7 +337,9 @@ class InputError(Exception):
 def _read_lines(stream: IO[bytes], *, skip: int = 0) -> Iterator[tuple[int, bytes | None]]:
     """``(line number, line)`` without its end of line; ``None`` for an over-long line.
 
-    Memory stays bounded: a line longer than the limit is skipped through, never held.
+    Memory stays bounded: a line longer than the limit is skipped through, never held. Raises
+    :class:`InputError` if the input has fewer than ``skip`` lines (an output to resume that
+    holds more records than this input).
     """
     limit = MAX_FILING_BYTES + 2
     n = 0
@@ -345,6 +347,13 @@ def _read_lines(stream: IO[bytes], *, skip: int = 0) -> Iterator[tuple[int, byte
     while True:
         raw = readline(limit)
         if not raw:
+            if n < skip:
+                raise InputError(
+                    Problem(
+                        "screen_resume_mismatch",
+                        f"the output holds {skip} records but the input only {n} lines",
+                    )
+                )
             return
         n += 1
         long = False
