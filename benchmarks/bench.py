@@ -168,16 +168,18 @@ def bench_engines(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> list[dic
 
 
 def _durable(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> dict[str, Any]:
+    """The durable-rules backend: checked against the native truths of every clause, then timed."""
     name = "durable-rules backend"
     try:
-        from rongcuo.backends import durable  # type: ignore[import-not-found]
+        from rongcuo.backends.durable import durable_program
     except ImportError as exc:
         return {"name": name, "n": 0, "note": f"not available: {exc}"}
-    fn = getattr(durable, "clause_values", None) or getattr(durable, "evaluate", None)
-    if fn is None:
-        return {"name": name, "n": 0, "note": "no clause_values/evaluate in backends.durable"}
+    program = durable_program(rules)
     sample = filings[: min(len(filings), 1000)]
-    return _timed(name, lambda f: fn(f, rules=rules), sample)
+    wrong = [f.id for f in sample if program.values(f) != rules.program.values(f)]
+    if wrong:
+        raise SystemExit(f"the durable backend disagrees with the native engine on {wrong[:10]}")
+    return _timed(name, program.values, sample, agreement=len(sample))
 
 
 # --------------------------------------------------------------------------- screen end to end
