@@ -41,7 +41,7 @@ Evaluation (the low-level API)
 One durable-rules ruleset per clause (one for the whole ruleset overflows the C core's alpha-node
 stack, error 303, on filings that know many facts), created once per rongcuo ruleset and cached
 by digest. For each stage and each clause of it the filing is asserted as one fact (its known
-facts, flattened ``matter.causes`` -> ``matter__causes``, the earlier stages' clause truths, the
+facts, flattened ``matter.causes`` -> ``f_matter__causes``, the earlier stages' clause truths, the
 stage number and a marker so no rule matches durable-rules' own session state), every rule that
 fired is collected, and the fact is retracted. Actions run synchronously in the caller's thread
 (the host's background dispatch threads are not started); each thread uses its own session id,
@@ -57,7 +57,7 @@ import datetime as dt
 import itertools
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from ..errors import Problem, RulesError
@@ -73,6 +73,7 @@ __all__ = [
     "DurableProgram",
     "Translation",
     "durable_program",
+    "durable_results",
     "message_of",
     "translate",
 ]
@@ -180,8 +181,8 @@ class _TooLarge(Exception):
 
 
 def field(path: str) -> str:
-    """The message property holding a fact."""
-    return path.replace(".", "__")
+    """The message property holding a fact (prefixed: the fact ``id`` must not be durable's)."""
+    return "f_" + path.replace(".", "__")
 
 
 def _clause_field(clause_id: str) -> str:
@@ -516,3 +517,26 @@ def durable_program(rules: Ruleset) -> DurableProgram:
         if program is None:
             program = _PROGRAMS[rules.digest] = DurableProgram(rules)
         return program
+
+
+def durable_results(
+    rules: Ruleset | None, filings: Sequence[Filing]
+) -> list[tuple[dict[str, str], str]]:
+    """For each filing, the durable backend's clause truths and verdict JSON (``rules`` defaults to
+    the bundled ruleset).
+
+    Meant to run in a child process (arguments and results pickle), so that a crash in the
+    durable-rules C extension fails the caller instead of killing it.
+    """
+    from ..engine import evaluate
+    from ..load import bundled_ruleset
+
+    ruleset = rules if rules is not None else bundled_ruleset()
+    program = durable_program(ruleset)
+    return [
+        (
+            {cid: v.value for cid, v in program.values(f).items()},
+            evaluate(f, rules=ruleset, backend="durable").to_json(),
+        )
+        for f in filings
+    ]
