@@ -190,6 +190,6 @@ def test_cli_check_with_the_durable_backend() -> None:
 
 def test_a_crash_in_the_worker_fails_the_test_not_the_run() -> None:
     """The isolation the tests above rely on: a segfault in the child is an exception here."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        with pytest.raises(BrokenProcessPool):
-            pool.submit(ctypes.string_at, 0).result(timeout=60)  # reads address 0: SIGSEGV
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn) as pool, pytest.raises(BrokenProcessPool):
+        pool.submit(ctypes.string_at, 0).result(timeout=60)  # reads address 0: SIGSEGV
