@@ -472,6 +472,8 @@ class _Builder:
             return (*top.path, len(top.value)), top.real, False
         if not top.has_key:
             return top.path, False, True
+        if not top.key_ok and not top.key:  # the key itself was bad: locate at the mapping
+            return top.path, False, False
         return (*top.path, top.key), top.real and top.key_ok, False
 
     def _count(self, nodes: int, mark: tuple[int, int], path: Path) -> None:
@@ -667,6 +669,7 @@ class _Builder:
                 mark,
                 path,
             )
+            top.key = key  # problems in the repeated value are located under it (not stored)
             return
         top.first[key] = mark[0]
         top.key = key
