@@ -88,6 +88,8 @@ CODES: Final[dict[str, str]] = {
     # evaluation backends
     "durable_untranslatable": "a clause the durable-rules backend cannot express within its limits",
     "backend_unavailable": "the chosen evaluation backend's package is not installed",
+    # coverage
+    "coverage_case": "a coverage case that is malformed (not a mapping, no filing, unknown key)",
 }
 
 
