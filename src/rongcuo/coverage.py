@@ -89,7 +89,7 @@ def _case(data: object, name: str, where: Location, locate: Any) -> Case:
     if not isinstance(data, dict):
         raise CaseError([_problem("a case is a mapping with a filing", where)])
     problems = [
-        _problem(f"a case has no key {k!r} (keys: {', '.join(CASE_KEYS)})", locate((k,)))
+        _problem(f"a case has no key {k!r} (keys: {', '.join(CASE_KEYS)})", locate((k,), key=True))
         for k in data
         if k not in CASE_KEYS
     ]
@@ -167,7 +167,7 @@ def _read_file(path: Path) -> list[Case]:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CaseError([Problem("json_syntax", str(exc), Location(shown))]) from None
         where = Location(shown)
-        return [_case(data, path.name, where, lambda p: _at(where, p))]
+        return [_case(data, path.name, where, lambda p, key=False: _at(where, p))]
     doc = _yaml.load_yaml(raw, filename=shown, error=CaseError)
     return [_case(doc.value, path.name, doc.loc(()), doc.loc)]
 
