@@ -106,7 +106,7 @@ def test_malformed_cases_are_coverage_case_problems(tmp_path: Path) -> None:
     shown = [str(p).replace(f"{tmp_path}/", "") for p in info.value.problems]
     assert shown[0].startswith("01.yaml:2:1: $.expected: coverage_case:"), shown
     assert shown[1].startswith("02.yaml:1:1: coverage_case:")
-    assert shown[2].startswith("03.yaml:2:20: $.filing.subject.kind: filing_invalid_value:")
+    assert shown[2].startswith("03.yaml:2:19: $.filing.subject.kind: filing_invalid_value:")
     proc = _run(str(tmp_path))
     assert proc.returncode == 1
     assert "coverage_case" in proc.stderr
