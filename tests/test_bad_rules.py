@@ -179,21 +179,42 @@ CLI_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CLI_CASES)
-def test_cli_lists_located_problems(case: str, tmp_path: Path) -> None:
-    root = build(case, tmp_path)
-    run = _cli("rules", "--rules", str(root))
-    assert run.returncode == 1, run.stderr
-    assert "Traceback" not in run.stderr + run.stdout
-    lines = [line.strip() for line in run.stderr.splitlines()[1:]]
+def _assert_listed(case: str, root: Path, stderr: str) -> None:
+    lines = [line.strip() for line in stderr.splitlines()[1:]]
+    assert len(lines) == len(expected(case)["problems"]), stderr
     for w in expected(case)["problems"]:
         where = str(root / w["file"])
         if w["line"]:
             where += f":{w['line']}:{w['col']}"
         assert any(line.startswith(where) and f": {w['code']}: " in line for line in lines), (
             w,
-            run.stderr,
+            stderr,
         )
+
+
+@pytest.mark.parametrize("case", CLI_CASES)
+def test_cli_lists_located_problems(case: str, tmp_path: Path) -> None:
+    """The real command in a subprocess: exit 1, one located line per problem, no traceback."""
+    root = build(case, tmp_path)
+    run = _cli("rules", "--rules", str(root))
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+    _assert_listed(case, root, run.stderr)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cli_in_process(case: str, tmp_path: Path) -> None:
+    """Every case through the command (in process, for speed)."""
+    from typer.testing import CliRunner
+
+    from rongcuo.cli import app
+
+    root = build(case, tmp_path)
+    result = CliRunner().invoke(app, ["rules", "--rules", str(root)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    _assert_listed(case, root, result.stderr)
 
 
 def test_cli_json_format(tmp_path: Path) -> None:
