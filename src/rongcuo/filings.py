@@ -122,12 +122,14 @@ def _long_lists(value: Mapping[Any, Any], filename: str) -> list[Problem]:
 
     A set fact silently collapses repeated values, so a huge list would otherwise pass.
     """
-    problems = []
+    problems: list[Problem] = []
+    if not _any_long_list(value):  # the common case, fast: no paths built
+        return problems
     todo: list[tuple[tuple[str | int, ...], object]] = [((), value)]
     while todo:
         path, node = todo.pop()
         if isinstance(node, Mapping):
-            todo.extend(((*path, str(k)), v) for k, v in node.items())
+            todo.extend(((*path, str(k)), v) for k, v in node.items() if type(v) not in _SCALARS)
         elif isinstance(node, list | tuple):
             if len(node) > MAX_LIST_ITEMS:
                 problems.append(
@@ -138,8 +140,33 @@ def _long_lists(value: Mapping[Any, Any], filename: str) -> list[Problem]:
                     )
                 )
             else:
-                todo.extend(((*path, i), v) for i, v in enumerate(node))
+                todo.extend(((*path, i), v) for i, v in enumerate(node) if type(v) not in _SCALARS)
     return problems
+
+
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _any_long_list(value: object) -> bool:
+    """Whether any list in ``value`` is longer than :data:`MAX_LIST_ITEMS`.
+
+    Runs on every filing screened, so scalars are skipped by their exact type.
+    """
+    todo = [value]
+    pop, push = todo.pop, todo.append
+    while todo:
+        node = pop()
+        if isinstance(node, dict | Mapping):
+            for v in node.values():
+                if type(v) not in _SCALARS:
+                    push(v)
+        elif isinstance(node, list | tuple):
+            if len(node) > MAX_LIST_ITEMS:
+                return True
+            for v in node:
+                if type(v) not in _SCALARS:
+                    push(v)
+    return False
 
 
 def _json(data: bytes, filename: str) -> object:
