@@ -223,7 +223,7 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
     while proc.poll() is None:
         rss, pss = _tree_memory_kb(proc.pid)
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(0.02)
+        time.sleep(0.1)
     wall = time.perf_counter() - start
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
