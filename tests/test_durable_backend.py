@@ -193,3 +193,18 @@ def test_a_crash_in_the_worker_fails_the_test_not_the_run() -> None:
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as pool, pytest.raises(BrokenProcessPool):
         pool.submit(ctypes.string_at, 0).result(timeout=60)  # reads address 0: SIGSEGV
+
+
+def test_without_durable_rules_the_backend_is_unavailable() -> None:
+    code = (
+        "import sys; sys.modules['durable'] = None\n"  # as if durable-rules were not installed
+        "import rongcuo\n"
+        "try:\n"
+        "    rongcuo.evaluate({}, backend='durable')\n"
+        "except rongcuo.RulesError as exc:\n"
+        "    print(exc.codes)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.stdout.strip() == "('backend_unavailable',)", proc.stderr
