@@ -126,3 +126,14 @@ def test_predicates_are_typed_and_never_read_determinations(pred: Node) -> None:
         if isinstance(n, syntax.Test):
             assert n.op in OPERATORS[FACTS[n.fact].kind]
             assert not n.fact.startswith("determinations.")
+
+
+@pytest.mark.parametrize("clause_id", ["N2", "P3", "P10"])
+def test_with_status_differs_the_clause_alone_moves(clause_id: str) -> None:
+    @settings(max_examples=10, deadline=None)
+    @given(S.boundary_pairs(clause_id, status_differs=True))
+    def run(pair: tuple[Filing, Filing]) -> None:
+        a, b = (RULES.program.values(f) for f in pair)
+        assert [c for c in a if a[c] is not b[c]] == [clause_id]
+
+    run()

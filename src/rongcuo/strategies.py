@@ -687,7 +687,7 @@ def _flip(
             after = ruleset.program.clause_value(clause_id, second, {})
             if after is Truth.UNKNOWN or after is before:
                 continue
-            if status_differs and decide_status(first, ruleset) is decide_status(second, ruleset):
+            if status_differs and not _alone(ruleset, clause_id, first, second):
                 continue
             options.append(second)
         if options:
@@ -708,16 +708,25 @@ def _flip_determination(
     second = first.model_copy(
         update={"determinations": first.determinations.model_copy(update={clause_id: flipped})}
     )
-    if status_differs and decide_status(first, ruleset) is decide_status(second, ruleset):
+    if status_differs and not _alone(ruleset, clause_id, first, second):
         return None
     return (first, second) if det.holds else (second, first)
+
+
+def _alone(ruleset: Ruleset, clause_id: str, first: Filing, second: Filing) -> bool:
+    """The status differs, and of all the clauses only ``clause_id`` changed its truth."""
+    if decide_status(first, ruleset) is decide_status(second, ruleset):
+        return False
+    a, b = ruleset.program.values(first), ruleset.program.values(second)
+    return all(a[c] is b[c] for c in a if c != clause_id)
 
 
 def boundary_pairs(
     clause_id: str, *, status_differs: bool = False, rules: Ruleset | None = None
 ) -> st.SearchStrategy[tuple[Filing, Filing]]:
     """Pairs ``(holds, fails)`` of filings that differ in exactly one fact: the clause is TRUE on
-    the first and FALSE on the second. With ``status_differs``, the verdict's status differs too.
+    the first and FALSE on the second. With ``status_differs``, the verdict's status differs too,
+    and no other clause changes its truth: the clause alone moves the verdict.
 
     A test of the clause is chosen and made critical (every ``all`` sibling on its way up TRUE,
     every ``any`` sibling FALSE); then one fact it reads is moved to a neighbouring value.
