@@ -52,7 +52,7 @@ __all__ = [
 CHUNK: Final = 1000
 """Records per chunk: the unit of work sent to a worker and of output flushing."""
 
-FSYNC_SECONDS: Final = 1.0
+FSYNC_SECONDS: Final = 5.0
 """At most this long between fsyncs of the output file."""
 
 FILING_SUFFIXES: Final = (".json", ".yaml", ".yml")
@@ -545,6 +545,7 @@ def run(
         sink = output.open("ab" if resume else "wb")
     interrupted = False
     pool = None
+    syncer: _Syncer | None = None
     try:
         with _Stop() as stop:
             try:
@@ -558,15 +559,13 @@ def run(
                     results: Iterator[tuple[bytes, Summary]] = _ordered(pool, tasks, jobs * 3)
                 else:
                     results = (screen_task(t, rules=rules, trace=trace) for t in tasks)
-                last_sync = time.monotonic()
+                if output is not None and write_records:  # started after the workers fork
+                    syncer = _Syncer(sink.fileno())
                 for data, part in results:
                     stop.writing = True
                     sink.write(data)
                     sink.flush()
                     summary.merge(part)
-                    if output is not None and time.monotonic() - last_sync > FSYNC_SECONDS:
-                        os.fsync(sink.fileno())
-                        last_sync = time.monotonic()
                     stop.writing = False
                     if stop.requested:
                         raise KeyboardInterrupt
@@ -585,16 +584,55 @@ def run(
         if pool is not None:
             pool.terminate()
             pool.join()
+        if syncer is not None:
+            syncer.stop()
         try:
             sink.flush()
             if output is not None and write_records:
-                os.fsync(sink.fileno())
+                _fsync(sink.fileno())
         finally:
             if sink is not sys.stdout.buffer:
                 sink.close()
             if stream is not None and stream is not sys.stdin.buffer:
                 stream.close()
     return Outcome(summary, done, time.perf_counter() - started, interrupted)
+
+
+class _Syncer:
+    """Fsyncs the output every :data:`FSYNC_SECONDS` from a background thread.
+
+    The records are flushed to the operating system after every chunk, so a killed process
+    loses nothing; fsync guards against a crash of the machine itself. It can take long on a
+    slow disk, so it runs beside the screening (the GIL is released during the call) rather
+    than stalling it; the run ends with a last fsync of its own.
+    """
+
+    def __init__(self, fd: int) -> None:
+        import threading
+
+        self._fd = fd
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="rongcuo-fsync", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._done.wait(FSYNC_SECONDS):
+            _fsync(self._fd)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def _fsync(fd: int) -> None:
+    """Fsync, where the output can be synced at all (not a pipe or a device like /dev/null)."""
+    import errno
+
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
 
 
 def _ordered(pool: Any, tasks: Iterator[Task], window: int) -> Iterator[tuple[bytes, Summary]]:
