@@ -456,11 +456,27 @@ class DurableProgram:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        prefix = f"rongcuo_{rules.digest[:16]}_{next(self._names)}"
-        definitions = self.translation.definitions(self._action)
-        self.names = {cid: f"{prefix}_{cid}" for cid in definitions}
-        self._host = _Host()
-        self._host.register_rulesets({self.names[c]: d for c, d in definitions.items()})
+        self._host, self.names = self._create(_Host, rules)
+
+    def _create(self, host_type: Any, rules: Ruleset) -> tuple[Any, dict[str, str]]:
+        """Create the durable-rules rulesets. Once (in some seventy runs) creating them failed
+        with error 102 and could not be reproduced; the C core is known to have memory-safety
+        bugs, so a failed creation is tried once more, under new names, before giving up."""
+        import durable_rules_engine  # type: ignore[import-not-found]
+
+        failure: Exception | None = None
+        for _ in range(2):
+            prefix = f"rongcuo_{rules.digest[:16]}_{next(self._names)}"
+            definitions = self.translation.definitions(self._action)
+            names = {cid: f"{prefix}_{cid}" for cid in definitions}
+            host = host_type()
+            try:
+                host.register_rulesets({names[c]: d for c, d in definitions.items()})
+            except durable_rules_engine.error as exc:
+                failure = exc
+                continue
+            return host, names
+        raise RuntimeError(f"durable-rules could not create the rulesets: {failure}")
 
     def _action(self, rule: str) -> Callable[[Any], None]:
         def fired(c: Any) -> None:
