@@ -94,12 +94,12 @@ def test_facts_not_named_missing_never_change_insufficient_facts(
     verdict = rongcuo.evaluate(filing, rules=RULES, trace=False)
     named = {m.path for m in verdict.missing_facts}
     assert named
-    values = {p: fact_getter(p)(filing) for p in S.PLAIN_FACTS}
-    for p, v in values.items():
-        if v is None and p not in named:
-            values[p] = data.draw(st.none() | S.fact_values(p), label=p)
-    dets = {d: getattr(filing.determinations, d) for d in ("P15", "N9")}
-    other = S._build(values, dets)
+    changes = {
+        p: data.draw(st.none() | S.fact_values(p), label=p)
+        for p in S.PLAIN_FACTS
+        if fact_getter(p)(filing) is None and p not in named
+    }
+    other = S.replace_facts(filing, changes)
     assert rongcuo.evaluate(other, rules=RULES, trace=False).status is Status.INSUFFICIENT_FACTS
 
 
@@ -175,9 +175,7 @@ def _unknown(filing: Filing, path: str) -> bool:
 
 
 def _with(filing: Filing, path: str, value: Any) -> Filing:
-    values = {p: fact_getter(p)(filing) for p in S.PLAIN_FACTS}
-    values[path] = value
-    return S._build(values, {d: getattr(filing.determinations, d) for d in ("P15", "N9")})
+    return S.replace_facts(filing, {path: value})
 
 
 @settings(max_examples=40, deadline=None)

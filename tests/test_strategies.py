@@ -137,3 +137,20 @@ def test_with_status_differs_the_clause_alone_moves(clause_id: str) -> None:
         assert [c for c in a if a[c] is not b[c]] == [clause_id]
 
     run()
+
+
+def test_replace_facts_changes_exactly_those_facts() -> None:
+    base = Filing.model_validate({"subject": {"kind": "unit"}})
+    other = S.replace_facts(base, {"subject.kind": None, "matter.circumstances": "minor"})
+    assert _differences(base, other) == ["subject.kind", "matter.circumstances"]
+    with pytest.raises(ValueError, match=r"determinations\.P15\.holds"):
+        S.replace_facts(base, {"determinations.P15.holds": True})
+
+
+def test_import_rongcuo_imports_neither_hypothesis_nor_durable() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, rongcuo; rongcuo.evaluate({}); print('hypothesis' in sys.modules, 'durable' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["False", "False"], done.stderr

@@ -47,11 +47,13 @@ from .syntax import Any as AnyNode
 __all__ = [
     "DATE_MAX",
     "DATE_MIN",
+    "PLAIN_FACTS",
     "boundary_pairs",
     "fact_values",
     "filings",
     "predicates",
     "refinements",
+    "replace_facts",
     "rulesets",
     "satisfying",
     "violating",
@@ -606,10 +608,21 @@ def _candidates(path: str, value: Any, rules: Ruleset) -> list[Any]:
     return []
 
 
-def _with(filing: Filing, path: str, value: Any) -> Filing:
+def replace_facts(filing: Filing, changes: Mapping[str, Any]) -> Filing:
+    """``filing`` with the facts in ``changes`` (``{path: value}``, None for unknown) replaced.
+
+    Determinations are kept; only plain facts can be changed this way.
+    """
     values = {p: fact_getter(p)(filing) for p in PLAIN_FACTS}
-    values[path] = value
+    for path in changes:
+        if path not in values:
+            raise ValueError(f"{path!r} is not a plain fact of the model")
+    values.update(changes)
     return _build(values, {d: getattr(filing.determinations, d) for d in _DETERMINATIONS})
+
+
+def _with(filing: Filing, path: str, value: Any) -> Filing:
+    return replace_facts(filing, {path: value})
 
 
 @st.composite
