@@ -120,6 +120,15 @@ def test_examples_agree(worker: ProcessPoolExecutor) -> None:
     assert durable == [_native(RULES, f) for f in filings]
 
 
+@settings(max_examples=5, deadline=None)
+@given(st.lists(S.filings(complete=True), min_size=8, max_size=8))
+def test_threads_each_keep_their_own_session(
+    worker: ProcessPoolExecutor, filings: list[Filing]
+) -> None:
+    durable = worker.submit(durable_results, None, filings * 4, threads=4).result(timeout=120)
+    assert durable == [_native(RULES, f) for f in filings] * 4
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.one_of(

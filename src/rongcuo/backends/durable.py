@@ -536,23 +536,27 @@ def durable_program(rules: Ruleset) -> DurableProgram:
 
 
 def durable_results(
-    rules: Ruleset | None, filings: Sequence[Filing]
+    rules: Ruleset | None, filings: Sequence[Filing], *, threads: int = 1
 ) -> list[tuple[dict[str, str], str]]:
     """For each filing, the durable backend's clause truths and verdict JSON (``rules`` defaults to
-    the bundled ruleset).
+    the bundled ruleset), computed by ``threads`` threads at once.
 
     Meant to run in a child process (arguments and results pickle), so that a crash in the
     durable-rules C extension fails the caller instead of killing it.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from ..engine import evaluate
     from ..load import bundled_ruleset
 
     ruleset = rules if rules is not None else bundled_ruleset()
     program = durable_program(ruleset)
-    return [
-        (
-            {cid: v.value for cid, v in program.values(f).items()},
-            evaluate(f, rules=ruleset, backend="durable").to_json(),
-        )
-        for f in filings
-    ]
+
+    def one(f: Filing) -> tuple[dict[str, str], str]:
+        values = {cid: v.value for cid, v in program.values(f).items()}
+        return values, evaluate(f, rules=ruleset, backend="durable").to_json()
+
+    if threads <= 1:
+        return [one(f) for f in filings]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, filings))
