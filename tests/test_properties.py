@@ -3,6 +3,7 @@ generated rulesets where the invariant is about rules in general)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 from typing import Any
 
@@ -126,11 +127,20 @@ def _values_to_try(path: str) -> list[Any]:
         return list(spec.enum)
     if spec.kind.value == "bool":
         return [True, False]
-    return [S.DATE_MIN, S.DATE_MAX, *[t.value for c in RULES.clauses for t in _reads_all(c)]]
+    if spec.kind.value == "text":
+        return ["情况说明"]
+    named = [t.value for t in _all_tests() if isinstance(t.value, dt.date)]
+    return [S.DATE_MIN, S.DATE_MAX, *named]
 
 
-def _reads_all(clause: rongcuo.syntax.Clause) -> list[syntax.Test]:
-    return [n for e in clause.elements for n in walk(e.test) if isinstance(n, syntax.Test)]
+def _all_tests() -> list[syntax.Test]:
+    return [
+        n
+        for c in RULES.clauses
+        for e in c.elements
+        for n in walk(e.test)
+        if isinstance(n, syntax.Test)
+    ]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])

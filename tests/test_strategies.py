@@ -154,3 +154,16 @@ def test_import_rongcuo_imports_neither_hypothesis_nor_durable() -> None:
     code = "import sys, rongcuo; rongcuo.evaluate({}); print('hypothesis' in sys.modules, 'durable' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_the_worked_example_in_docs_runs() -> None:
+    """docs/testing.md's examples are what a test engineer copies: they must run as shown."""
+    import doctest
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    test = doctest.DocTestParser().get_doctest(text, {}, "testing.md", "docs/testing.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
