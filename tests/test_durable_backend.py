@@ -120,7 +120,7 @@ def test_examples_agree(worker: ProcessPoolExecutor) -> None:
     assert durable == [_native(RULES, f) for f in filings]
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=3, deadline=None)
 @given(st.lists(S.filings(complete=True), min_size=8, max_size=8))
 def test_threads_each_keep_their_own_session(
     worker: ProcessPoolExecutor, filings: list[Filing]
