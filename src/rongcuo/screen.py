@@ -52,6 +52,9 @@ __all__ = [
 CHUNK: Final = 1000
 """Records per chunk: the unit of work sent to a worker and of output flushing."""
 
+IN_FLIGHT_PER_JOB: Final = 3
+"""Chunks in flight for each worker process: enough to keep it busy, few enough for flat memory."""
+
 FSYNC_SECONDS: Final = 5.0
 """At most this long between fsyncs of the output file."""
 
@@ -556,7 +559,8 @@ def run(
                     pool = mp.get_context(method).Pool(
                         jobs, initializer=_init_worker, initargs=(rules, trace)
                     )
-                    results: Iterator[tuple[bytes, Summary]] = _ordered(pool, tasks, jobs * 3)
+                    window = jobs * IN_FLIGHT_PER_JOB
+                    results: Iterator[tuple[bytes, Summary]] = _ordered(pool, tasks, window)
                 else:
                     results = (screen_task(t, rules=rules, trace=trace) for t in tasks)
                 if output is not None and write_records:  # started after the workers fork
