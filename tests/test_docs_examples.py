@@ -77,3 +77,55 @@ def test_cli_invalid_filing_exits_1_with_located_problems(tmp_path) -> None:  # 
     assert f"{bad}:2:9: $.subject.kind: filing_invalid_value" in done.stderr
     assert "filing_unknown_field" in done.stderr and "did you mean 'public_spirited'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _readme_shell_lines() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines: list[str] = []
+    for block in text.split("```sh")[1:]:
+        body = block.split("```")[0]
+        lines += [
+            ln.strip() for ln in body.splitlines() if ln.strip().startswith(".venv/bin/rongcuo")
+        ]
+    return lines
+
+
+@pytest.mark.parametrize("line", _readme_shell_lines())
+def test_readme_shell_command_runs(line: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import shlex
+
+    if "git:" in line:
+        pytest.skip("git revisions are tested in tests/test_diff.py")
+    (tmp_path / "rules").symlink_to(ROOT / "rules")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    with (tmp_path / "filings.jsonl").open("w", encoding="utf-8") as out:
+        for path in sorted((ROOT / "examples").glob("*.json")):
+            out.write(
+                json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False) + "\n"
+            )
+    # the verify line reads the verdict written by the check line before it
+    done_check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rongcuo.cli",
+            "check",
+            "examples/eligible-p3-relief-funds.yaml",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    (tmp_path / "verdict.json").write_text(done_check.stdout, encoding="utf-8")
+    command = line.split("  #", maxsplit=1)[0].replace(
+        ".venv/bin/rongcuo", f"{shlex.quote(sys.executable)} -m rongcuo.cli", 1
+    )
+    done = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert done.returncode == 0, f"{line}\n{done.stderr[-2000:]}"
+    assert "Traceback" not in done.stderr
