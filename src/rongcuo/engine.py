@@ -207,40 +207,32 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _fact_reads(node: Node, filing: Filing) -> tuple[FactRead, ...]:
-    from .syntax import facts_read
-
-    out = []
-    for path in facts_read(node):
-        value = fact_getter(path)(filing)
-        out.append(FactRead(path=path, known=value is not None, value=_json_value(value)))
-    return tuple(out)
-
-
 def _trace(
     clause: Clause, program: Program, filing: Filing, memo: Memo, values: Mapping[str, Truth]
 ) -> ClauseTrace:
-    from .syntax import clauses_read
-
-    elements = tuple(
-        ElementTrace(
-            id=e.id,
-            phrase=e.phrase,
-            value=program.element_value(clause.id, e.id, filing, memo).value,
-            facts=_fact_reads(e.test, filing),
-            clauses=tuple(
-                ClauseRead(clause=cid, value=values[cid].value) for cid in clauses_read(e.test)
-            ),
-            note=e.note,
+    elements = []
+    for e in clause.elements:
+        getters, refs = program.reads[clause.id, e.id]
+        facts = []
+        for path, get in getters:
+            value = get(filing)
+            facts.append(FactRead(path=path, known=value is not None, value=_json_value(value)))
+        elements.append(
+            ElementTrace(
+                id=e.id,
+                phrase=e.phrase,
+                value=program.element_value(clause.id, e.id, filing, memo).value,
+                facts=tuple(facts),
+                clauses=tuple(ClauseRead(clause=cid, value=values[cid].value) for cid in refs),
+                note=e.note,
+            )
         )
-        for e in clause.elements
-    )
     return ClauseTrace(
         id=clause.id,
         list=clause.list.value,
         value=values[clause.id].value,
         catch_all=clause.catch_all,
-        elements=elements,
+        elements=tuple(elements),
     )
 
 

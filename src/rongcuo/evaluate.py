@@ -19,7 +19,19 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 from .model import FACTS, Filing
-from .syntax import All, Clause, ClauseRef, ElementRef, FactRef, Node, Not, Op, Test
+from .syntax import (
+    All,
+    Clause,
+    ClauseRef,
+    ElementRef,
+    FactRef,
+    Node,
+    Not,
+    Op,
+    Test,
+    clauses_read,
+    facts_read,
+)
 from .syntax import Any as AnyNode
 
 __all__ = ["Getter", "Program", "Truth", "fact_getter", "facts_of"]
@@ -165,7 +177,7 @@ def _any(fns: tuple[Fn, ...]) -> Fn:
 class Program:
     """A ruleset's predicates, compiled. Immutable after construction and safe to share."""
 
-    __slots__ = ("_clause_fns", "_element_fns", "_node_fns", "clauses", "order")
+    __slots__ = ("_clause_fns", "_element_fns", "_node_fns", "clauses", "order", "reads")
 
     def __init__(self, clauses: Sequence[Clause]) -> None:
         self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
@@ -173,6 +185,18 @@ class Program:
         self._node_fns: dict[Node, Fn] = {}
         self._element_fns: dict[tuple[str, str], Fn] = {}
         self._clause_fns: dict[str, Fn] = {}
+        #: per (clause, element): the facts its test reads with their getters, and the clauses it
+        #: refers to — computed once here, read by every traced evaluation
+        self.reads: dict[
+            tuple[str, str], tuple[tuple[tuple[str, Getter], ...], tuple[str, ...]]
+        ] = {
+            (c.id, e.id): (
+                tuple((p, fact_getter(p)) for p in facts_read(e.test)),
+                clauses_read(e.test),
+            )
+            for c in clauses
+            for e in c.elements
+        }
         for clause in clauses:
             element_fns = {e.id: self._compile(e.test) for e in clause.elements}
             for eid, fn in element_fns.items():

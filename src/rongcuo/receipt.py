@@ -35,13 +35,13 @@ def _sorted_sets(value: object) -> object:
 
 def receipt_for(verdict: Verdict, filing: Filing) -> str:
     """The receipt of a verdict (its ``receipt`` field is ignored)."""
-    outcome = verdict.model_dump(mode="json", exclude={"receipt"})
+    # pydantic's serializer writes fields in model order, and a verdict holds no free-form
+    # mappings, so this JSON is canonical for the verdict
+    outcome = verdict.model_dump_json(exclude={"receipt"})
     h = hashlib.sha256()
     h.update(verdict.ruleset.digest.encode())
     h.update(b"\x00")
     h.update(canonical_filing(filing).encode("utf-8"))
     h.update(b"\x00")
-    h.update(
-        json.dumps(outcome, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    )
+    h.update(outcome.encode("utf-8"))
     return "sha256:" + h.hexdigest()
