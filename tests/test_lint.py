@@ -198,3 +198,22 @@ def test_cli_lint(tmp_path: Path, rules: Ruleset) -> None:
     assert _cli("lint", str(tmp_path), "--strict").returncode == 1
     broken = _cli("lint", str(tmp_path / "nowhere"))
     assert broken.returncode == 1 and "io_error" in broken.stderr
+
+
+@pytest.mark.parametrize("command", [["lint"], ["diff", "rules", "rules"]])
+def test_missing_z3_is_a_coded_error_not_a_crash(command: list[str]) -> None:
+    # z3 made unimportable in a child process, as after a plain `pip install rongcuo`
+    code = (
+        "import sys; sys.modules['z3'] = None; "
+        "from rongcuo.cli import main; sys.argv = ['rongcuo', *sys.argv[1:]]; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "backend_unavailable" in done.stderr and "rongcuo[solver]" in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr

@@ -87,7 +87,7 @@ CODES: Final[dict[str, str]] = {
     "screen_resume_mismatch": "an output to resume is not the output of a prefix of this input",
     # evaluation backends
     "durable_untranslatable": "a clause the durable-rules backend cannot express within its limits",
-    "backend_unavailable": "the chosen evaluation backend's package is not installed",
+    "backend_unavailable": "an optional dependency is not installed (durable-rules, z3-solver)",
     # coverage
     "coverage_case": "a coverage case that is malformed (not a mapping, no filing, unknown key)",
 }

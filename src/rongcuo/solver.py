@@ -77,10 +77,18 @@ def require_z3() -> Any:
     """The z3 module; a clear error when the optional dependency is missing."""
     try:
         import z3
-    except ImportError as exc:  # pragma: no cover - z3 is installed with rongcuo[solver]
-        raise ImportError(
-            "the semantic diff and the lint need z3: pip install 'rongcuo[solver]'"
-        ) from exc
+    except ImportError:
+        from .errors import Problem, RulesError
+
+        raise RulesError(
+            [
+                Problem(
+                    "backend_unavailable",
+                    "the semantic diff and the lint need z3-solver, which is not installed",
+                    hint="pip install 'rongcuo[solver]'",
+                )
+            ]
+        ) from None
     return z3
 
 
