@@ -47,7 +47,7 @@ CASES: dict[str, tuple[bytes | dict[str, Any], str, list[Want]]] = {
     "json_duplicate_key": (
         b'{"summary": "a", "summary": "b"}',
         "json",
-        [("yaml_duplicate_key", "$", 1, 28)],
+        [("json_duplicate_key", "$", 1, 28)],
     ),
     "yaml_duplicate_key": (
         b"motive:\n  public_spirited: true\n  public_spirited: false\n",

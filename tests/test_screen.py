@@ -156,7 +156,7 @@ def test_bad_records_become_coded_errors(tmp_path: Path) -> None:
         6: "too_large",
         7: "filing_not_object",
         8: "not_utf8",
-        9: "yaml_duplicate_key",
+        9: "json_duplicate_key",
         10: "filing_invalid_date",
     }
     for n in (1, 11):

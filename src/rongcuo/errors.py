@@ -45,6 +45,7 @@ CODES: Final[dict[str, str]] = {
     "yaml_complex_key": "a mapping key that is not a string (a number, null, alias or collection)",
     "yaml_multiple_documents": "more than one YAML document in one file",
     "json_syntax": "the text is not valid JSON",
+    "json_duplicate_key": "a key appears twice in one JSON object",
     # rule files
     "rules_missing_file": "a file the ruleset needs is missing",
     "rules_wrong_type": "a value in a rule file has the wrong type",

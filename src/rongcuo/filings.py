@@ -179,7 +179,7 @@ def _json(data: bytes, filename: str) -> object:
         if "recursion limit" in text:
             code = "too_deep"
         elif "duplicate key" in text:
-            code = "yaml_duplicate_key"
+            code = "json_duplicate_key"
         elif "utf-8" in text.lower() or "unicode" in text.lower():
             code = "not_utf8"
         else:
