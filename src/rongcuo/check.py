@@ -9,7 +9,7 @@ Each check returns :class:`~rongcuo.errors.Problem` values; the loader collects 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .errors import Location, Problem, suggest
 from .model import FACTS, FactKind, FactSpec
@@ -18,7 +18,6 @@ from .syntax import (
     ClauseRef,
     ElementRef,
     FactRef,
-    ListKind,
     Node,
     Op,
     Test,
@@ -293,21 +292,3 @@ def _check_cycles(by_id: Mapping[str, Clause]) -> Iterable[Problem]:
     for cid in sorted(by_id):
         if cid not in state:
             yield from visit(cid, [])
-
-
-def check_list_ids(
-    clauses: Sequence[Clause],
-    kind: ListKind,
-    problems: list[Problem],
-    loc_of: Callable[[Clause], Location],
-) -> None:
-    """Every clause in a list file has an id of that list's form (P1.. or N1..)."""
-    for clause in clauses:
-        if clause.list is not kind:
-            problems.append(
-                Problem(
-                    "rules_list_mismatch",
-                    f"{clause.id} is a {clause.list.value} clause in the {kind.value} list",
-                    loc_of(clause),
-                )
-            )

@@ -36,12 +36,11 @@ from typing import Any, Final
 from . import _yaml
 from .engine import _status, evaluate
 from .errors import FilingError, Location, Problem, RongcuoError
-from .evaluate import Truth
+from .evaluate import Truth, combine
 from .filings import parse_filing
 from .model import Filing
 from .ruleset import Ruleset
-from .syntax import All, Clause, ElementRef, Node, Not
-from .syntax import Any as AnyNode
+from .syntax import Clause
 
 __all__ = [
     "Case",
@@ -295,20 +294,6 @@ class CoverageReport:
         }
 
 
-def _combine(node: Node, values: Mapping[str, Truth]) -> Truth:
-    """A clause's truth from its elements' truths (Kleene), for what-if flips."""
-    if isinstance(node, ElementRef):
-        return values[node.element]
-    if isinstance(node, Not):
-        return ~_combine(node.item, values)
-    assert isinstance(node, All | AnyNode)
-    items = [_combine(n, values) for n in node.items]
-    stop, default = (F, T) if isinstance(node, All) else (T, F)
-    if stop in items:
-        return stop
-    return U if U in items else default
-
-
 def _check(case: Case, rules: Ruleset, values: Mapping[str, Truth]) -> list[str]:
     expect = case.expect
     if not expect:
@@ -386,7 +371,7 @@ def _measure(
             continue
         other = dict(elements)
         other[ec.id] = ~v
-        if _combine(clause.holds_when, other) is not _combine(clause.holds_when, elements):
+        if combine(clause.holds_when, other) is not combine(clause.holds_when, elements):
             if v is T:
                 ec.true += 1
             else:

@@ -34,7 +34,7 @@ from .syntax import (
 )
 from .syntax import Any as AnyNode
 
-__all__ = ["Getter", "Program", "Truth", "fact_getter", "facts_of"]
+__all__ = ["Getter", "Program", "Truth", "combine", "fact_getter", "facts_of"]
 
 
 class Truth(enum.Enum):
@@ -172,6 +172,21 @@ def _any(fns: tuple[Fn, ...]) -> Fn:
         return result
 
     return any_
+
+
+def combine(node: Node, elements: Mapping[str, Truth]) -> Truth:
+    """A clause's truth from given element truths under its ``holds_when`` (for what-if flips)."""
+    if isinstance(node, ElementRef):
+        return elements[node.element]
+    if isinstance(node, Not):
+        return _NEG[combine(node.item, elements)]
+    if not isinstance(node, All | AnyNode):
+        raise TypeError(f"holds_when may only combine elements: {node!r}")
+    values = [combine(n, elements) for n in node.items]
+    stop, rest = (F, T) if isinstance(node, All) else (T, F)
+    if stop in values:
+        return stop
+    return U if U in values else rest
 
 
 class Program:

@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -29,7 +29,7 @@ import pydantic
 from . import _yaml
 from .check import check_clauses, typed_test
 from .errors import Location, Problem, RulesError, suggest
-from .evaluate import Program, Truth
+from .evaluate import Program, Truth, combine
 from .model import Filing
 from .ruleset import Ruleset
 from .syntax import (
@@ -659,7 +659,7 @@ def _check_examples(
                 continue
             # Fails on that element alone: the clause is false, and would hold were the element
             # true (for `all`, every other element is true; for `any`, every other is false).
-            flipped = _combine(clause.holds_when, {**elements, ex.fails_on: Truth.TRUE})
+            flipped = combine(clause.holds_when, {**elements, ex.fails_on: Truth.TRUE})
             if (
                 value is not Truth.FALSE
                 or elements[ex.fails_on] is not Truth.FALSE
@@ -676,23 +676,6 @@ def _check_examples(
                     )
                 )
     return problems
-
-
-def _combine(node: Node, elements: Mapping[str, Truth]) -> Truth:
-    """A clause's holds_when over given element values (Kleene logic)."""
-    if isinstance(node, ElementRef):
-        return elements[node.element]
-    if isinstance(node, Not):
-        return ~_combine(node.item, elements)
-    if isinstance(node, All | AnyNode):
-        values = [_combine(n, elements) for n in node.items]
-        stop, rest = (
-            (Truth.FALSE, Truth.TRUE) if isinstance(node, All) else (Truth.TRUE, Truth.FALSE)
-        )
-        if stop in values:
-            return stop
-        return Truth.UNKNOWN if Truth.UNKNOWN in values else rest
-    raise TypeError(f"holds_when may only combine elements: {node!r}")
 
 
 # --------------------------------------------------------------------------- entry points
@@ -813,6 +796,3 @@ def bundled_rules_dir() -> Path:
 def bundled_ruleset() -> Ruleset:
     """The bundled 平纪发〔2022〕4号 ruleset, loaded once per process."""
     return load_ruleset(bundled_rules_dir())
-
-
-_Loader = Callable[[], Ruleset]

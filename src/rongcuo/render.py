@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .model import FACTS
+from .syntax import citation_text
 from .verdict import CitationOut, CitedClause, ClauseTrace, ElementTrace, FactRead, Status, Verdict
 
 __all__ = ["Lang", "render_citation", "render_text"]
@@ -54,11 +55,7 @@ def _w(key: str, lang: Lang) -> str:
 
 
 def render_citation(c: CitationOut, lang: Lang = "zh") -> str:
-    if lang == "zh":
-        item = f"第{c.item}项" if c.item.isdigit() else c.item
-        return f"{c.issuer}《{c.title}》（{c.document}，{c.date.isoformat()}）{c.section}{item}"
-    item = f", item {c.item}" if c.item else ""
-    return f"{c.document} ({c.issuer}, {c.date.isoformat()}) «{c.title}», {c.section}{item}"
+    return citation_text(c.document, c.issuer, c.date, c.title, c.section, c.item, lang)
 
 
 def _fact(read: FactRead, lang: Lang) -> str:

@@ -183,10 +183,20 @@ class Citation:
     item: str = ""
 
     def render(self, lang: str = "zh") -> str:
-        where = self.section + (f" 第{self.item}项" if self.item.isdigit() else self.item)
-        if lang != "zh":
-            where = self.section + (f", item {self.item}" if self.item else "")
-        return f"{self.issuer}《{self.title}》（{self.document}，{self.date.isoformat()}）{where}"
+        return citation_text(
+            self.document, self.issuer, self.date, self.title, self.section, self.item, lang
+        )
+
+
+def citation_text(
+    document: str, issuer: str, date: dt.date, title: str, section: str, item: str, lang: str
+) -> str:
+    """A citation as one line of Chinese (``zh``) or English text."""
+    if lang == "zh":
+        where = section + (f"第{item}项" if item.isdigit() else item)
+        return f"{issuer}《{title}》（{document}，{date.isoformat()}）{where}"
+    where = section + (f", item {item}" if item else "")
+    return f"{document} ({issuer}, {date.isoformat()}) «{title}», {where}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
