@@ -4,8 +4,9 @@ Every filing gives a value to every fact of the model (``--complete``-style), dr
 that look like real 容错免责备案 matters: most conduct is not misconduct, most matters are minor,
 most remedies timely. Filings whose status is over-represented are redrawn (rejection sampling
 against the native engine) until the mix matches ``MIX``; an ``insufficient_facts`` filing is a
-complete one with a few facts left out, as a filer forgets them. Same seed, same corpus, byte for
-byte.
+complete one with a few facts left out, as a filer forgets them. Every filing is valid, the
+model's date order included (the conduct's start on or before its end). Same seed, same corpus,
+byte for byte.
 
     python benchmarks/corpus.py 100000 --seed 1 -o benchmarks/out/corpus-100k.jsonl
 """
@@ -23,7 +24,7 @@ from typing import Any
 
 from rongcuo import bundled_ruleset
 from rongcuo.engine import decide_status
-from rongcuo.model import FACTS, FactKind, Filing
+from rongcuo.model import DATE_ORDER, FACTS, FactKind, Filing
 
 MIX = {
     "eligible": 0.35,
@@ -96,8 +97,11 @@ def _complete(rng: random.Random, n: int) -> dict[str, Any]:
             continue
         group, _, name = path.rpartition(".")
         data.setdefault(group, {})[name] = value
-    start, end = sorted([data["matter"]["conduct_started_on"], data["matter"]["conduct_ended_on"]])
-    data["matter"]["conduct_started_on"], data["matter"]["conduct_ended_on"] = start, end
+    for earlier, later in DATE_ORDER:  # the model's cross-field rule: each pair in order
+        (g1, a), (g2, b) = earlier.rsplit(".", 1), later.rsplit(".", 1)
+        if data[g1][a] > data[g2][b]:  # ISO dates order as strings
+            data[g1][a], data[g2][b] = data[g2][b], data[g1][a]
+    end = data["matter"]["conduct_ended_on"]
     data = {
         "id": f"LS-{2023 + n % 3}-{n:07d}",
         "summary": rng.choice(SUMMARIES),

@@ -150,6 +150,22 @@ CASES: dict[str, tuple[bytes | dict[str, Any], str, list[Want]]] = {
         "yaml",
         [("filing_invalid_date", "$.matter.conduct_ended_on", 2, 21)],
     ),
+    # dates in an impossible order: the conduct began after it ended
+    "conduct_starts_after_it_ends": (
+        b'{"matter": {"conduct_started_on": "2013-03-01", "conduct_ended_on": "2011-09-30"}}',
+        "json",
+        [("filing_dates_out_of_order", "$.matter.conduct_started_on")],
+    ),
+    "conduct_starts_after_it_ends_yaml": (
+        b"matter:\n  conduct_ended_on: 2011-09-30\n  conduct_started_on: 2013-03-01\n",
+        "yaml",
+        [("filing_dates_out_of_order", "$.matter.conduct_started_on", 3, 23)],
+    ),
+    "conduct_starts_a_day_after_it_ends": (
+        {"matter": {"conduct_started_on": "2012-11-08", "conduct_ended_on": "2012-11-07"}},
+        "auto",
+        [("filing_dates_out_of_order", "$.matter.conduct_started_on")],
+    ),
     # huge strings and arrays
     "huge_summary": (
         json.dumps({"summary": "字" * (MAX_TEXT + 1)}).encode(),
@@ -258,6 +274,7 @@ BAD_MAPPINGS: list[dict[str, Any]] = [
     {"summary": "x" * (MAX_TEXT + 1)},
     {"motive": {"private_gain_for": ["self"] * (MAX_LIST_ITEMS + 1)}},
     {"determinations": {"P15": {"holds": True}}},
+    {"matter": {"conduct_started_on": "2013-03-01", "conduct_ended_on": "2011-09-30"}},
 ]
 
 
@@ -310,7 +327,15 @@ def _cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[
     )
 
 
-CLI_CASES = ["json_trailing_comma", "yaml_tab", "several", "deep_json", "huge_set", "latin1"]
+CLI_CASES = [
+    "json_trailing_comma",
+    "yaml_tab",
+    "several",
+    "deep_json",
+    "huge_set",
+    "latin1",
+    "conduct_starts_after_it_ends_yaml",
+]
 
 
 @pytest.mark.parametrize("name", CLI_CASES)

@@ -119,6 +119,8 @@ def _example_named(cid: str, name: str) -> Example:
     [
         # position 6: conduct ending on the day the 18th Congress opened is not before it
         ("P13", "行为延续至十八大开幕当天", ("matter", "conduct_ended_on"), "2012-11-08"),
+        # position 6: conduct that began after the Congress cannot have ended before it
+        ("P13", "始于十八大之后、终了日期不明", ("matter", "conduct_started_on"), "2013-03-01"),
         # position 5: trying and failing to rectify is not refusal
         ("N8", "尽力整改未能到位", ("remedy", "rectification"), "attempted_failed"),
         # position 7: disclosing only what the organisation already knew is not 主动

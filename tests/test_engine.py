@@ -206,6 +206,48 @@ def test_p13_date_bound(rules: rongcuo.Ruleset) -> None:
     assert next(e for e in p13.elements if e.id == "before_18th_congress").value == "unknown"
 
 
+P13_FACTS: dict[str, Any] = {
+    "conduct": {"passive_acceptance": True},
+    "matter": {"irregularities": ["discipline_or_law"], "circumstances": "minor"},
+    "motive": {"for_development": True},
+    "remedy": {"attitude_good": True, "illicit_gains": "surrendered", "losses_recovered": True},
+}
+
+
+def _p13(verdict: rongcuo.Verdict) -> tuple[str, str]:
+    """P13's truth and that of its date element."""
+    p13 = next(t for t in verdict.trace if t.id == "P13")
+    return p13.value, next(e for e in p13.elements if e.id == "before_18th_congress").value
+
+
+@pytest.mark.parametrize(
+    ("dates", "want"),
+    [
+        ({"conduct_started_on": "2013-03-01"}, "false"),  # began after: cannot have ended before
+        ({"conduct_started_on": "2012-11-08"}, "false"),  # began the day the Congress opened
+        ({"conduct_started_on": "2012-11-07"}, "unknown"),  # began before: the end decides
+        ({}, "unknown"),
+        ({"conduct_started_on": "2010-06-18", "conduct_ended_on": "2011-03-25"}, "true"),
+        ({"conduct_started_on": "2010-06-18", "conduct_ended_on": "2012-11-08"}, "false"),
+    ],
+)
+def test_p13_reads_the_start_when_the_end_is_unknown(
+    rules: rongcuo.Ruleset, dates: dict[str, str], want: str
+) -> None:
+    verdict = rongcuo.evaluate(with_(P13_FACTS, matter=dates), rules=rules)
+    assert _p13(verdict) == (want, want)
+
+
+def test_p13_names_the_dates_that_can_still_decide_it(rules: rongcuo.Ruleset) -> None:
+    def missing(dates: dict[str, str]) -> set[str]:
+        verdict = rongcuo.evaluate(with_(P13_FACTS, matter=dates), rules=rules)
+        return {m.path for m in verdict.missing_facts if "P13" in m.clauses}
+
+    assert missing({}) == {"matter.conduct_started_on", "matter.conduct_ended_on"}
+    assert missing({"conduct_started_on": "2012-11-07"}) == {"matter.conduct_ended_on"}
+    assert missing({"conduct_started_on": "2013-03-01"}) == set()  # P13 is decided: false
+
+
 def test_as_of_rejects_facts_dated_after_it(rules: rongcuo.Ruleset) -> None:
     filing = with_(P3_FILING, matter={"conduct_ended_on": "2024-01-01"})
     with pytest.raises(rongcuo.FilingError) as err:

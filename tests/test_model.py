@@ -7,7 +7,7 @@ import json
 import pytest
 
 import rongcuo
-from rongcuo.model import FACTS, Filing, TitledEnum
+from rongcuo.model import DATE_ORDER, FACTS, FactKind, Filing, TitledEnum
 
 
 def test_empty_filing_is_all_unknown() -> None:
@@ -53,6 +53,40 @@ def test_wrong_values_are_coded_with_their_json_path(
     with pytest.raises(rongcuo.FilingError) as err:
         rongcuo.parse_filing(doc)
     assert [(p.code, p.location.json_path()) for p in err.value.problems] == [(code, path)]
+
+
+@pytest.mark.parametrize(
+    "matter",
+    [
+        {"conduct_started_on": "2011-09-30", "conduct_ended_on": "2011-09-30"},  # one day
+        {"conduct_started_on": "2010-06-18", "conduct_ended_on": "2011-03-25"},
+        {"conduct_started_on": "2013-03-01"},  # an unknown end breaks no order
+        {"conduct_ended_on": "2011-09-30"},
+    ],
+)
+def test_conduct_dates_in_order_or_unknown_are_valid(matter: dict[str, str]) -> None:
+    filing = rongcuo.parse_filing({"matter": matter})
+    assert filing.matter.model_dump(mode="json", exclude_none=True) == matter
+
+
+def test_conduct_that_began_after_it_ended_is_refused_with_both_dates_named() -> None:
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.parse_filing(
+            {"matter": {"conduct_started_on": "2013-03-01", "conduct_ended_on": "2011-09-30"}}
+        )
+    (problem,) = err.value.problems
+    assert problem.code == "filing_dates_out_of_order"
+    assert problem.location.json_path() == "$.matter.conduct_started_on"
+    assert "2013-03-01" in problem.message and "2011-09-30" in problem.message
+    assert "matter.conduct_ended_on" in problem.message
+    assert problem.hint
+
+
+def test_date_order_pairs_are_date_facts() -> None:
+    for earlier, later in DATE_ORDER:
+        assert FACTS[earlier].kind is FactKind.DATE and FACTS[later].kind is FactKind.DATE
+    flat = [p for pair in DATE_ORDER for p in pair]
+    assert len(flat) == len(set(flat)), "the strategies assume the pairs share no fact"
 
 
 def test_all_problems_are_reported_together() -> None:

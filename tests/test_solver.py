@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from rongcuo.evaluate import Truth
-from rongcuo.model import FACTS, FactKind, Filing
+from rongcuo.model import DATE_ORDER, FACTS, FactKind, Filing
 from rongcuo.ruleset import Ruleset
 from rongcuo.solver import CATCH_ALL_GROUPS, Domain, Encoding
 
@@ -55,7 +55,18 @@ def random_filing(rng: random.Random, *, complete: bool) -> Filing:
         else:
             value = "文本"
         _put(data, path, value)
-    return Filing.model_validate(data)
+    return Filing.model_validate(_dates_in_order(data))
+
+
+def _dates_in_order(data: dict[str, Any]) -> dict[str, Any]:
+    """The model's rule: each DATE_ORDER pair in order when both are known (swapped if not)."""
+    for earlier, later in DATE_ORDER:
+        (group, a), (group_b, b) = earlier.split("."), later.split(".")
+        facts = data.get(group, {})
+        assert group == group_b  # every pair lies within one group today
+        if a in facts and b in facts and facts[a] > facts[b]:
+            facts[a], facts[b] = facts[b], facts[a]
+    return data
 
 
 def _example_filings(rules: Ruleset) -> list[Filing]:
@@ -137,3 +148,44 @@ def test_status_formulas_agree_with_engine(rules: Ruleset) -> None:
                 continue
             assert model is not None, (domain, s)
             assert decide_status(enc.witness(model, name=s.value), rules) is s
+
+
+def test_no_witness_has_the_conduct_begin_after_it_ended(rules: Ruleset) -> None:
+    """The model's date order is a constraint of every question, in both domains."""
+    for domain in Domain:
+        enc = Encoding(domain=domain)
+        enc.add("r", rules)
+        start = enc.fact("matter.conduct_started_on")
+        end = enc.fact("matter.conduct_ended_on")
+        assert enc.find(start.known, end.known, start.value > end.value, simple=False) is None
+        # and a witness that reads only one of the two dates still carries a valid other one
+        model = enc.find(enc.clause("r", "P13").t)
+        assert model is not None
+        filing = enc.witness(model, name="P13-true")
+        assert rules.program.clause_value("P13", filing, {}) is Truth.TRUE
+        if domain is Domain.COMPLETE:
+            ended = filing.matter.conduct_ended_on
+            assert filing.matter.conduct_started_on is not None and ended is not None
+            assert filing.matter.conduct_started_on <= ended
+
+
+def test_p13_is_false_on_a_late_start_with_the_end_unknown_and_the_solver_knows(
+    rules: Ruleset,
+) -> None:
+    enc = Encoding(domain=Domain.ANY)
+    enc.add("r", rules)
+    z3 = enc.z3
+    end = enc.fact("matter.conduct_ended_on")
+    start = enc.fact("matter.conduct_started_on")
+    element = enc.element("r", "P13", "before_18th_congress")
+    model = enc.find(element.f, z3.Not(end.known))
+    assert model is not None
+    filing = enc.witness(model, name="late-start")
+    assert filing.matter.conduct_ended_on is None
+    assert filing.matter.conduct_started_on is not None
+    assert filing.matter.conduct_started_on >= dt.date(2012, 11, 8)
+    assert rules.program.element_value("P13", "before_18th_congress", filing, {}) is Truth.FALSE
+    # unknown exactly when the end is unknown and the start is unknown or before the Congress
+    cutoff = dt.date(2012, 11, 8).toordinal()
+    late = z3.And(start.known, start.value >= cutoff)
+    assert enc.find(element.unknown(), z3.Or(end.known, late), simple=False) is None

@@ -3,6 +3,8 @@ boundary pairs one fact apart, rulesets the real loader accepts, and small shrun
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
@@ -12,8 +14,8 @@ from rongcuo import strategies as S
 from rongcuo import syntax
 from rongcuo.check import OPERATORS
 from rongcuo.engine import decide_status
-from rongcuo.evaluate import Truth, facts_of
-from rongcuo.model import FACTS, Filing
+from rongcuo.evaluate import Truth, fact_getter, facts_of
+from rongcuo.model import DATE_ORDER, FACTS, Filing
 from rongcuo.syntax import Node, facts_read, walk
 
 RULES = rongcuo.bundled_ruleset()
@@ -80,6 +82,58 @@ def test_boundary_pairs_with_a_different_status(clause_id: str) -> None:
         assert decide_status(holds, RULES) is not decide_status(fails, RULES)
 
     run()
+
+
+def _in_date_order(filing: Filing) -> bool:
+    for earlier, later in DATE_ORDER:
+        first, second = fact_getter(earlier)(filing), fact_getter(later)(filing)
+        if first is not None and second is not None and first > second:
+            return False
+    return True
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        S.filings(complete=True),
+        S.filings(complete=True, rules=RULES),
+        S.satisfying("P13", complete=True),
+        S.violating("P13", complete=True),
+        S.boundary_pairs("P13").map(lambda pair: pair[0]),
+        S.boundary_pairs("P13").map(lambda pair: pair[1]),
+    ),
+    st.data(),
+)
+def test_generated_filings_keep_the_conduct_dates_in_order(
+    filing: Filing, data: st.DataObject
+) -> None:
+    """Built valid, not filtered: every strategy, and every refinement, keeps start <= end."""
+    assert _in_date_order(filing)
+    partial = S.replace_facts(filing, {"matter.conduct_ended_on": None})
+    assert _in_date_order(data.draw(S.refinements(partial)))
+    partial = S.replace_facts(filing, {"matter.conduct_started_on": None})
+    assert _in_date_order(data.draw(S.refinements(partial)))
+
+
+def test_p13_can_be_violated_by_a_late_start_with_the_end_unknown() -> None:
+    def on_the_date(f: Filing) -> bool:
+        element = RULES.program.element_value("P13", "before_18th_congress", f, {})
+        return element is Truth.FALSE and f.matter.conduct_ended_on is None
+
+    filing = find(S.violating("P13"), on_the_date)
+    start = filing.matter.conduct_started_on
+    assert start is not None and start >= dt.date(2012, 11, 8)
+
+
+@settings(max_examples=50)
+@given(st.data())
+def test_dates_avoiding_some_days_are_built_not_filtered(data: st.DataObject) -> None:
+    lo = data.draw(st.dates(dt.date(2012, 11, 1), dt.date(2012, 11, 10)))
+    hi = lo + dt.timedelta(days=data.draw(st.integers(0, 5)))
+    span = [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
+    avoid = frozenset(data.draw(st.lists(st.sampled_from(span), max_size=len(span) - 1)))
+    day = data.draw(S._dates(lo, hi, avoid))
+    assert lo <= day <= hi and day not in avoid
 
 
 def test_minimal_filing_is_empty() -> None:

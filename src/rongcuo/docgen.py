@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
-from .model import FACTS, FactKind, FactSpec, TitledEnum
+from .model import DATE_ORDER, FACTS, FactKind, FactSpec, TitledEnum
 from .ruleset import Ruleset
 from .syntax import (
     All,
@@ -290,6 +290,14 @@ def _fact_section(spec: FactSpec, readers: Sequence[str]) -> list[str]:
         lines += ["| value | 中文 | English |", "|---|---|---|"]
         lines += [f"| `{m.value}` | {m.zh} | {m.en} |" for m in spec.enum]
         lines.append("")
+    for earlier, later in DATE_ORDER:
+        if spec.path in (earlier, later):
+            other, relation = (later, "before") if spec.path == earlier else (earlier, "after")
+            lines += [
+                f"On or {relation} `{other}` ({FACTS[other].zh}) when both are known; a filing "
+                "that breaks this order is refused (`filing_dates_out_of_order`).",
+                "",
+            ]
     if readers:
         lines += ["Read by: " + ", ".join(readers) + ".", ""]
     else:

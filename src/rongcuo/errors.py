@@ -77,6 +77,7 @@ CODES: Final[dict[str, str]] = {
     "filing_wrong_type": "a value of the wrong type",
     "filing_invalid_value": "a value outside what the field allows",
     "filing_invalid_date": "a date that does not exist or is malformed",
+    "filing_dates_out_of_order": "dates out of order: the conduct began after it ended",
     "filing_date_after_reference": "a date later than the evaluation's reference date",
     "filing_too_long": "a string or list longer than the limit",
     # verdicts

@@ -50,6 +50,7 @@ _CODES: Final = {
     "model_type": "filing_wrong_type",
     "model_attributes_type": "filing_wrong_type",
     "dict_type": "filing_wrong_type",
+    "date_order": "filing_dates_out_of_order",
 }
 
 
@@ -92,6 +93,10 @@ def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "
             name = str(loc[-1])
             msg = f"the filing model has no field {name!r}"
             hint = suggest(name, _allowed_fields(loc))
+        elif code == "filing_dates_out_of_order":
+            ctx = err.get("ctx", {})
+            loc = (*loc, *str(ctx["earlier"]).split("."))  # at the earlier date of the pair
+            hint = "correct one of the two dates, or leave out the one that is not certain"
         elif code == "filing_invalid_value" and "expected" in err.get("ctx", {}):
             msg = f"{msg}"
         given = err.get("input")

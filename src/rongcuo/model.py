@@ -12,6 +12,8 @@ Conventions
 * A set-valued fact (a JSON array) lists everything that applies: once it is given, a value it
   does not list is false. An empty array is a known "none"; an absent array is unknown.
 * Unknown keys are rejected: a typo never passes silently.
+* One rule binds facts to each other: the pairs of dates in :data:`DATE_ORDER` are in order when
+  both are known (the conduct does not begin after it ends). An unknown date breaks no order.
 * Every field and every enumeration value has a Chinese title (the JSON Schema carries it as
   ``title``) and an English one (``x-title-en`` on fields, ``description`` on values), so another
   system can build an input form from :func:`filing_json_schema`.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import operator
 from collections.abc import Mapping
 from typing import Annotated, Any, Final, Self
 
@@ -35,11 +38,13 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     StrictBool,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
+    "DATE_ORDER",
     "FACTS",
     "Beneficiary",
     "Cause",
@@ -771,8 +776,16 @@ class Matter(_Facts):
         "once territorial and sectoral duties are delineated, the regulatory duty lies with "
         "a functional department",
     )
-    conduct_started_on: Date | None = fact("行为开始日期", "date the conduct began")
-    conduct_ended_on: Date | None = fact("行为终了日期", "date of the last act of the conduct")
+    conduct_started_on: Date | None = fact(
+        "行为开始日期",
+        "date the conduct began",
+        "on or before matter.conduct_ended_on when both are known",
+    )
+    conduct_ended_on: Date | None = fact(
+        "行为终了日期",
+        "date of the last act of the conduct",
+        "on or after matter.conduct_started_on when both are known",
+    )
 
 
 class Motive(_Facts):
@@ -951,6 +964,21 @@ class Determinations(_Facts):
     )
 
 
+#: Date facts a valid filing keeps in order, as ``(earlier, later)`` paths: when both are known,
+#: the first is on or before the second (conduct cannot begin after it ended). A filing that breaks
+#: one is invalid (``filing_dates_out_of_order``); an unknown date breaks none. The strategies, the
+#: z3 translation, docgen and the benchmark corpus read this list, so a pair added here binds them
+#: all (the strategies assume no fact is in two pairs; a test checks it).
+DATE_ORDER: Final[tuple[tuple[str, str], ...]] = (
+    ("matter.conduct_started_on", "matter.conduct_ended_on"),
+)
+
+_DATE_ORDER_GETTERS: Final = tuple(
+    (earlier, operator.attrgetter(earlier), later, operator.attrgetter(later))
+    for earlier, later in DATE_ORDER
+)
+
+
 class Filing(_Facts):
     """容错免责备案申请：一宗事项的事实"""
 
@@ -974,6 +1002,24 @@ class Filing(_Facts):
     determinations: Determinations = group(
         Determinations, "兜底条款认定", "determinations for the catch-all clauses"
     )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        """Every pair of :data:`DATE_ORDER` that is known in full is in order."""
+        for earlier, get_earlier, later, get_later in _DATE_ORDER_GETTERS:
+            first, second = get_earlier(self), get_later(self)
+            if first is not None and second is not None and first > second:
+                raise PydanticCustomError(
+                    "date_order",
+                    "{earlier} ({first}) is after {later} ({second}); it must be on or before it",
+                    {
+                        "earlier": earlier,
+                        "later": later,
+                        "first": first.isoformat(),
+                        "second": second.isoformat(),
+                    },
+                )
+        return self
 
 
 # --------------------------------------------------------------------------- fact catalogue

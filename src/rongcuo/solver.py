@@ -6,7 +6,10 @@ form reproduces the engine's Kleene logic exactly (:mod:`rongcuo.evaluate`): ``a
 every operand is true and false when any is false, ``any`` the reverse, ``not`` swaps the two
 rails, and a comparison that reads an unknown fact is neither.
 
-What the variables range over — the *domain* of a question — is stated, never implied:
+What the variables range over — the *domain* of a question — is stated, never implied. In both
+domains a filing is *valid*: the model's cross-field rule holds, each pair of
+:data:`~rongcuo.model.DATE_ORDER` (the conduct's start and end) in order when both are known. The
+dates of a pair are created together, so a witness never shows one beside an unconstrained default.
 
 ``Domain.COMPLETE`` (the default)
     every fact of :data:`~rongcuo.model.FACTS` is known, except the two recorded determinations
@@ -35,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from .evaluate import Truth, fact_getter
-from .model import FACTS, FactKind, FactSpec, Filing
+from .model import DATE_ORDER, FACTS, FactKind, FactSpec, Filing
 from .syntax import All, Clause, ClauseRef, ElementRef, FactRef, ListKind, Node, Not, Op, Test
 from .syntax import Any as AnyNode
 from .verdict import Status
@@ -179,6 +182,17 @@ class Encoding:
             )
         got = _Fact(spec, known, value)
         self._facts[path] = got
+        for earlier, later in DATE_ORDER:  # the model: the earlier date on or before the later
+            if path not in (earlier, later):
+                continue
+            other = later if path == earlier else earlier
+            if other not in self._facts:
+                self.fact(other)  # creating the partner adds the constraint, once
+                continue
+            first, second = self._facts[earlier], self._facts[later]
+            self.constraints.append(
+                z3.Implies(z3.And(first.known, second.known), first.value <= second.value)
+            )
         return got
 
     @property

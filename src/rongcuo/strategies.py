@@ -23,6 +23,11 @@ conflict the search backtracks to the next choice, so nothing is generated and t
 
 Determinations (``determinations.P15`` / ``.N9``) are recorded human decisions, not facts:
 ``complete=True`` does not force them, and they are generated (or left out) separately.
+
+Every filing generated is valid, cross-field rules included: the dates of each pair of
+:data:`~rongcuo.model.DATE_ORDER` (the conduct's start and end) are drawn in order, the later one
+from the earlier one onward, never drawn and thrown away; a constraint that would force them out of
+order is a conflict the search backtracks from.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from hypothesis import strategies as st
 from .engine import decide_status
 from .evaluate import Truth, fact_getter
 from .load import bundled_ruleset, load_ruleset_texts
-from .model import FACTS, Determination, FactKind, FactSpec, Filing
+from .model import DATE_ORDER, FACTS, Determination, FactKind, FactSpec, Filing
 from .ruleset import Ruleset, node_data
 from .syntax import All, Clause, ClauseRef, ElementRef, FactRef, ListKind, Node, Not, Op, Test, walk
 from .syntax import Any as AnyNode
@@ -73,6 +78,53 @@ Draw = st.DrawFn
 
 #: Fact paths that are facts proper: everything but the recorded determinations.
 PLAIN_FACTS: Final = tuple(p for p in FACTS if not p.startswith("determinations."))
+
+#: Date facts in a :data:`~rongcuo.model.DATE_ORDER` pair: drawn together, never alone.
+_PAIRED: Final = frozenset(p for pair in DATE_ORDER for p in pair)
+_DAY: Final = dt.timedelta(days=1)
+
+
+def _dates(
+    lo: dt.date, hi: dt.date, avoid: frozenset[dt.date] = frozenset()
+) -> st.SearchStrategy[dt.date]:
+    """Dates in ``lo..hi`` except ``avoid``, constructively: the k-th allowed day, never a filter.
+
+    The caller guarantees that some day is allowed.
+    """
+    skip = sorted(x for x in avoid if lo <= x <= hi)
+
+    def shift(day: dt.date) -> dt.date:
+        for x in skip:  # ascending: each excluded day at or before the candidate pushes it on
+            if day >= x:
+                day += _DAY
+        return day
+
+    return st.dates(lo, hi - _DAY * len(skip)).map(shift) if skip else st.dates(lo, hi)
+
+
+def _in_date_order(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with each :data:`~rongcuo.model.DATE_ORDER` pair put in order (a swap)."""
+    for earlier, later in DATE_ORDER:
+        first, second = values.get(earlier), values.get(later)
+        if first is not None and second is not None and first > second:
+            values[earlier], values[later] = second, first
+    return values
+
+
+def _breaks_date_order(filing: Filing, path: str, value: Any) -> bool:
+    """Whether setting ``path`` to ``value`` would put a :data:`DATE_ORDER` pair out of order."""
+    if value is None:
+        return False
+    for earlier, later in DATE_ORDER:
+        if path == earlier:
+            other = fact_getter(later)(filing)
+            if other is not None and value > other:
+                return True
+        elif path == later:
+            other = fact_getter(earlier)(filing)
+            if other is not None and other > value:
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- fact values
@@ -156,18 +208,34 @@ def filings(*, complete: bool = False, rules: Ruleset | None = None) -> st.Searc
     paths = _scope(rules)
     return st.builds(
         _build,
-        st.fixed_dictionaries({p: _fact_or_unknown(p, complete) for p in paths}),
+        st.fixed_dictionaries({p: _fact_or_unknown(p, complete) for p in paths}).map(
+            _in_date_order
+        ),
         st.fixed_dictionaries({d: st.none() | _determinations() for d in _DETERMINATIONS}),
     )
 
 
 @st.composite
 def refinements(draw: Draw, filing: Filing, *, rules: Ruleset | None = None) -> Filing:
-    """``filing`` with some of its unknown facts filled in; known facts and determinations kept."""
+    """``filing`` with some of its unknown facts filled in; known facts and determinations kept.
+
+    A date filled in next to a known date of its :data:`~rongcuo.model.DATE_ORDER` pair is drawn
+    on its side of it.
+    """
     values = {p: fact_getter(p)(filing) for p in PLAIN_FACTS}
-    for p in _scope(rules):
-        if values[p] is None:
+    scope = _scope(rules)
+    for p in scope:
+        if values[p] is None and p not in _PAIRED:
             values[p] = draw(st.none() | fact_values(p))
+    for earlier, later in DATE_ORDER:
+        if values[earlier] is None and earlier in scope:
+            bound = values[later]
+            hi = DATE_MAX if bound is None else bound
+            values[earlier] = draw(st.none() | st.dates(min(DATE_MIN, hi), hi))
+        if values[later] is None and later in scope:
+            bound = values[earlier]
+            lo = DATE_MIN if bound is None else bound
+            values[later] = draw(st.none() | st.dates(lo, max(DATE_MAX, lo)))
     return _build(values, {d: getattr(filing.determinations, d) for d in _DETERMINATIONS})
 
 
@@ -218,7 +286,49 @@ def _set(store: _Store, path: str, dom: _Dom) -> _Store | None:
         return None
     out = dict(store)
     out[path] = dom
+    if path in _PAIRED and not _pairs_consistent(out):
+        return None
     return out
+
+
+def _first_day(d: _Dom) -> dt.date:
+    """The earliest day a consistent date domain allows."""
+    day = d.lo
+    while day in d.not_eq:
+        day += _DAY
+    return day
+
+
+def _last_day(d: _Dom) -> dt.date:
+    """The latest day a consistent date domain allows."""
+    day = d.hi
+    while day in d.not_eq:
+        day -= _DAY
+    return day
+
+
+def _pairs_consistent(store: _Store) -> bool:
+    """Every :data:`DATE_ORDER` pair that must be known can be drawn in order."""
+    for earlier, later in DATE_ORDER:
+        a, b = store.get(earlier), store.get(later)
+        if a is None or b is None or a.known is False or b.known is False:
+            continue  # a free or unknown partner can always be drawn on its side (or left out)
+        if _first_day(a) > _last_day(b):
+            return False
+    return True
+
+
+def _beside(store: _Store, path: str, d: _Dom) -> _Dom:
+    """``d`` narrowed so that the fact stays on its side of its DATE_ORDER partner's domain.
+
+    For a consistent store the result still allows a day.
+    """
+    for earlier, later in DATE_ORDER:
+        if path == earlier and later in store and store[later].known is not False:
+            d = dataclasses.replace(d, hi=min(d.hi, _last_day(store[later])))
+        elif path == later and earlier in store and store[earlier].known is not False:
+            d = dataclasses.replace(d, lo=max(d.lo, _first_day(store[earlier])))
+    return d
 
 
 def _dom(store: _Store, path: str) -> _Dom:
@@ -287,8 +397,7 @@ class _Search:
         if spec.kind is FactKind.TEXT:
             return self.draw(st.sampled_from(_TEXTS))
         if spec.kind is FactKind.DATE:
-            bad = d.not_eq
-            return self.draw(st.dates(d.lo, d.hi).filter(lambda x: x not in bad))
+            return self.draw(_dates(d.lo, d.hi, d.not_eq))
         assert spec.enum is not None
         members = list(spec.enum)
         if spec.kind is FactKind.ENUM:
@@ -301,7 +410,7 @@ class _Search:
 
     def pin(self, store: _Store, path: str) -> tuple[_Store, Any] | None:
         """Fix a fact to one drawn value that its constraints allow."""
-        d = _known(store, path)
+        d = _beside(store, path, _known(store, path))
         if not _consistent(FACTS[path], d):
             return None
         value = self.realise(path, d)
@@ -477,13 +586,28 @@ def _fill(
 ) -> Filing:
     values: dict[str, Any] = {}
     for p in scope:
+        if p in _PAIRED:
+            continue
         if p in store:
             values[p] = search.realise(p, store[p])
         else:
             values[p] = draw(_fact_or_unknown(p, complete))
     for p, d in store.items():
-        if p not in values and not p.startswith("determinations."):
+        if p not in values and p not in _PAIRED and not p.startswith("determinations."):
             values[p] = search.realise(p, d)
+    for earlier, later in DATE_ORDER:  # the earlier first, then the later from it onward
+        a = _pair_dom(draw, store, earlier, scope, complete)
+        b = _pair_dom(draw, store, later, scope, complete)
+        first = second = None
+        if a is not None:
+            if b is not None:
+                a = dataclasses.replace(a, hi=min(a.hi, _last_day(b)))
+            first = search.realise(earlier, a)
+        if b is not None:
+            if first is not None:
+                b = dataclasses.replace(b, lo=max(b.lo, first))
+            second = search.realise(later, b)
+        values[earlier], values[later] = first, second
     dets: dict[str, Any] = {}
     for name in _DETERMINATIONS:
         holds = store.get(f"determinations.{name}.holds")
@@ -494,6 +618,18 @@ def _fill(
         elif holds is None and determinations:
             dets[name] = draw(st.none() | _determinations())
     return _build(values, dets)
+
+
+def _pair_dom(
+    draw: Draw, store: _Store, path: str, scope: Sequence[str], complete: bool
+) -> _Dom | None:
+    """The domain a date of a DATE_ORDER pair is drawn from; None when it stays unknown."""
+    d = store.get(path)
+    if d is None:
+        if path not in scope or not (complete or draw(st.booleans())):
+            return None
+        return _Dom(known=True)
+    return None if d.known is False else d
 
 
 def _rules(rules: Ruleset | None) -> Ruleset:
@@ -611,7 +747,8 @@ def _candidates(path: str, value: Any, rules: Ruleset) -> list[Any]:
 def replace_facts(filing: Filing, changes: Mapping[str, Any]) -> Filing:
     """``filing`` with the facts in ``changes`` (``{path: value}``, None for unknown) replaced.
 
-    Determinations are kept; only plain facts can be changed this way.
+    Determinations are kept; only plain facts can be changed this way. Raises ``ValueError`` when
+    the result is not a valid filing (for example a conduct that would begin after it ended).
     """
     values = {p: fact_getter(p)(filing) for p in PLAIN_FACTS}
     for path in changes:
@@ -696,6 +833,8 @@ def _flip(
             continue
         options = []
         for candidate in _candidates(path, value, ruleset):
+            if _breaks_date_order(first, path, candidate):
+                continue  # not a valid filing: the conduct would begin after it ended
             second = _with(first, path, candidate)
             after = ruleset.program.clause_value(clause_id, second, {})
             if after is Truth.UNKNOWN or after is before:
