@@ -248,6 +248,61 @@ def test_p13_names_the_dates_that_can_still_decide_it(rules: rongcuo.Ruleset) ->
     assert missing({"conduct_started_on": "2013-03-01"}) == set()  # P13 is decided: false
 
 
+#: Position 8: P5, P11 and P12 name a kind of unit (基层单位和部门; 应急管理、生态环境等部门;
+#: 行政村（社区）组织), and subject.organisation is that unit whoever files: the unit itself, or the
+#: unit an individual cadre acted for.
+UNIT_CLAUSES: dict[str, tuple[str, str]] = {
+    # clause: (a kind of unit the clause names, one it does not)
+    "P5": ("grassroots_unit", "enterprise_or_institution"),
+    "P11": ("emergency_management", "grassroots_unit"),
+    "P12": ("village", "grassroots_unit"),
+}
+
+
+def _first_holding_example(rules: rongcuo.Ruleset, cid: str) -> dict[str, Any]:
+    example = next(ex for ex in rules.clause(cid).examples if ex.holds)
+    return example.filing_data()
+
+
+def _who(verdict: rongcuo.Verdict, cid: str) -> tuple[str, str]:
+    """The clause's truth and that of its ``who`` element."""
+    clause = next(t for t in verdict.trace if t.id == cid)
+    return clause.value, next(e for e in clause.elements if e.id == "who").value
+
+
+@pytest.mark.parametrize("cid", sorted(UNIT_CLAUSES))
+@pytest.mark.parametrize(
+    "subject",
+    [{"kind": "unit"}, {"kind": "individual", "roles": ["party_member", "cadre"]}, {}],
+    ids=["unit", "individual", "kind-unknown"],
+)
+def test_unit_clauses_read_the_filers_unit_for_units_and_individuals(
+    rules: rongcuo.Ruleset, cid: str, subject: dict[str, Any]
+) -> None:
+    named, other = UNIT_CLAUSES[cid]
+    base = _first_holding_example(rules, cid)
+
+    def run(organisation: str | None) -> rongcuo.Verdict:
+        filing = with_(base, subject={"kind": None, **subject, "organisation": organisation})
+        return rongcuo.evaluate(filing, rules=rules)
+
+    assert _who(run(named), cid) == ("true", "true")
+    assert _who(run(other), cid) == ("false", "false")
+    # a filer (an individual included) who does not say what unit it is leaves the clause open,
+    # and the verdict asks for the unit
+    unknown = run(None)
+    assert _who(unknown, cid) == ("unknown", "unknown")
+    assert any(m.path == "subject.organisation" and cid in m.clauses for m in unknown.missing_facts)
+
+
+def test_p5_reads_the_units_enforcement_power_for_an_individual(rules: rongcuo.Ruleset) -> None:
+    base = _first_holding_example(rules, "P5")
+    cadre = {"kind": "individual", "roles": ["cadre"], "organisation": "department"}
+    for power, want in ((False, "true"), (True, "false"), (None, "unknown")):
+        filing = with_(base, subject={**cadre, "has_enforcement_power": power})
+        assert rongcuo.evaluate(filing, rules=rules).clause_values()["P5"] == want, power
+
+
 def test_as_of_rejects_facts_dated_after_it(rules: rongcuo.Ruleset) -> None:
     filing = with_(P3_FILING, matter={"conduct_ended_on": "2024-01-01"})
     with pytest.raises(rongcuo.FilingError) as err:

@@ -82,6 +82,34 @@ def test_filling_in_unknown_facts_never_changes_a_decided_verdict(
     assert all(new[c] is v for c, v in old.items() if v is not Truth.UNKNOWN)
 
 
+#: The clauses that name a kind of unit (position 8: P5, P11, P12), found by what they read.
+UNIT_CLAUSES = [
+    c.id
+    for c in RULES.clauses
+    if any("subject.organisation" in syntax.facts_read(e.test) for e in c.elements)
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(UNIT_CLAUSES).flatmap(
+        lambda cid: st.tuples(st.just(cid), st.one_of(S.satisfying(cid), S.violating(cid)))
+    ),
+    st.sampled_from(["unit", "individual", None]),
+)
+def test_clauses_naming_a_kind_of_unit_decide_alike_for_units_and_individuals(
+    case: tuple[str, Filing], kind: str | None
+) -> None:
+    """Position 8: 基层单位和部门, 应急管理、生态环境等部门 and 行政村（社区）组织 describe the unit
+    (the filer itself, or the unit an individual filer acted for), not the kind of filer, so
+    changing only ``subject.kind`` never changes such a clause."""
+    assert UNIT_CLAUSES == ["P5", "P11", "P12"]
+    cid, filing = case
+    other = S.replace_facts(filing, {"subject.kind": kind})
+    program = RULES.program
+    assert program.clause_value(cid, other, {}) is program.clause_value(cid, filing, {})
+
+
 def _insufficient() -> st.SearchStrategy[Filing]:
     return ANY_FILING.filter(
         lambda f: rongcuo.evaluate(f, rules=RULES, trace=False).status is Status.INSUFFICIENT_FACTS

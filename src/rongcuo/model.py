@@ -707,11 +707,18 @@ class Subject(_Facts):
 
     kind: SubjectKind | None = fact("主体类别", "subject kind", "a unit or an individual")
     organisation: OrgKind | None = fact(
-        "单位类别", "kind of unit", "the unit itself, or the individual's unit"
+        "当事单位或当事人所在单位的类别",
+        "kind of unit: the filing unit, or the individual filer's unit",
+        "an individual gives the unit whose duties they were performing in the matter, "
+        "normally the unit they work in; a clause that names a kind of unit reads this fact "
+        "for units and individuals alike",
     )
     roles: frozenset[Role] | None = fact("个人身份", "roles of the individual")
     has_enforcement_power: StrictBool | None = fact(
-        "具有行政强制执法权", "has administrative enforcement power"
+        "当事单位或当事人所在单位具有行政强制执法权",
+        "the filing unit, or the individual filer's unit, has administrative enforcement power",
+        "a power of the unit, not of the person: an individual answers for the unit given in "
+        "subject.organisation",
     )
 
 
