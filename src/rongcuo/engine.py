@@ -18,11 +18,14 @@ they wait for a person, not for a fact.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from . import codegen
 from .errors import FilingError, Location, Problem
-from .evaluate import Memo, Program, Truth, fact_getter
+from .evaluate import TRUTHS, Memo, Program, Truth, fact_getter
 from .model import FACTS, Filing
 from .ruleset import Ruleset
 from .syntax import All, Citation, Clause, ClauseRef, ElementRef, FactRef, ListKind, Node, Not, Test
@@ -71,14 +74,16 @@ def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[C
 
 def decide_status(filing: Filing, rules: Ruleset) -> Status:
     """Only the status: the fastest path, for bulk screening. Same answer as :func:`evaluate`."""
-    program = rules.program
-    memo: Memo = {}
-    negatives = rules.of_list(ListKind.NEGATIVE)
-    for c in negatives:
-        if program.clause_value(c.id, filing, memo) is T:
-            return Status.INELIGIBLE
-    values = {cid: program.clause_value(cid, filing, memo) for cid in program.order}
-    return _status(rules, values)[0]
+    return _STATUSES[rules.program.compiled.status(filing)]
+
+
+# the generated status function's answers (see rongcuo.codegen)
+_STATUSES: dict[int, Status] = {
+    codegen.ELIGIBLE: Status.ELIGIBLE,
+    codegen.INELIGIBLE: Status.INELIGIBLE,
+    codegen.INSUFFICIENT: Status.INSUFFICIENT_FACTS,
+    codegen.NEEDS_DETERMINATION: Status.NEEDS_DETERMINATION,
+}
 
 
 def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
@@ -128,16 +133,18 @@ def evaluate(
     ``backend`` chooses who computes the clause truths the decision runs on: ``"native"`` (the
     default) or ``"durable"``, the independent durable-rules evaluator (:mod:`rongcuo.backends`).
     """
-    from .load import bundled_ruleset
+    if rules is None:
+        from .load import bundled_ruleset
 
-    rules = rules if rules is not None else bundled_ruleset()
+        rules = bundled_ruleset()
     parsed = _parse(filing)
     if as_of is not None:
         _check_dates(parsed, as_of)
     program = rules.program
-    memo: Memo = {}
+    parts = _parts(rules)
+    elements, clause_ints = program.compiled.truths(parsed)
     if backend == "native":
-        values = {cid: program.clause_value(cid, parsed, memo) for cid in program.order}
+        values = dict(zip(program.order, map(TRUTHS.__getitem__, clause_ints), strict=True))
     else:
         from .backends import clause_values
 
@@ -147,28 +154,105 @@ def evaluate(
     if status is Status.INELIGIBLE:
         overridden = [c for c in rules.of_list(ListKind.POSITIVE) if values[c.id] is T]
     missing = (
-        _missing_facts(rules, parsed, memo, values) if status is Status.INSUFFICIENT_FACTS else []
+        _missing_facts(rules, parsed, {}, values, elements)
+        if status is Status.INSUFFICIENT_FACTS
+        else []
     )
-    consequences = tuple(
-        QuoteOut(text=q.text, citation=_citation(q.citation))
-        for q in rules.consequences.get(status.value, ())
-    )
-    from .receipt import receipt_for
-
-    verdict = Verdict(
+    # every part is already a checked, frozen object: no need to validate them again
+    verdict = Verdict.model_construct(
         status=status,
         filing_id=parsed.id,
         as_of=as_of,
-        decisive=tuple(_cited(c, values, parsed) for c in deciding),
-        overridden=tuple(_cited(c, values, parsed) for c in overridden),
+        decisive=tuple(parts.cited(c, values[c.id], parsed) for c in deciding),
+        overridden=tuple(parts.cited(c, values[c.id], parsed) for c in overridden),
         missing_facts=tuple(missing),
-        consequences=consequences,
-        trace=tuple(_trace(c, program, parsed, memo, values) for c in rules.clauses)
-        if trace
-        else (),
-        ruleset=RulesetRef(label=rules.label, effective=rules.meta.effective, digest=rules.digest),
+        consequences=parts.consequences[status],
+        ruleset=parts.ruleset,
     )
-    return verdict.model_copy(update={"receipt": receipt_for(verdict, parsed)})
+    # a private attribute, set on the frozen verdict the way pydantic's own __setattr__ would
+    assert verdict.__pydantic_private__ is not None
+    verdict.__pydantic_private__["_derive"] = _Explanation(
+        rules, parsed, elements, values, traced=trace
+    )
+    return verdict
+
+
+class _Parts:
+    """The parts of a verdict that depend only on the ruleset, made once per ruleset: frozen
+    objects, shared by every verdict made under it."""
+
+    def __init__(self, rules: Ruleset) -> None:
+        self.ruleset = RulesetRef(
+            label=rules.label, effective=rules.meta.effective, digest=rules.digest
+        )
+        self.consequences = {
+            status: tuple(
+                QuoteOut(text=q.text, citation=_citation(q.citation))
+                for q in rules.consequences.get(status.value, ())
+            )
+            for status in Status
+        }
+        self._cited: dict[tuple[str, Truth], CitedClause] = {}
+        self._lock = threading.Lock()
+
+    def cited(self, clause: Clause, value: Truth, filing: Filing) -> CitedClause:
+        if clause.catch_all:  # quotes the filing's recorded determination: not shared
+            return _cited(clause, value, filing)
+        key = (clause.id, value)
+        found = self._cited.get(key)
+        if found is None:
+            with self._lock:
+                found = self._cited.setdefault(key, _cited(clause, value, filing))
+        return found
+
+
+_PARTS: weakref.WeakKeyDictionary[Program, _Parts] = weakref.WeakKeyDictionary()
+_PARTS_LOCK = threading.Lock()
+
+
+def _parts(rules: Ruleset) -> _Parts:
+    parts = _PARTS.get(rules.program)
+    if parts is None:
+        with _PARTS_LOCK:
+            parts = _PARTS.get(rules.program)
+            if parts is None:
+                parts = _PARTS[rules.program] = _Parts(rules)
+    return parts
+
+
+class _Explanation:
+    """A verdict's trace and receipt, built when first asked for: the element truths were all
+    computed with the verdict; this quotes them, with the facts each element read."""
+
+    __slots__ = ("elements", "filing", "rules", "traced", "values")
+
+    def __init__(
+        self,
+        rules: Ruleset,
+        filing: Filing,
+        elements: tuple[int, ...],
+        values: Mapping[str, Truth],
+        *,
+        traced: bool,
+    ) -> None:
+        self.rules, self.filing, self.elements = rules, filing, elements
+        self.values, self.traced = values, traced
+
+    def trace(self) -> tuple[ClauseTrace, ...]:
+        if not self.traced:
+            return ()
+        program = self.rules.program
+        truths = dict(
+            zip(program.compiled.elements, map(TRUTHS.__getitem__, self.elements), strict=True)
+        )
+        return tuple(
+            _trace(c, program, self.filing, truths, self.values) for c in self.rules.clauses
+        )
+
+    def receipt(self, verdict: Verdict) -> str:
+        from .receipt import receipt_for
+
+        return receipt_for(verdict, self.filing)
 
 
 def _citation(c: Citation) -> CitationOut:
@@ -182,14 +266,14 @@ def _citation(c: Citation) -> CitationOut:
     )
 
 
-def _cited(clause: Clause, values: Mapping[str, Truth], filing: Filing) -> CitedClause:
+def _cited(clause: Clause, value: Truth, filing: Filing) -> CitedClause:
     determination = None
     if clause.catch_all:
         determination = getattr(filing.determinations, clause.id, None)
     return CitedClause(
         id=clause.id,
         list=clause.list.value,
-        value=values[clause.id].value,
+        value=value.value,
         citation=_citation(clause.citation),
         text=clause.text,
         summary=clause.summary,
@@ -208,20 +292,24 @@ def _json_value(value: Any) -> Any:
 
 
 def _trace(
-    clause: Clause, program: Program, filing: Filing, memo: Memo, values: Mapping[str, Truth]
+    clause: Clause,
+    program: Program,
+    filing: Filing,
+    elements: Mapping[tuple[str, str], Truth],
+    values: Mapping[str, Truth],
 ) -> ClauseTrace:
-    elements = []
+    traced = []
     for e in clause.elements:
         getters, refs = program.reads[clause.id, e.id]
         facts = []
         for path, get in getters:
             value = get(filing)
             facts.append(FactRead(path=path, known=value is not None, value=_json_value(value)))
-        elements.append(
+        traced.append(
             ElementTrace(
                 id=e.id,
                 phrase=e.phrase,
-                value=program.element_value(clause.id, e.id, filing, memo).value,
+                value=elements[clause.id, e.id].value,
                 facts=tuple(facts),
                 clauses=tuple(ClauseRead(clause=cid, value=values[cid].value) for cid in refs),
                 note=e.note,
@@ -232,15 +320,30 @@ def _trace(
         list=clause.list.value,
         value=values[clause.id].value,
         catch_all=clause.catch_all,
-        elements=tuple(elements),
+        elements=tuple(traced),
     )
 
 
 def _missing_facts(
-    rules: Ruleset, filing: Filing, memo: Memo, values: Mapping[str, Truth]
+    rules: Ruleset,
+    filing: Filing,
+    memo: Memo,
+    values: Mapping[str, Truth],
+    elements: tuple[int, ...] | None = None,
 ) -> list[MissingFact]:
-    """Unknown facts under the undecided parts of the clauses the outcome waits on."""
+    """Unknown facts under the undecided parts of the clauses the outcome waits on.
+
+    ``elements``, the generated code's element truths when the caller has them, saves evaluating
+    the elements again; the sub-nodes of an undecided element are evaluated here.
+    """
     program = rules.program
+    index = program.compiled.element_index
+
+    def element_value(clause_id: str, element_id: str) -> Truth:
+        if elements is not None:
+            return TRUTHS[elements[index[clause_id, element_id]]]
+        return program.element_value(clause_id, element_id, filing, memo)
+
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
     ]
@@ -270,7 +373,7 @@ def _missing_facts(
 
     def combination(n: Node, c: Clause, seen: set[str]) -> Iterable[str]:
         if isinstance(n, ElementRef):
-            if program.element_value(c.id, n.element, filing, memo) is U:
+            if element_value(c.id, n.element) is U:
                 yield from node(c.element(n.element).test, c.id, seen)
         elif isinstance(n, All | AnyNode):
             for child in n.items:

@@ -18,6 +18,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
+from .codegen import Compiled, compile_clauses
 from .model import FACTS, Filing
 from .syntax import (
     All,
@@ -34,7 +35,7 @@ from .syntax import (
 )
 from .syntax import Any as AnyNode
 
-__all__ = ["Getter", "Program", "Truth", "combine", "fact_getter", "facts_of"]
+__all__ = ["TRUTHS", "Getter", "Program", "Truth", "combine", "fact_getter", "facts_of"]
 
 
 class Truth(enum.Enum):
@@ -57,6 +58,8 @@ class Truth(enum.Enum):
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 _NEG = {T: F, F: T, U: U}
+#: a truth of the generated code (0 false, 1 unknown, 2 true) as a :class:`Truth`
+TRUTHS: tuple[Truth, Truth, Truth] = (F, U, T)
 
 Getter: TypeAlias = Callable[[Filing], Any]
 Memo: TypeAlias = dict[str, Truth]
@@ -192,7 +195,16 @@ def combine(node: Node, elements: Mapping[str, Truth]) -> Truth:
 class Program:
     """A ruleset's predicates, compiled. Immutable after construction and safe to share."""
 
-    __slots__ = ("_clause_fns", "_element_fns", "_node_fns", "clauses", "order", "reads")
+    __slots__ = (
+        "__weakref__",
+        "_clause_fns",
+        "_element_fns",
+        "_node_fns",
+        "clauses",
+        "compiled",
+        "order",
+        "reads",
+    )
 
     def __init__(self, clauses: Sequence[Clause]) -> None:
         self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
@@ -212,6 +224,8 @@ class Program:
             for c in clauses
             for e in c.elements
         }
+        #: the same predicates as generated Python, for the hot paths (see :mod:`rongcuo.codegen`)
+        self.compiled: Compiled = compile_clauses(clauses)
         for clause in clauses:
             element_fns = {e.id: self._compile(e.test) for e in clause.elements}
             for eid, fn in element_fns.items():
@@ -282,5 +296,10 @@ class Program:
 
     def values(self, filing: Filing) -> dict[str, Truth]:
         """Every clause's truth, in ruleset order."""
+        truths = map(TRUTHS.__getitem__, self.compiled.truths(filing)[1])
+        return dict(zip(self.order, truths, strict=True))
+
+    def reference_values(self, filing: Filing) -> dict[str, Truth]:
+        """Every clause's truth by the closures: the reference the generated code is tested on."""
         memo: Memo = {}
         return {cid: self.clause_value(cid, filing, memo) for cid in self.order}

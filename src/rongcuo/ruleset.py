@@ -49,6 +49,7 @@ class Ruleset:
 
     __slots__ = (
         "_by_id",
+        "_lists",
         "clauses",
         "consequences",
         "digest",
@@ -66,6 +67,7 @@ class Ruleset:
     origin: str
     digest: str
     _by_id: dict[str, Clause]
+    _lists: dict[ListKind, tuple[Clause, ...]]
 
     def __init__(
         self,
@@ -85,6 +87,8 @@ class Ruleset:
         set_(self, "program", program)
         set_(self, "origin", origin)
         set_(self, "_by_id", {c.id: c for c in self.clauses})
+        lists = {k: tuple(c for c in self.clauses if c.list is k) for k in ListKind}
+        set_(self, "_lists", lists)
         set_(self, "digest", _digest(self.to_data()))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -112,7 +116,7 @@ class Ruleset:
         return self.meta.label
 
     def of_list(self, kind: ListKind) -> tuple[Clause, ...]:
-        return tuple(c for c in self.clauses if c.list is kind)
+        return self._lists[kind]
 
     # -- canonical data
 

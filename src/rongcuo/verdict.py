@@ -10,9 +10,19 @@ the same JSON, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import functools
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    computed_field,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from .model import Determination, TitledEnum
 
@@ -21,6 +31,7 @@ __all__ = [
     "CitedClause",
     "ClauseRead",
     "ClauseTrace",
+    "Derivation",
     "ElementTrace",
     "FactRead",
     "MissingFact",
@@ -129,7 +140,13 @@ class RulesetRef(_Frozen):
 
 
 class Verdict(_Frozen):
-    """The outcome of screening one filing."""
+    """The outcome of screening one filing.
+
+    ``trace`` and ``receipt`` are derived: a verdict made by :func:`rongcuo.evaluate` holds the
+    truth of every element and clause, and quotes them into the element trace (and hashes the
+    receipt) the first time either is read or the verdict is serialised; a verdict read back from
+    JSON holds them as stored. Either way they read and serialise as ordinary fields.
+    """
 
     status: Status
     filing_id: str | None = None
@@ -138,9 +155,49 @@ class Verdict(_Frozen):
     overridden: tuple[CitedClause, ...] = ()
     missing_facts: tuple[MissingFact, ...] = ()
     consequences: tuple[QuoteOut, ...] = ()
-    trace: tuple[ClauseTrace, ...] = ()
     ruleset: RulesetRef
-    receipt: str = ""
+    #: how to build the trace and the receipt, for a verdict the engine made (see the engine)
+    _derive: Derivation | None = PrivateAttr(default=None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @functools.cached_property
+    def trace(self) -> tuple[ClauseTrace, ...]:
+        """Every clause, element by element: what each read and what it came to."""
+        return self._derive.trace() if self._derive is not None else ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @functools.cached_property
+    def receipt(self) -> str:
+        """``sha256:…``, binding this verdict to its ruleset and filing (:mod:`rongcuo.receipt`)."""
+        return self._derive.receipt(self) if self._derive is not None else ""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _stored(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A stored verdict brings its trace and receipt: check them and keep them as they are."""
+        if not isinstance(data, dict) or not ("trace" in data or "receipt" in data):
+            return handler(data)
+        data = dict(data)
+        derived = _Derived.model_validate({k: data.pop(k) for k in _DERIVED if k in data})
+        verdict = handler(data)
+        verdict.__dict__.update(trace=derived.trace, receipt=derived.receipt)
+        return verdict
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _DERIVED:  # frozen like the fields (pydantic would let a cached property be set)
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type="frozen_instance", loc=(name,), input=value)],
+            )
+        super().__setattr__(name, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash((self.status, self.filing_id, self.receipt))
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Deterministic JSON; Chinese is written as is, not escaped."""
@@ -149,3 +206,21 @@ class Verdict(_Frozen):
     def clause_values(self) -> dict[str, TruthValue]:
         """Each traced clause's truth, by id."""
         return {c.id: c.value for c in self.trace}
+
+
+_DERIVED = ("trace", "receipt")
+
+
+class _Derived(_Frozen):
+    """The derived fields of a stored verdict, as they were stored."""
+
+    trace: tuple[ClauseTrace, ...] = ()
+    receipt: str = ""
+
+
+class Derivation(Protocol):
+    """What a verdict needs to build its trace and receipt when first asked for them."""
+
+    def trace(self) -> tuple[ClauseTrace, ...]: ...
+
+    def receipt(self, verdict: Verdict) -> str: ...
