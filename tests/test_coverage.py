@@ -140,3 +140,29 @@ def test_text_and_json_output() -> None:
 
 def test_no_cases_is_a_usage_error() -> None:
     assert _run().returncode == 2
+
+
+def test_the_figures_in_docs_testing_md_are_current() -> None:
+    """docs/testing.md quotes the coverage of the bundled rules by the clause examples, the golden
+    cases and both; a rule, example or case added without updating those figures fails here."""
+    text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    assert f"(ruleset `sha256:{RULES.digest[:16]}…`" in text
+    examples, golden = clause_example_cases(RULES), load_cases(CASES)
+    reports = {
+        "clause examples": coverage(examples, RULES),
+        "golden cases": coverage(golden, RULES),
+        "both": coverage([*golden, *examples], RULES),
+    }
+    for label, report in reports.items():
+        [row] = [line for line in text.splitlines() if line.startswith(f"| {label} ")]
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        summary = report.to_data()["summary"]
+        want = [
+            str(report.cases),
+            str(len(report.failures)),
+            f"{summary['elements_covered']}/{summary['elements']}",
+            str(summary["elements_partly_covered"]),
+            str(summary["elements_unexercised"]),
+        ]
+        assert cells[1:6] == want, label
+        assert cells[6].split()[0] == f"{summary['clauses_covered']}/{summary['clauses']}", label
