@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .model import Filing
+from .model import FACT_INDEX, Filing
 from .syntax import (
     All,
     Clause,
@@ -154,37 +154,20 @@ class _Writer:
         two names (few locals keep the function's frame small). A fact read in many places is
         read once instead, before the first block that reads it (see :meth:`block`).
         """
-        parts = path.split(".")
-        if not all(p.isidentifier() for p in parts):
+        if path not in FACT_INDEX:
             raise ValueError(f"not a fact path: {path!r}")  # the checker rules this out
         self.reads[path] = self.reads.get(path, 0) + 1
-        if len(parts) == 1:  # a fact of the filing itself, e.g. filed_on
-            group, parts = self._group(""), ["", *parts]
-        else:
-            group = self._group(parts[0])
         if path in self.hoisted:
             name = self.hoisted[path]
-            self.needed.setdefault(name, self._read_expr(group, parts))
+            self.needed.setdefault(name, self._read_expr(path))
             return name
-        self.emit(indent, f"{into} = {self._read_expr(group, parts)}")
+        self.emit(indent, f"{into} = {self._read_expr(path)}")
         return into
 
-    def _group(self, name: str) -> str:
-        # a group's fields are read from its __dict__: pydantic models define __getattr__, which
-        # keeps CPython from specialising attribute reads on them (a dict read is twice as fast)
-        local = f"G_{name}"
-        self.needed.setdefault(local, f"f.{name}.__dict__" if name else "f.__dict__")
-        return local
-
     @staticmethod
-    def _read_expr(group: str, parts: Sequence[str]) -> str:
-        if len(parts) == 2:
-            return f"{group}[{parts[1]!r}]"
-        # an optional record, e.g. determinations.P15 is None until one is recorded
-        record = f"{group}[{parts[1]!r}]"
-        for part in parts[2:-1]:
-            record = f"{record}.{part}"
-        return f"None if {record} is None else {record}.{parts[-1]}"
+    def _read_expr(path: str) -> str:
+        # the filing's fact vector, made with the filing: one tuple, read by position
+        return f"V[{FACT_INDEX[path]}]"
 
     def function(
         self, signature: str, body: Callable[[], None], *, shared_reads: int = _SHARED_READS
@@ -196,6 +179,7 @@ class _Writer:
         shared = [p for p, n in self.reads.items() if n >= shared_reads]
         del self.lines[mark:]
         self.emit(0, f"def {signature}:")
+        self.emit(1, "V = f.__pydantic_private__['_facts']")
         self.reads, self.loaded = {}, set()
         self.hoisted = {p: "x_" + p.replace(".", "_") for p in shared}
         body()
@@ -456,15 +440,26 @@ def compile_clauses(clauses: Sequence[Clause]) -> Compiled:
 
     # truths(f): every element, then every clause from its elements, readers after what they read
     element_order = tuple((cid, e.id) for cid in order for e in by_id[cid].elements)
-    element_vars = {key: f"e{i}" for i, key in enumerate(element_order)}
+    # an element whose test is the same as an earlier one's (many clauses share one, e.g. 无私利)
+    # is that element's truth: computed once, named twice
+    element_vars: dict[tuple[str, str], str] = {}
+    first: dict[Node, str] = {}
+    for cid in _dependency_order(order, by_id):
+        for e in by_id[cid].elements:
+            element_vars[cid, e.id] = first.setdefault(e.test, f"e{len(first)}")
     ctx = _Context(w, by_id, element_vars)
 
     def truths() -> None:
+        computed: set[str] = set()
         for cid in _dependency_order(order, by_id):
 
             def clause(cid: str = cid) -> None:
                 for e in by_id[cid].elements:
-                    _fold(ctx, e.test, element_vars[cid, e.id], 1, _Mode.SET, None)
+                    var = element_vars[cid, e.id]
+                    if var not in computed:
+                        computed.add(var)
+                        _fold(ctx, e.test, var, 1, _Mode.SET, None)
+                # every element is computed: Kleene's all/any are min/max, nothing to skip
                 ctx.fold_clause(cid, _clause_var(cid), 1)
 
             w.block(clause)

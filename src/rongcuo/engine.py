@@ -19,16 +19,27 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import codegen
 from .errors import FilingError, Location, Problem
 from .evaluate import TRUTHS, Memo, Program, Truth, fact_getter
-from .model import FACTS, Filing
+from .model import FACT_INDEX, FACTS, Filing, fact_vector
 from .ruleset import Ruleset
-from .syntax import All, Citation, Clause, ClauseRef, ElementRef, FactRef, ListKind, Node, Not, Test
+from .syntax import (
+    All,
+    Citation,
+    Clause,
+    ClauseRef,
+    ElementRef,
+    FactRef,
+    ListKind,
+    Node,
+    Not,
+    Op,
+    Test,
+)
 from .syntax import Any as AnyNode
 from .verdict import (
     CitationOut,
@@ -154,27 +165,25 @@ def evaluate(
     if status is Status.INELIGIBLE:
         overridden = [c for c in rules.of_list(ListKind.POSITIVE) if values[c.id] is T]
     missing = (
-        _missing_facts(rules, parsed, {}, values, elements)
+        _missing_facts(rules, parsed, dict(values), values, elements)
         if status is Status.INSUFFICIENT_FACTS
         else []
     )
-    # every part is already a checked, frozen object: no need to validate them again
-    verdict = Verdict.model_construct(
-        status=status,
-        filing_id=parsed.id,
-        as_of=as_of,
-        decisive=tuple(parts.cited(c, values[c.id], parsed) for c in deciding),
-        overridden=tuple(parts.cited(c, values[c.id], parsed) for c in overridden),
-        missing_facts=tuple(missing),
-        consequences=parts.consequences[status],
-        ruleset=parts.ruleset,
+    # every part is a checked, frozen object already: nothing to validate again
+    explanation = _Explanation(rules, parsed, elements, values, traced=trace)
+    return Verdict._made(
+        {
+            "status": status,
+            "filing_id": parsed.id,
+            "as_of": as_of,
+            "decisive": tuple(parts.cited(c, values[c.id], parsed) for c in deciding),
+            "overridden": tuple(parts.cited(c, values[c.id], parsed) for c in overridden),
+            "missing_facts": tuple(missing),
+            "consequences": parts.consequences[status],
+            "ruleset": parts.ruleset,
+        },
+        {"_derive": explanation},
     )
-    # a private attribute, set on the frozen verdict the way pydantic's own __setattr__ would
-    assert verdict.__pydantic_private__ is not None
-    verdict.__pydantic_private__["_derive"] = _Explanation(
-        rules, parsed, elements, values, traced=trace
-    )
-    return verdict
 
 
 class _Parts:
@@ -192,6 +201,7 @@ class _Parts:
             )
             for status in Status
         }
+        self.order = {cid: i for i, cid in enumerate(rules.program.order)}
         self._cited: dict[tuple[str, Truth], CitedClause] = {}
         self._lock = threading.Lock()
 
@@ -206,17 +216,16 @@ class _Parts:
         return found
 
 
-_PARTS: weakref.WeakKeyDictionary[Program, _Parts] = weakref.WeakKeyDictionary()
 _PARTS_LOCK = threading.Lock()
 
 
 def _parts(rules: Ruleset) -> _Parts:
-    parts = _PARTS.get(rules.program)
+    derived = rules.program.derived
+    parts = derived.get("engine")
     if parts is None:
         with _PARTS_LOCK:
-            parts = _PARTS.get(rules.program)
-            if parts is None:
-                parts = _PARTS[rules.program] = _Parts(rules)
+            parts = derived.setdefault("engine", _Parts(rules))
+    assert isinstance(parts, _Parts)
     return parts
 
 
@@ -354,16 +363,17 @@ def _missing_facts(
         else [c for c in positives if not c.catch_all and values[c.id] is U]
     )
     touched: dict[str, set[str]] = {}
+    vector = fact_vector(filing)
 
     def node(n: Node, root: str, seen: set[str]) -> Iterable[str]:
+        if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown
+            if n.op is not Op.KNOWN:
+                paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
+                yield from (p for p in paths if vector[FACT_INDEX[p]] is None)
+            return
         if program.node_value(n, filing, memo) is not U:
             return
-        if isinstance(n, Test):
-            paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
-            for p in paths:
-                if fact_getter(p)(filing) is None:
-                    yield p
-        elif isinstance(n, All | AnyNode):
+        if isinstance(n, All | AnyNode):
             for child in n.items:
                 yield from node(child, root, seen)
         elif isinstance(n, Not):
@@ -390,14 +400,16 @@ def _missing_facts(
     for c in [*open_negatives, *open_positives]:
         for path in clause(c, set()):
             touched.setdefault(path, set()).add(c.id)
-    order = {cid: i for i, cid in enumerate(program.order)}
+    order = _parts(rules).order
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), FACTS[kv[0]].order))
     return [
-        MissingFact(
-            path=path,
-            title_zh=FACTS[path].zh,
-            title_en=FACTS[path].en,
-            clauses=tuple(sorted(cids, key=order.__getitem__)),
+        MissingFact._made(  # made of the catalogue's own strings: nothing to check
+            {
+                "path": path,
+                "title_zh": FACTS[path].zh,
+                "title_en": FACTS[path].en,
+                "clauses": tuple(sorted(cids, key=order.__getitem__)),
+            }
         )
         for path, cids in ranked
     ]

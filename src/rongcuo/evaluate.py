@@ -197,11 +197,13 @@ class Program:
 
     __slots__ = (
         "__weakref__",
+        "_by_identity",
         "_clause_fns",
         "_element_fns",
         "_node_fns",
         "clauses",
         "compiled",
+        "derived",
         "order",
         "reads",
     )
@@ -210,6 +212,9 @@ class Program:
         self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
         self.order: tuple[str, ...] = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
         self._node_fns: dict[Node, Fn] = {}
+        self._by_identity: dict[int, tuple[Node, Fn]] = {}
+        #: what later stages make once per ruleset (the engine's shared verdict parts), by stage
+        self.derived: dict[str, object] = {}
         self._element_fns: dict[tuple[str, str], Fn] = {}
         self._clause_fns: dict[str, Fn] = {}
         #: per (clause, element): the facts its test reads with their getters, and the clauses it
@@ -292,7 +297,11 @@ class Program:
 
     def node_value(self, node: Node, filing: Filing, memo: Memo) -> Truth:
         """The truth of any sub-node of an element's test (compiled on first use)."""
-        return self._compile(node)(filing, memo)
+        # by identity first: hashing a node hashes its whole subtree
+        found = self._by_identity.get(id(node))
+        if found is None or found[0] is not node:
+            found = self._by_identity[id(node)] = (node, self._compile(node))
+        return found[1](filing, memo)
 
     def values(self, filing: Filing) -> dict[str, Truth]:
         """Every clause's truth, in ruleset order."""

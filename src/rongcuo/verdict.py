@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import (
     BaseModel,
@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 TruthValue = Literal["true", "false", "unknown"]
+_set = object.__setattr__
 
 
 class Status(TitledEnum):
@@ -64,6 +65,17 @@ class Status(TitledEnum):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def _made(cls, fields: dict[str, Any], private: dict[str, Any] | None = None) -> Self:
+        """An instance from values the engine made and checked: what ``model_construct`` does,
+        without its per-field bookkeeping. ``fields`` must hold every field."""
+        made = cls.__new__(cls)
+        _set(made, "__dict__", fields)
+        _set(made, "__pydantic_fields_set__", set(fields))
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", private)
+        return made
 
 
 class CitationOut(_Frozen):
