@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import codegen
@@ -307,29 +307,41 @@ def _trace(
     elements: Mapping[tuple[str, str], Truth],
     values: Mapping[str, Truth],
 ) -> ClauseTrace:
+    # made without re-validation (_made): every value is the engine's own, of the right type
     traced = []
     for e in clause.elements:
         getters, refs = program.reads[clause.id, e.id]
         facts = []
         for path, get in getters:
             value = get(filing)
-            facts.append(FactRead(path=path, known=value is not None, value=_json_value(value)))
+            facts.append(
+                FactRead._made(
+                    {"path": path, "known": value is not None, "value": _json_value(value)}
+                )
+            )
         traced.append(
-            ElementTrace(
-                id=e.id,
-                phrase=e.phrase,
-                value=elements[clause.id, e.id].value,
-                facts=tuple(facts),
-                clauses=tuple(ClauseRead(clause=cid, value=values[cid].value) for cid in refs),
-                note=e.note,
+            ElementTrace._made(
+                {
+                    "id": e.id,
+                    "phrase": e.phrase,
+                    "value": elements[clause.id, e.id].value,
+                    "facts": tuple(facts),
+                    "clauses": tuple(
+                        ClauseRead._made({"clause": cid, "value": values[cid].value})
+                        for cid in refs
+                    ),
+                    "note": e.note,
+                }
             )
         )
-    return ClauseTrace(
-        id=clause.id,
-        list=clause.list.value,
-        value=values[clause.id].value,
-        catch_all=clause.catch_all,
-        elements=tuple(traced),
+    return ClauseTrace._made(
+        {
+            "id": clause.id,
+            "list": clause.list.value,
+            "value": values[clause.id].value,
+            "catch_all": clause.catch_all,
+            "elements": tuple(traced),
+        }
     )
 
 
@@ -345,14 +357,6 @@ def _missing_facts(
     ``elements``, the generated code's element truths when the caller has them, saves evaluating
     the elements again; the sub-nodes of an undecided element are evaluated here.
     """
-    program = rules.program
-    index = program.compiled.element_index
-
-    def element_value(clause_id: str, element_id: str) -> Truth:
-        if elements is not None:
-            return TRUTHS[elements[index[clause_id, element_id]]]
-        return program.element_value(clause_id, element_id, filing, memo)
-
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
     ]
@@ -362,43 +366,10 @@ def _missing_facts(
         if any(values[c.id] is T for c in positives)
         else [c for c in positives if not c.catch_all and values[c.id] is U]
     )
+    walk = _Unknowns(rules, filing, memo, values, elements)
     touched: dict[str, set[str]] = {}
-    vector = fact_vector(filing)
-
-    def node(n: Node, root: str, seen: set[str]) -> Iterable[str]:
-        if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown
-            if n.op is not Op.KNOWN:
-                paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
-                yield from (p for p in paths if vector[FACT_INDEX[p]] is None)
-            return
-        if program.node_value(n, filing, memo) is not U:
-            return
-        if isinstance(n, All | AnyNode):
-            for child in n.items:
-                yield from node(child, root, seen)
-        elif isinstance(n, Not):
-            yield from node(n.item, root, seen)
-        elif isinstance(n, ClauseRef):
-            yield from clause(rules.clause(n.clause), seen)
-
-    def combination(n: Node, c: Clause, seen: set[str]) -> Iterable[str]:
-        if isinstance(n, ElementRef):
-            if element_value(c.id, n.element) is U:
-                yield from node(c.element(n.element).test, c.id, seen)
-        elif isinstance(n, All | AnyNode):
-            for child in n.items:
-                yield from combination(child, c, seen)
-        elif isinstance(n, Not):
-            yield from combination(n.item, c, seen)
-
-    def clause(c: Clause, seen: set[str]) -> Iterable[str]:
-        if c.id in seen or values[c.id] is not U or c.catch_all:
-            return
-        seen.add(c.id)
-        yield from combination(c.holds_when, c, seen)
-
     for c in [*open_negatives, *open_positives]:
-        for path in clause(c, set()):
+        for path in walk.clause(c, set()):
             touched.setdefault(path, set()).add(c.id)
     order = _parts(rules).order
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), FACTS[kv[0]].order))
@@ -413,3 +384,59 @@ def _missing_facts(
         )
         for path, cids in ranked
     ]
+
+
+class _Unknowns:
+    """The walk behind :func:`_missing_facts`: down the undecided parts of a clause to the
+    unknown facts they compare (a class, not nested closures, so that it leaves no cycles)."""
+
+    __slots__ = ("elements", "filing", "memo", "rules", "values", "vector")
+
+    def __init__(
+        self,
+        rules: Ruleset,
+        filing: Filing,
+        memo: Memo,
+        values: Mapping[str, Truth],
+        elements: tuple[int, ...] | None,
+    ) -> None:
+        self.rules, self.filing, self.memo, self.values = rules, filing, memo, values
+        self.elements, self.vector = elements, fact_vector(filing)
+
+    def element_value(self, clause_id: str, element_id: str) -> Truth:
+        program = self.rules.program
+        if self.elements is not None:
+            return TRUTHS[self.elements[program.compiled.element_index[clause_id, element_id]]]
+        return program.element_value(clause_id, element_id, self.filing, self.memo)
+
+    def node(self, n: Node, seen: set[str]) -> Iterator[str]:
+        if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown
+            if n.op is not Op.KNOWN:
+                paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
+                yield from (p for p in paths if self.vector[FACT_INDEX[p]] is None)
+            return
+        if self.rules.program.node_value(n, self.filing, self.memo) is not U:
+            return
+        if isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from self.node(child, seen)
+        elif isinstance(n, Not):
+            yield from self.node(n.item, seen)
+        elif isinstance(n, ClauseRef):
+            yield from self.clause(self.rules.clause(n.clause), seen)
+
+    def combination(self, n: Node, c: Clause, seen: set[str]) -> Iterator[str]:
+        if isinstance(n, ElementRef):
+            if self.element_value(c.id, n.element) is U:
+                yield from self.node(c.element(n.element).test, seen)
+        elif isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from self.combination(child, c, seen)
+        elif isinstance(n, Not):
+            yield from self.combination(n.item, c, seen)
+
+    def clause(self, c: Clause, seen: set[str]) -> Iterator[str]:
+        if c.id in seen or self.values[c.id] is not U or c.catch_all:
+            return
+        seen.add(c.id)
+        yield from self.combination(c.holds_when, c, seen)
