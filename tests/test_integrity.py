@@ -301,3 +301,49 @@ def test_cli_verify(rules: rongcuo.Ruleset, filings: list[Filing], tmp_path: Pat
     assert run.returncode == 1
     assert ": io_error: " in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# --------------------------------------------------------------------------- derived fields
+
+
+def test_trace_and_receipt_are_built_once_and_read_as_fields(
+    rules: rongcuo.Ruleset, filings: list[Filing]
+) -> None:
+    verdict = rongcuo.evaluate(filings[0], rules=rules)
+    trace = verdict.trace
+    assert verdict.trace is trace  # built on first read, then kept
+    assert [c.id for c in trace] == list(rules.program.order)
+    memo: dict[str, rongcuo.Truth] = {}
+    for clause in trace:
+        for element in clause.elements:
+            reference = rules.program.element_value(clause.id, element.id, filings[0], memo)
+            assert element.value == reference.value
+    data = json.loads(verdict.to_json())
+    assert list(data)[-2:] == ["trace", "receipt"]
+    assert data["receipt"] == verdict.receipt == receipt_for(verdict, filings[0])
+    untraced = rongcuo.evaluate(filings[0], rules=rules, trace=False)
+    assert untraced.trace == () and untraced.receipt.startswith("sha256:")
+    assert untraced.receipt != verdict.receipt  # the receipt covers the trace
+
+
+def test_a_stored_verdict_keeps_its_trace_and_receipt(
+    rules: rongcuo.Ruleset, filings: list[Filing]
+) -> None:
+    verdict = rongcuo.evaluate(filings[1], rules=rules)
+    stored = rongcuo.Verdict.model_validate_json(verdict.to_json())
+    assert stored == verdict
+    assert stored.trace == verdict.trace and stored.receipt == verdict.receipt
+    assert stored.to_json() == verdict.to_json()
+    with pytest.raises(pydantic.ValidationError) as info:
+        rongcuo.Verdict.model_validate({**json.loads(verdict.to_json()), "trace": [{"id": 1}]})
+    assert info.value.errors()[0]["loc"][0] == "trace"
+
+
+def test_an_altered_trace_is_detected(rules: rongcuo.Ruleset, filings: list[Filing]) -> None:
+    filing, verdict = _decided(rules, filings)
+    data = json.loads(verdict.to_json())
+    element = data["trace"][0]["elements"][0]
+    element["value"] = "true" if element["value"] != "true" else "false"
+    with pytest.raises(VerdictError) as info:
+        rongcuo.verify(json.dumps(data, ensure_ascii=False), filing, rules=rules)
+    assert info.value.codes == ("verdict_receipt_mismatch",)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
+from hypothesis import given, settings
 
 import rongcuo
-from rongcuo.model import DATE_ORDER, FACTS, FactKind, Filing, TitledEnum
+import rongcuo.strategies as S
+from rongcuo.evaluate import facts_of
+from rongcuo.model import (
+    DATE_ORDER,
+    FACT_INDEX,
+    FACTS,
+    FactKind,
+    Filing,
+    TitledEnum,
+    fact_vector,
+)
 
 
 def test_empty_filing_is_all_unknown() -> None:
@@ -135,3 +147,41 @@ def test_enums_are_titled() -> None:
     for spec in FACTS.values():
         if spec.enum is not None:
             assert issubclass(spec.enum, TitledEnum)
+
+
+# --------------------------------------------------------------------------- the fact vector
+
+
+@settings(max_examples=150, deadline=None)
+@given(S.filings())
+def test_the_fact_vector_is_every_fact_in_catalogue_order(filing: Filing) -> None:
+    # facts_of reads each fact by attribute, independently of the vector
+    assert list(fact_vector(filing)) == list(facts_of(filing).values())
+    assert len(fact_vector(filing)) == len(FACTS) == len(FACT_INDEX)
+
+
+def test_the_fact_vector_follows_every_way_a_filing_is_made() -> None:
+    made = Filing.model_validate({"motive": {"public_spirited": True}, "summary": "甲"})
+    assert fact_vector(made)[FACT_INDEX["motive.public_spirited"]] is True
+    copied = made.model_copy(update={"summary": "乙"})
+    assert fact_vector(copied)[FACT_INDEX["summary"]] == "乙"
+    nested = made.model_copy(
+        update={"motive": made.motive.model_copy(update={"public_spirited": False})}
+    )
+    assert fact_vector(nested)[FACT_INDEX["motive.public_spirited"]] is False
+    assert fact_vector(pickle.loads(pickle.dumps(made))) == fact_vector(made)
+    assert fact_vector(Filing.model_construct()) == (None,) * len(FACTS)
+    recorded = Filing.model_validate(
+        {
+            "determinations": {
+                "P15": {
+                    "holds": True,
+                    "decided_by": "县纪委",
+                    "decided_on": "2023-06-15",
+                    "reason": "经集体研究认定",
+                }
+            }
+        }
+    )
+    assert fact_vector(recorded)[FACT_INDEX["determinations.P15.holds"]] is True
+    assert fact_vector(recorded)[FACT_INDEX["determinations.N9.holds"]] is None
