@@ -5,7 +5,7 @@ The pipeline, one module a stage::
     model      the filing: facts that may each be unknown          (Filing, filing_json_schema)
     load       rule files -> checked, compiled Ruleset              (load_ruleset, bundled_ruleset)
     check      static checks of rules against the model
-    evaluate   three-valued evaluation of clause predicates
+    evaluate   three-valued evaluation of clause predicates (codegen: the same, generated)
     engine     negatives first, then positives -> Verdict           (evaluate)
     render     the verdict as text in Chinese or English            (render_text)
 

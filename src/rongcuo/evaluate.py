@@ -2,13 +2,17 @@
 
 Pure: no I/O, no clock, no randomness. A predicate is compiled once, when its ruleset loads, into
 a closure over the filing; evaluation never parses, never looks a name up by string and never
-fails on a valid filing.
+fails on a valid filing. These closures are the reference evaluator, and the one that answers for
+any sub-node; the engine's hot paths run the same predicates generated as straight-line Python
+(:mod:`rongcuo.codegen`, ``Program.compiled``), which ``tests/test_codegen.py`` holds to them.
 
 Truth is Kleene's strong three-valued logic. A comparison that reads an unknown fact is
 ``UNKNOWN``; ``all`` is false if any operand is false, ``any`` is true if any operand is true, and
 otherwise unknown wins over the remaining value. ``known`` is the one test that is never unknown.
 Because the logic is monotone, filling in an unknown fact can turn ``UNKNOWN`` into ``TRUE`` or
-``FALSE`` but never change a ``TRUE`` or a ``FALSE``.
+``FALSE`` but never change a ``TRUE`` or a ``FALSE`` — as long as the filled-in filing is valid:
+``known`` looks at whether a fact is known, and a rule may use it beside a model constraint (P13
+reads the start date only while the end date is unknown, relying on start ≤ end).
 """
 
 from __future__ import annotations

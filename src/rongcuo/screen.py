@@ -37,7 +37,7 @@ from typing import IO, Any, Final
 
 from .engine import _missing_facts, _status, evaluate
 from .errors import FilingError, Location, Problem, RongcuoError
-from .evaluate import Memo, Program, Truth
+from .evaluate import TRUTHS
 from .filings import MAX_FILING_BYTES, load_filing, parse_filing
 from .model import Filing
 from .ruleset import Ruleset
@@ -68,32 +68,15 @@ Record = dict[str, Any]
 
 def _outcome(filing: Filing, rules: Ruleset) -> tuple[Status, list[str], list[str]]:
     """Status, decisive clause ids and missing fact paths, as :func:`evaluate` finds them."""
-    memo: Memo = {}
-    values = _Values(rules.program, filing, memo)
+    program = rules.program
+    elements, clause_truths = program.compiled.truths(filing)
+    values = dict(zip(program.order, map(TRUTHS.__getitem__, clause_truths), strict=True))
     status, deciding = _status(rules, values)
     missing: list[str] = []
     if status is Status.INSUFFICIENT_FACTS:
-        missing = [m.path for m in _missing_facts(rules, filing, memo, values)]
+        found = _missing_facts(rules, filing, dict(values), values, elements)
+        missing = [m.path for m in found]
     return status, [c.id for c in deciding], missing
-
-
-class _Values(Mapping[str, Truth]):
-    """Clause truths computed on first read: the decision reads only the clauses it needs
-    (a filing a negative clause excludes never evaluates the positives)."""
-
-    __slots__ = ("_filing", "_memo", "_program")
-
-    def __init__(self, program: Program, filing: Filing, memo: Memo) -> None:
-        self._program, self._filing, self._memo = program, filing, memo
-
-    def __getitem__(self, clause_id: str) -> Truth:
-        return self._program.clause_value(clause_id, self._filing, self._memo)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._program.order)
-
-    def __len__(self) -> int:
-        return len(self._program.order)
 
 
 def _error(exc: RongcuoError, line: int | None = None) -> dict[str, Any]:
