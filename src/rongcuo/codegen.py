@@ -3,9 +3,9 @@
 :class:`~rongcuo.evaluate.Program` evaluates a predicate as a tree of closures, one call a node;
 it is the reference evaluator, and the one that answers for any sub-node (missing facts,
 coverage). This module writes, once per ruleset, the same predicates as straight-line Python —
-every clause and element inlined, each fact read straight off its group, a comparison folded
-straight into the ``all``/``any`` above it, and every ``all``/``any`` short-circuiting — as two
-functions:
+every clause and element inlined, each fact read by position from the filing's fact vector
+(:func:`rongcuo.model.fact_vector`), a comparison folded straight into the ``all``/``any`` above
+it, and every ``all``/``any`` short-circuiting — as two functions:
 
 * ``status(filing)`` — the decision of :func:`rongcuo.engine.decide_status`, negatives first,
   stopping as soon as the status is settled (a filing that a negative excludes never evaluates a
@@ -16,11 +16,12 @@ functions:
 Inside the generated code a truth is an ``int``: ``0`` false, ``1`` unknown, ``2`` true, so that
 Kleene's ``all`` is the minimum, ``any`` the maximum and ``not`` is ``2 - x``.
 
-The source is generated from a checked rule tree and nothing else: fact paths are names of the
-model (checked at load; asserted again here to be dotted identifiers), clause ids are
-``[PN]<number>``, and every literal is passed in as a named constant, never spelled into the
-source. ``tests/test_codegen.py`` checks the generated functions against the closure evaluator
-on every clause example and on Hypothesis filings, complete and partial.
+The source is generated from a checked rule tree and nothing else: a fact becomes its position in
+the fact vector (an unknown path is refused here too, though the checker rules it out at load),
+clause ids are ``[PN]<number>``, and every literal is passed in as a named constant, never spelled
+into the source. ``tests/test_codegen.py`` holds the generated functions to the closure evaluator
+on every clause example, golden case and example filing, on Hypothesis filings complete and
+partial, and on Hypothesis-generated rulesets.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ _STOP = {_Mode.ALL: 0, _Mode.ANY: 2}
 
 
 class _Writer:
-    """Lines of Python, the constants they use, and the filing groups they read."""
+    """Lines of Python, the constants they use, and the facts they read."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -187,8 +188,8 @@ class _Writer:
 
     def block(self, body: Callable[[], None]) -> None:
         """Top-level statements of a function (one clause, say), run whole or not at all: the
-        groups and the shared facts they read are loaded just before them, unless an earlier
-        block loaded them — so a filing that an early block settles reads nothing more."""
+        shared facts they read are read just before them, unless an earlier block read them — so
+        a filing that an early block settles reads nothing more."""
         at, self.needed = len(self.lines), {}
         body()
         needed = self.needed.items()
