@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -347,3 +348,13 @@ def test_an_altered_trace_is_detected(rules: rongcuo.Ruleset, filings: list[Fili
     with pytest.raises(VerdictError) as info:
         rongcuo.verify(json.dumps(data, ensure_ascii=False), filing, rules=rules)
     assert info.value.codes == ("verdict_receipt_mismatch",)
+
+
+def test_a_pickled_verdict_is_its_data(rules: rongcuo.Ruleset, filings: list[Filing]) -> None:
+    verdict = rongcuo.evaluate(filings[0], rules=rules)
+    shipped = pickle.dumps(verdict)
+    assert rules.dump_texts()["positive.yaml"][:200].encode() not in shipped  # not the ruleset
+    back = pickle.loads(shipped)
+    assert back == verdict
+    assert back.trace == verdict.trace and back.receipt == verdict.receipt
+    assert copy.deepcopy(verdict) == verdict

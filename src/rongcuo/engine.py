@@ -263,6 +263,12 @@ class _Explanation:
 
         return receipt_for(verdict, self.filing)
 
+    def __copy__(self) -> _Explanation:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Explanation:
+        return self  # immutable, like the ruleset and the filing it holds
+
 
 def _citation(c: Citation) -> CitationOut:
     return CitationOut(

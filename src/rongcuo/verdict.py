@@ -195,6 +195,14 @@ class Verdict(_Frozen):
         verdict.__dict__.update(trace=derived.trace, receipt=derived.receipt)
         return verdict
 
+    def __getstate__(self) -> dict[Any, Any]:
+        # a pickled verdict is data: its trace and receipt, not the ruleset that would build them
+        for name in _DERIVED:
+            getattr(self, name)
+        state = super().__getstate__()
+        state["__pydantic_private__"] = {"_derive": None}
+        return state
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _DERIVED:  # frozen like the fields (pydantic would let a cached property be set)
             raise ValidationError.from_exception_data(
