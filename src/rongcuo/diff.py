@@ -189,6 +189,15 @@ class Meaning:
             out["other_witness"] = self.other.to_data()
         return out
 
+    def witnesses(self) -> list[tuple[str, Witness]]:
+        """The witnesses there are, each with the key of its label in :func:`words`."""
+        labelled = (
+            ("holds_new_only", self.broader),
+            ("holds_old_only", self.narrower),
+            ("same_holding", self.other),
+        )
+        return [(label, w) for label, w in labelled if w is not None]
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ClauseDiff:
@@ -858,13 +867,8 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             lines.append(f"    - {c.old.citation.render(lang)}")
             lines.append(f"    + {c.new.citation.render(lang)}")
         if c.meaning is not None:
-            for label, wit in (
-                ("holds_new_only", c.meaning.broader),
-                ("holds_old_only", c.meaning.narrower),
-                ("same_holding", c.meaning.other),
-            ):
-                if wit is not None:
-                    lines.extend(_witness_lines(wit, w[label], lang))
+            for label, wit in c.meaning.witnesses():
+                lines.extend(_witness_lines(wit, w[label], lang))
     unchanged = [c.id for c in d.clauses if c.change == "unchanged"]
     lines.append("")
     lines.append(f"{w['unchanged']}: {', '.join(unchanged) or w['none']}")

@@ -115,13 +115,8 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
                 )
         parts.append("</tr></table>")
         if c.meaning is not None:
-            for label, wit in (
-                ("holds_new_only", c.meaning.broader),
-                ("holds_old_only", c.meaning.narrower),
-                ("same_holding", c.meaning.other),
-            ):
-                if wit is not None:
-                    parts.append(_witness(wit, t[label], lang))
+            for label, wit in c.meaning.witnesses():
+                parts.append(_witness(wit, t[label], lang))
     unchanged = [c.id for c in d.clauses if c.change == "unchanged"]
     parts.append(f"<p>{_e(t['unchanged'])}: {_e(', '.join(unchanged) or t['none'])}</p>")
     if d.statuses:
