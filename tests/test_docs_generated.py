@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import typing
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 import rongcuo
 from rongcuo import docgen
@@ -71,6 +73,37 @@ def test_facts_page_lists_every_fact_and_its_readers() -> None:
     unread = page.split("## Facts no clause reads", 1)[1]
     assert "- `summary` (案情摘要)" in unread
     assert "`motive.private_gain_for`" not in unread
+
+
+def _section(page: str, path: str) -> str:
+    return page.split(f"### `{path}`\n", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+
+
+def test_facts_page_gives_each_facts_description_under_it() -> None:
+    """The hints in the model's field descriptions ("list every cause") reach the page."""
+    page = PAGES["facts.md"]
+    described = 0
+    for path, spec in FACTS.items():
+        group, _, name = path.rpartition(".")
+        model: type[BaseModel] = rongcuo.Filing
+        for part in group.split(".") if group else ():
+            annotation = model.model_fields[part].annotation
+            model = next(
+                a
+                for a in (annotation, *typing.get_args(annotation))
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            )
+        description = model.model_fields[name].description or ""
+        if description in ("", spec.en):
+            assert "Note: " not in _section(page, path), path
+            continue
+        described += 1
+        assert f"Note: {description.removeprefix(spec.en + '. ')}" in _section(page, path), path
+    assert described >= 15
+    assert "Note: list every cause.\n" in _section(page, "matter.causes")
+    assert "Note: list every kind that applies; [] for none.\n" in _section(
+        page, "conduct.misconduct"
+    )
 
 
 def test_main_writes_then_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,11 +19,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
-from .model import DATE_ORDER, FACTS, FactKind, FactSpec, TitledEnum
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .model import DATE_ORDER, FACTS, FactKind, FactSpec, Filing, TitledEnum
 from .ruleset import Ruleset
 from .syntax import (
     All,
@@ -279,6 +283,34 @@ def _readers(rules: Ruleset) -> dict[str, list[str]]:
     return out
 
 
+def _field(path: str) -> FieldInfo:
+    """The model's field for a fact path (``matter.causes`` → ``Matter.model_fields["causes"]``)."""
+    *groups, name = path.split(".")
+    model: type[BaseModel] = Filing
+    for group in groups:
+        annotation = model.model_fields[group].annotation
+        model = next(
+            a
+            for a in (annotation, *typing.get_args(annotation))
+            if isinstance(a, type) and issubclass(a, BaseModel)
+        )
+    return model.model_fields[name]
+
+
+def _fact_note(spec: FactSpec) -> str:
+    """What the model's field description says beyond the English title ("" when nothing).
+
+    ``model.fact(zh, en, note)`` describes a field as ``"{en}. {note}"``: the note is the hint a
+    filer needs ("list every cause", "[] for none"), and it is what this returns. A description
+    written some other way is returned whole.
+    """
+    description = (_field(spec.path).description or "").strip()
+    if description in ("", spec.en):
+        return ""
+    prefix = f"{spec.en}. "
+    return description.removeprefix(prefix) if description.startswith(prefix) else description
+
+
 def _fact_section(spec: FactSpec, readers: Sequence[str]) -> list[str]:
     lines = [
         f"### `{spec.path}`",
@@ -286,6 +318,10 @@ def _fact_section(spec: FactSpec, readers: Sequence[str]) -> list[str]:
         f"{spec.zh} — {spec.en}. Kind: {_KIND_WORDS[spec.kind]}.",
         "",
     ]
+    note = _fact_note(spec)
+    if note:
+        stop = "" if note.endswith((".", "。", "!", "?")) else "."
+        lines += [f"Note: {note}{stop}", ""]
     if spec.enum is not None:
         lines += ["| value | 中文 | English |", "|---|---|---|"]
         lines += [f"| `{m.value}` | {m.zh} | {m.en} |" for m in spec.enum]
@@ -306,7 +342,8 @@ def _fact_section(spec: FactSpec, readers: Sequence[str]) -> list[str]:
 
 
 def render_facts(rules: Ruleset) -> str:
-    """``docs/facts.md``: every fact path, its titles and values, and which elements read it."""
+    """``docs/facts.md``: every fact path, its titles, the note of its description, its values,
+    and which elements read it."""
     readers = _readers(rules)
     specs = sorted(FACTS.values(), key=lambda s: s.order)
     lines = [
@@ -314,8 +351,10 @@ def render_facts(rules: Ruleset) -> str:
         "Every fact a filing may state, by dotted path, in model order. Every fact may be "
         "unknown (absent or `null`); unknown is not false. A set fact lists everything that "
         "applies: once given, a value it does not list is false, and `[]` is a known "
-        '"none". "Read by" names the clause elements (`clause.element`) whose tests read '
-        "the fact.",
+        '"none". A "Note" is what the field\'s `description` in the filing model (and in '
+        "the JSON Schema printed by `rongcuo schema`) says beyond its English title: how to "
+        'state the fact. "Read by" names the clause elements (`clause.element`) whose tests '
+        "read the fact.",
         "",
     ]
     refs = [
