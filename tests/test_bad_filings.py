@@ -18,7 +18,7 @@ import pytest
 import rongcuo
 from rongcuo.errors import CODES, FilingError
 from rongcuo.filings import MAX_FILING_BYTES, MAX_LIST_ITEMS, parse_filing
-from rongcuo.model import MAX_TEXT
+from rongcuo.model import FACTS, MAX_TEXT, Cause, FactKind
 
 Want = tuple[str, str] | tuple[str, str, int, int]  # (code, path) or (code, path, line, col)
 
@@ -226,11 +226,77 @@ CASES: dict[str, tuple[bytes | dict[str, Any], str, list[Want]]] = {
             ("filing_invalid_date", "$.filed_on"),
         ],
     ),
+    # a set fact that lists a value twice: at the repeat, never collapsed into the set
+    "set_repeat_json": (
+        b'{"conduct": {"misconduct": ["falsification", "formalism", "falsification"]}}',
+        "json",
+        [("filing_duplicate_value", "$.conduct.misconduct[2]")],
+    ),
+    "set_repeat_yaml_block": (
+        b"conduct:\n  misconduct:\n    - falsification\n    - formalism\n    - falsification\n",
+        "yaml",
+        [("filing_duplicate_value", "$.conduct.misconduct[2]", 5, 7)],
+    ),
+    "set_repeat_yaml_flow_thrice": (
+        b"motive:\n  private_gain_for: [self, self, relatives, self]\n",
+        "yaml",
+        [
+            ("filing_duplicate_value", "$.motive.private_gain_for[1]", 2, 28),
+            ("filing_duplicate_value", "$.motive.private_gain_for[3]", 2, 45),
+        ],
+    ),
+    "set_repeat_yaml_alias": (
+        b"conduct:\n  traits: [&t bold_exploration, *t]\n",
+        "yaml",
+        [("filing_duplicate_value", "$.conduct.traits[1]", 2, 33)],
+    ),
+    "set_repeat_among_other_problems": (
+        b'{"matter": {"causes": ["negligence", "negligence", "bad_luck"]}, "sumary": "x"}',
+        "json",
+        [
+            ("filing_duplicate_value", "$.matter.causes[1]"),
+            ("filing_invalid_value", "$.matter.causes[2]"),
+            ("filing_unknown_field", "$.sumary"),
+        ],
+    ),
+    "set_repeat_of_an_invalid_value": (
+        b'{"matter": {"causes": ["bad_luck", "bad_luck"]}}',
+        "json",
+        [
+            ("filing_invalid_value", "$.matter.causes[0]"),
+            ("filing_invalid_value", "$.matter.causes[1]"),
+            ("filing_duplicate_value", "$.matter.causes[1]"),
+        ],
+    ),
+    "set_repeats_in_two_facts": (
+        b'{"consequences": {"losses_borne_by": ["state", "state"]},'
+        b' "history": {"exempted_error_kinds": ["decision", "decision"]}}',
+        "json",
+        [
+            ("filing_duplicate_value", "$.consequences.losses_borne_by[1]"),
+            ("filing_duplicate_value", "$.history.exempted_error_kinds[1]"),
+        ],
+    ),
+    "repeat_outside_a_set_fact": (  # wrong for its own reasons, not for the repeat
+        b'{"summary": ["a", "a"], "extra": [1, 1]}',
+        "json",
+        [("filing_wrong_type", "$.summary"), ("filing_unknown_field", "$.extra")],
+    ),
     # a mapping given directly
     "mapping_wrong_type": (
         {"subject": {"kind": 3}},
         "auto",
         [("filing_invalid_value", "$.subject.kind")],
+    ),
+    "mapping_set_repeat": (
+        {"matter": {"causes": ["negligence", "force_majeure", "negligence"]}},
+        "auto",
+        [("filing_duplicate_value", "$.matter.causes[2]")],
+    ),
+    "mapping_set_repeat_in_a_tuple": (
+        {"matter": {"error_kinds": ("decision", "decision")}},
+        "auto",
+        [("filing_duplicate_value", "$.matter.error_kinds[1]")],
     ),
 }
 
@@ -275,6 +341,7 @@ BAD_MAPPINGS: list[dict[str, Any]] = [
     {"motive": {"private_gain_for": ["self"] * (MAX_LIST_ITEMS + 1)}},
     {"determinations": {"P15": {"holds": True}}},
     {"matter": {"conduct_started_on": "2013-03-01", "conduct_ended_on": "2011-09-30"}},
+    {"conduct": {"misconduct": ["formalism", "formalism"]}},
 ]
 
 
@@ -299,9 +366,48 @@ def test_a_bom_inside_is_not_accepted() -> None:
         parse_filing(b'{"summary": "x"}\xef\xbb\xbf', format="json")
 
 
-def test_largest_accepted_list_is_fine() -> None:
-    filing = parse_filing({"motive": {"private_gain_for": ["self"] * MAX_LIST_ITEMS}})
-    assert filing.motive.private_gain_for is not None
+def test_a_list_at_the_limit_is_not_too_long() -> None:
+    """Its only problems are its repeats: one for each item after the first."""
+    with pytest.raises(FilingError) as info:
+        parse_filing({"motive": {"private_gain_for": ["self"] * MAX_LIST_ITEMS}})
+    assert info.value.codes == ("filing_duplicate_value",) * (MAX_LIST_ITEMS - 1)
+
+
+def test_every_value_of_every_set_fact_once_is_fine() -> None:
+    doc: dict[str, dict[str, list[str]]] = {}
+    for path, spec in FACTS.items():
+        if spec.kind is FactKind.ENUM_SET:
+            assert spec.enum is not None
+            group, name = path.split(".")
+            doc.setdefault(group, {})[name] = [m.value for m in reversed(spec.enum)]
+    filing = parse_filing(json.dumps(doc).encode(), format="json")
+    assert filing.matter.causes == frozenset(Cause)
+    assert parse_filing(doc) == filing
+
+
+def test_a_python_set_is_taken_as_it_is() -> None:
+    filing = parse_filing({"matter": {"causes": {"negligence"}, "error_kinds": frozenset()}})
+    assert filing.matter.causes == {Cause.NEGLIGENCE}
+    assert filing.matter.error_kinds == frozenset()
+
+
+def test_a_repeat_names_the_value_and_where_it_first_appears() -> None:
+    with pytest.raises(FilingError) as info:
+        parse_filing(b'{"matter": {"causes": ["negligence", "negligence"]}}', format="json")
+    (problem,) = info.value.problems
+    assert problem.message == (
+        "'negligence' is listed again; it first appears at $.matter.causes[0]"
+    )
+    assert "once" in problem.hint
+    with pytest.raises(FilingError) as info:
+        parse_filing(b"matter:\n  causes:\n  - negligence\n  - negligence\n", format="yaml")
+    (problem,) = info.value.problems
+    assert problem.message.endswith("first appears at $.matter.causes[0] on line 3")
+    assert (problem.location.line, problem.location.col) == (4, 5)
+    with pytest.raises(FilingError) as info:  # an enum member repeats its own value
+        parse_filing({"matter": {"causes": ["negligence", Cause.NEGLIGENCE]}})
+    (problem,) = info.value.problems
+    assert problem.message.startswith("'negligence' is listed again")
 
 
 def test_error_messages_say_what_to_do() -> None:
@@ -335,6 +441,8 @@ CLI_CASES = [
     "huge_set",
     "latin1",
     "conduct_starts_after_it_ends_yaml",
+    "set_repeat_json",
+    "set_repeat_yaml_block",
 ]
 
 

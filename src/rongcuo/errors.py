@@ -80,6 +80,7 @@ CODES: Final[dict[str, str]] = {
     "filing_dates_out_of_order": "dates out of order: the conduct began after it ended",
     "filing_date_after_reference": "a date later than the evaluation's reference date",
     "filing_too_long": "a string or list longer than the limit",
+    "filing_duplicate_value": "a set fact lists the same value twice",
     # verdicts
     "verdict_malformed": "a stored verdict is not a valid verdict document",
     "verdict_receipt_mismatch": "a stored verdict's receipt does not match its contents",

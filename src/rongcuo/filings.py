@@ -3,6 +3,7 @@
 Every problem becomes a coded :class:`~rongcuo.errors.Problem`: syntax errors carry
 ``file:line:col``; validation errors carry the JSON path of the offending value. JSON is parsed
 with duplicate keys rejected and NaN/Infinity refused; YAML with :mod:`rongcuo._yaml`'s safe loader.
+A set fact that lists a value twice is refused too, never quietly collapsed into a set.
 An invalid filing never yields a partial one.
 """
 
@@ -19,7 +20,7 @@ import pydantic
 
 from . import _yaml
 from .errors import FilingError, Location, Problem, suggest
-from .model import Filing
+from .model import FACTS, FactKind, Filing
 
 __all__ = [
     "MAX_FILING_BYTES",
@@ -107,28 +108,37 @@ def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "
     return problems
 
 
-def _validate(value: object, filename: str) -> Filing:
+def _validate(value: object, filename: str, doc: _yaml.Document | None = None) -> Filing:
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
             [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(filename))]
         )
-    too_long = _long_lists(value, filename)
-    if too_long:
-        raise FilingError(too_long)
+    found = _list_problems(value, filename, doc)
+    if any(p.code == "filing_too_long" for p in found):
+        raise FilingError(found)  # an over-long list stops here: the model never reads it
     try:
-        return Filing.model_validate(dict(value))
+        filing = Filing.model_validate(dict(value))
     except pydantic.ValidationError as exc:
-        raise FilingError(problems_from_validation(exc, filename=filename)) from None
+        raise FilingError([*found, *problems_from_validation(exc, filename=filename)]) from None
+    if found:
+        raise FilingError(found)
+    return filing
 
 
-def _long_lists(value: Mapping[Any, Any], filename: str) -> list[Problem]:
-    """A problem for every list longer than :data:`MAX_LIST_ITEMS` (walked without recursion).
+def _list_problems(
+    value: Mapping[Any, Any], filename: str, doc: _yaml.Document | None = None
+) -> list[Problem]:
+    """A problem for every list longer than :data:`MAX_LIST_ITEMS`, and for every value that a
+    set fact lists again (walked without recursion, on the document before the model reads it).
 
-    A set fact silently collapses repeated values, so a huge list would otherwise pass.
+    The model holds a set fact as a ``frozenset``, which would silently collapse a repeat (and,
+    without the length limit, accept a list of any length). The items of an over-long list are
+    not looked at. ``doc``, the YAML document ``value`` was read from, gives the line where a
+    repeated value first appears.
     """
     problems: list[Problem] = []
-    if not _any_long_list(value):  # the common case, fast: no paths built
+    if not _any_list_to_check(value):  # the common case, fast: no paths built
         return problems
     todo: list[tuple[tuple[str | int, ...], object]] = [((), value)]
     while todo:
@@ -144,30 +154,78 @@ def _long_lists(value: Mapping[Any, Any], filename: str) -> list[Problem]:
                         Location(filename, path=path),
                     )
                 )
-            else:
-                todo.extend(((*path, i), v) for i, v in enumerate(node) if type(v) not in _SCALARS)
+                continue
+            if ".".join(map(str, path)) in _SET_FACTS:
+                problems.extend(_repeats(node, path, filename, doc))
+            todo.extend(((*path, i), v) for i, v in enumerate(node) if type(v) not in _SCALARS)
+    return problems
+
+
+def _repeats(
+    items: list[Any] | tuple[Any, ...],
+    path: tuple[str | int, ...],
+    filename: str,
+    doc: _yaml.Document | None,
+) -> list[Problem]:
+    """A problem at every item of a set fact's list that repeats an earlier one.
+
+    Only strings are compared: any other item is not a value of the set, and the model says so.
+    """
+    problems = []
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            continue
+        earlier = first.setdefault(item, i)
+        if earlier == i:
+            continue
+        where = Location(path=(*path, earlier)).json_path()
+        pos = doc.positions.get((*path, earlier)) if doc is not None else None
+        if pos is not None:
+            where += f" on line {pos[0]}"
+        problems.append(
+            Problem(
+                "filing_duplicate_value",
+                f"{str(item)!r} is listed again; it first appears at {where}",
+                Location(filename, path=(*path, i)),
+                "a set fact lists each value once: remove this one, or give the value "
+                "that was meant",
+            )
+        )
     return problems
 
 
 _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+_SET_FACTS: Final = frozenset(p for p, spec in FACTS.items() if spec.kind is FactKind.ENUM_SET)
 
 
-def _any_long_list(value: object) -> bool:
-    """Whether any list in ``value`` is longer than :data:`MAX_LIST_ITEMS`.
+def _any_list_to_check(value: object) -> bool:
+    """Whether any list in ``value`` is longer than :data:`MAX_LIST_ITEMS` or repeats an item.
 
-    Runs on every filing screened, so scalars are skipped by their exact type.
+    Runs on every filing screened, so it is kept cheap: scalars are skipped by their exact type,
+    a plain ``dict`` is recognised before the slower ``Mapping`` check, and a list is compared
+    with the set of its items. ``True`` is only a reason to look closer: :func:`_list_problems`
+    walks the document again and reports only what is wrong (a list of unhashable items, which
+    no valid filing has, is always looked at; a repeat outside a set fact is no problem).
     """
     todo = [value]
     pop, push = todo.pop, todo.append
     while todo:
         node = pop()
-        if isinstance(node, dict | Mapping):
+        if type(node) is dict or isinstance(node, Mapping):
             for v in node.values():
                 if type(v) not in _SCALARS:
                     push(v)
         elif isinstance(node, list | tuple):
-            if len(node) > MAX_LIST_ITEMS:
-                return True
+            n = len(node)
+            if n > 1:
+                if n > MAX_LIST_ITEMS:
+                    return True
+                try:
+                    if len(set(node)) != n:
+                        return True
+                except TypeError:
+                    return True
             for v in node:
                 if type(v) not in _SCALARS:
                     push(v)
@@ -243,7 +301,7 @@ def parse_filing(
         return _validate(value, filename)
     doc = _yaml.load_yaml(raw, filename=filename, error=FilingError)
     try:
-        return _validate(doc.value, filename)
+        return _validate(doc.value, filename, doc)
     except FilingError as exc:
         # point validation errors at the YAML position of the offending value
         located = [
