@@ -24,13 +24,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-import pydantic
-
 from . import _yaml
 from .check import check_clauses, typed_test
-from .errors import Location, Problem, RulesError, suggest
+from .errors import FilingError, Location, Problem, RulesError, suggest
 from .evaluate import Program, Truth, combine
-from .model import Filing
+from .filings import parse_filing
 from .ruleset import Ruleset
 from .syntax import (
     All,
@@ -617,15 +615,15 @@ def _check_examples(
     problems: list[Problem] = []
     for clause in clauses:
         for ex in clause.examples:
-            try:
-                filing = Filing.model_validate(ex.filing_data())
-            except pydantic.ValidationError as exc:
-                for err in exc.errors():
-                    where = ".".join(str(p) for p in err["loc"])
+            try:  # the checks a filing document gets (a value listed twice included)
+                filing = parse_filing(ex.filing_data())
+            except FilingError as exc:
+                for p in exc.problems:
+                    where = ".".join(str(part) for part in p.location.path)
                     problems.append(
                         Problem(
                             "rules_example",
-                            f"{clause.id} example {ex.name!r}: {where}: {err['msg']}",
+                            f"{clause.id} example {ex.name!r}: {where}: {p.code}: {p.message}",
                             ex.loc,
                         )
                     )
