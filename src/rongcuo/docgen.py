@@ -350,7 +350,8 @@ def render_facts(rules: Ruleset) -> str:
         _header("The facts of a filing", rules),
         "Every fact a filing may state, by dotted path, in model order. Every fact may be "
         "unknown (absent or `null`); unknown is not false. A set fact lists everything that "
-        "applies: once given, a value it does not list is false, and `[]` is a known "
+        "applies, each value once (a value listed twice is refused, `filing_duplicate_value`): "
+        "once given, a value it does not list is false, and `[]` is a known "
         '"none". A "Note" is what the field\'s `description` in the filing model (and in '
         "the JSON Schema printed by `rongcuo schema`) says beyond its English title: how to "
         'state the fact. "Read by" names the clause elements (`clause.element`) whose tests '
