@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import rongcuo
 import rongcuo.strategies as S
 from rongcuo import codegen
-from rongcuo.engine import _status, decide_status
+from rongcuo.engine import _STATUSES, _status, decide_status
 from rongcuo.evaluate import TRUTHS
 from rongcuo.filings import load_filing
 from rongcuo.model import Filing
@@ -111,5 +111,15 @@ def test_unknown_facts_are_unknown_not_false(rules: rongcuo.Ruleset) -> None:
 
 
 def test_status_codes_are_the_engine_statuses() -> None:
-    codes = {codegen.ELIGIBLE, codegen.INELIGIBLE, codegen.INSUFFICIENT}
-    assert len(codes | {codegen.NEEDS_DETERMINATION}) == 4
+    codes = (
+        codegen.ELIGIBLE,
+        codegen.INELIGIBLE,
+        codegen.INSUFFICIENT,
+        codegen.NEEDS_DETERMINATION,
+    )
+    assert [_STATUSES[c] for c in codes] == [
+        rongcuo.Status.ELIGIBLE,
+        rongcuo.Status.INELIGIBLE,
+        rongcuo.Status.INSUFFICIENT_FACTS,
+        rongcuo.Status.NEEDS_DETERMINATION,
+    ]

@@ -170,14 +170,12 @@ class _Writer:
         # the filing's fact vector, made with the filing: one tuple, read by position
         return f"V[{FACT_INDEX[path]}]"
 
-    def function(
-        self, signature: str, body: Callable[[], None], *, shared_reads: int = _SHARED_READS
-    ) -> None:
+    def function(self, signature: str, body: Callable[[], None]) -> None:
         """Write a function whose body is a sequence of :meth:`block` calls."""
         mark = len(self.lines)
         self.reads, self.hoisted, self.loaded = {}, {}, set()
         body()  # a first pass, to count the reads
-        shared = [p for p, n in self.reads.items() if n >= shared_reads]
+        shared = [p for p, n in self.reads.items() if n >= _SHARED_READS]
         del self.lines[mark:]
         self.emit(0, f"def {signature}:")
         self.emit(1, "V = f.__pydantic_private__['_facts']")
@@ -395,32 +393,29 @@ def _status_function(
 
             w.block(compute)
 
-        # negatives that read no other clause first: cheap, and they decide most exclusions
-        for c in sorted(negatives, key=lambda c: bool(_refers(c))):
+        def settle(c: Clause, holds: int) -> None:
+            """True returns ``holds``; unknown leaves the outcome open, except for a catch-all."""
             value(c)
             if c.catch_all:
                 w.emit(1, "if v == 2:")
-                w.emit(2, f"return {INELIGIBLE}")
+                w.emit(2, f"return {holds}")
             else:
                 w.emit(1, "if v:")
                 w.emit(2, "if v == 2:")
-                w.emit(3, f"return {INELIGIBLE}")
+                w.emit(3, f"return {holds}")
                 w.emit(2, "open_ = True")
+
+        # negatives that read no other clause first: cheap, and they decide most exclusions
+        for c in sorted(negatives, key=lambda c: bool(_refers(c))):
+            settle(c, INELIGIBLE)
         w.emit(1, "if open_:")
         w.emit(2, f"return {INSUFFICIENT}")
         refusable = []
         for c in positives:
-            value(c)
+            settle(c, ELIGIBLE)
             if c.catch_all:
                 refusable.append(c.id)
-                w.emit(1, "if v == 2:")
-                w.emit(2, f"return {ELIGIBLE}")
                 w.emit(1, f"refused_{c.id} = v == 0")
-            else:
-                w.emit(1, "if v:")
-                w.emit(2, "if v == 2:")
-                w.emit(3, f"return {ELIGIBLE}")
-                w.emit(2, "open_ = True")
         w.emit(1, "if open_:")
         w.emit(2, f"return {INSUFFICIENT}")
         for cid in refusable:

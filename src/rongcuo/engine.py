@@ -153,10 +153,8 @@ def evaluate(
         _check_dates(parsed, as_of)
     program = rules.program
     parts = _parts(rules)
-    elements, clause_ints = program.compiled.truths(parsed)
-    if backend == "native":
-        values = dict(zip(program.order, map(TRUTHS.__getitem__, clause_ints), strict=True))
-    else:
+    elements, values = program.truths(parsed)
+    if backend != "native":
         from .backends import clause_values
 
         values = clause_values(parsed, rules, backend=backend)
@@ -165,7 +163,7 @@ def evaluate(
     if status is Status.INELIGIBLE:
         overridden = [c for c in rules.of_list(ListKind.POSITIVE) if values[c.id] is T]
     missing = (
-        _missing_facts(rules, parsed, dict(values), values, elements)
+        _missing_facts(rules, parsed, values, elements)
         if status is Status.INSUFFICIENT_FACTS
         else []
     )
@@ -352,16 +350,12 @@ def _trace(
 
 
 def _missing_facts(
-    rules: Ruleset,
-    filing: Filing,
-    memo: Memo,
-    values: Mapping[str, Truth],
-    elements: tuple[int, ...] | None = None,
+    rules: Ruleset, filing: Filing, values: Mapping[str, Truth], elements: tuple[int, ...]
 ) -> list[MissingFact]:
     """Unknown facts under the undecided parts of the clauses the outcome waits on.
 
-    ``elements``, the generated code's element truths when the caller has them, saves evaluating
-    the elements again; the sub-nodes of an undecided element are evaluated here.
+    ``elements`` are the element truths of :meth:`~rongcuo.evaluate.Program.truths`; the
+    sub-nodes of an undecided element are evaluated here (clause references read ``values``).
     """
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
@@ -372,7 +366,7 @@ def _missing_facts(
         if any(values[c.id] is T for c in positives)
         else [c for c in positives if not c.catch_all and values[c.id] is U]
     )
-    walk = _Unknowns(rules, filing, memo, values, elements)
+    walk = _Unknowns(rules, filing, dict(values), values, elements)
     touched: dict[str, set[str]] = {}
     for c in [*open_negatives, *open_positives]:
         for path in walk.clause(c, set()):
@@ -404,16 +398,14 @@ class _Unknowns:
         filing: Filing,
         memo: Memo,
         values: Mapping[str, Truth],
-        elements: tuple[int, ...] | None,
+        elements: tuple[int, ...],
     ) -> None:
         self.rules, self.filing, self.memo, self.values = rules, filing, memo, values
         self.elements, self.vector = elements, fact_vector(filing)
 
     def element_value(self, clause_id: str, element_id: str) -> Truth:
-        program = self.rules.program
-        if self.elements is not None:
-            return TRUTHS[self.elements[program.compiled.element_index[clause_id, element_id]]]
-        return program.element_value(clause_id, element_id, self.filing, self.memo)
+        index = self.rules.program.compiled.element_index
+        return TRUTHS[self.elements[index[clause_id, element_id]]]
 
     def node(self, n: Node, seen: set[str]) -> Iterator[str]:
         if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown

@@ -307,10 +307,15 @@ class Program:
             found = self._by_identity[id(node)] = (node, self._compile(node))
         return found[1](filing, memo)
 
+    def truths(self, filing: Filing) -> tuple[tuple[int, ...], dict[str, Truth]]:
+        """Every element's truth as the generated code gives it (``compiled.elements`` order,
+        0 false, 1 unknown, 2 true), and every clause's truth, in ruleset order."""
+        elements, clauses = self.compiled.truths(filing)
+        return elements, dict(zip(self.order, map(TRUTHS.__getitem__, clauses), strict=True))
+
     def values(self, filing: Filing) -> dict[str, Truth]:
         """Every clause's truth, in ruleset order."""
-        truths = map(TRUTHS.__getitem__, self.compiled.truths(filing)[1])
-        return dict(zip(self.order, truths, strict=True))
+        return self.truths(filing)[1]
 
     def reference_values(self, filing: Filing) -> dict[str, Truth]:
         """Every clause's truth by the closures: the reference the generated code is tested on."""

@@ -37,7 +37,6 @@ from typing import IO, Any, Final
 
 from .engine import _missing_facts, _status, evaluate
 from .errors import FilingError, Location, Problem, RongcuoError
-from .evaluate import TRUTHS
 from .filings import MAX_FILING_BYTES, load_filing, parse_filing
 from .model import Filing
 from .ruleset import Ruleset
@@ -68,14 +67,11 @@ Record = dict[str, Any]
 
 def _outcome(filing: Filing, rules: Ruleset) -> tuple[Status, list[str], list[str]]:
     """Status, decisive clause ids and missing fact paths, as :func:`evaluate` finds them."""
-    program = rules.program
-    elements, clause_truths = program.compiled.truths(filing)
-    values = dict(zip(program.order, map(TRUTHS.__getitem__, clause_truths), strict=True))
+    elements, values = rules.program.truths(filing)
     status, deciding = _status(rules, values)
     missing: list[str] = []
     if status is Status.INSUFFICIENT_FACTS:
-        found = _missing_facts(rules, filing, dict(values), values, elements)
-        missing = [m.path for m in found]
+        missing = [m.path for m in _missing_facts(rules, filing, values, elements)]
     return status, [c.id for c in deciding], missing
 
 
