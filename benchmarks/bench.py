@@ -38,10 +38,10 @@ import corpus  # noqa: E402
 import peers  # noqa: E402
 
 import rongcuo  # noqa: E402
-from rongcuo.engine import decide_status, evaluate  # noqa: E402
-from rongcuo.evaluate import Truth  # noqa: E402
-from rongcuo.model import Filing  # noqa: E402
-from rongcuo.syntax import ListKind  # noqa: E402
+from rongcuo.engine.decide import decide_status, evaluate  # noqa: E402
+from rongcuo.engine.evaluate import Truth  # noqa: E402
+from rongcuo.facts.model import Filing  # noqa: E402
+from rongcuo.rules.syntax import ListKind  # noqa: E402
 
 # --------------------------------------------------------------------------- timing
 
@@ -182,7 +182,7 @@ def _durable(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> dict[str, Any
     """The durable-rules backend: checked against the native truths of every clause, then timed."""
     name = "durable-rules backend"
     try:
-        from rongcuo.backends.durable import durable_program
+        from rongcuo.testing.durable import durable_program
     except ImportError as exc:
         return {"name": name, "n": 0, "note": f"not available: {exc}"}
     program = durable_program(rules)

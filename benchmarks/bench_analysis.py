@@ -11,9 +11,9 @@ import os
 import time
 from pathlib import Path
 
-from rongcuo.diff import diff_rulesets
-from rongcuo.lint import lint_ruleset
-from rongcuo.load import load_ruleset
+from rongcuo.analysis.diff import diff_rulesets
+from rongcuo.analysis.lint import lint_ruleset
+from rongcuo.rules.load import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from rongcuo import bundled_ruleset
-from rongcuo.engine import decide_status
-from rongcuo.model import DATE_ORDER, FACTS, FactKind, Filing
+from rongcuo.engine.decide import decide_status
+from rongcuo.facts.model import DATE_ORDER, FACTS, FactKind, Filing
 
 MIX = {
     "eligible": 0.35,

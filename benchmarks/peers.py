@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rongcuo import Ruleset
-from rongcuo.model import Filing
-from rongcuo.syntax import (
+from rongcuo.facts.model import Filing
+from rongcuo.rules.syntax import (
     All,
     Clause,
     ClauseRef,
@@ -44,7 +44,7 @@ from rongcuo.syntax import (
     Op,
     Test,
 )
-from rongcuo.syntax import Any as AnyNode
+from rongcuo.rules.syntax import Any as AnyNode
 
 
 class Dialect:

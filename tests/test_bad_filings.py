@@ -17,8 +17,8 @@ import pytest
 
 import rongcuo
 from rongcuo.errors import CODES, FilingError
-from rongcuo.filings import MAX_FILING_BYTES, MAX_LIST_ITEMS, parse_filing
-from rongcuo.model import FACTS, MAX_TEXT, Cause, FactKind
+from rongcuo.facts.filings import MAX_FILING_BYTES, MAX_LIST_ITEMS, parse_filing
+from rongcuo.facts.model import FACTS, MAX_TEXT, Cause, FactKind
 
 Want = tuple[str, str] | tuple[str, str, int, int]  # (code, path) or (code, path, line, col)
 

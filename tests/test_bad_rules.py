@@ -30,7 +30,7 @@ import yaml
 
 import rongcuo
 from rongcuo.errors import CODES, RulesError
-from rongcuo.load import MAX_CLAUSES
+from rongcuo.rules.load import MAX_CLAUSES
 
 CORPUS = Path(__file__).parent / "bad_rules"
 BASE = CORPUS / "_base"

@@ -1,7 +1,7 @@
 """The examples kept beside each clause (``examples:`` in rules/*.yaml) behave as they say.
 
 The loader already refuses a ruleset whose examples misbehave; these tests re-check every example
-independently, with the compiled :class:`~rongcuo.evaluate.Program`, and check what the examples
+independently, with the compiled :class:`~rongcuo.engine.evaluate.Program`, and check what the examples
 cover: every clause has one that holds and a near miss, and every element of every clause is the
 one element some near miss fails on.
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import rongcuo
-from rongcuo.evaluate import Truth
-from rongcuo.syntax import All, Any, Clause, ElementRef, Example
+from rongcuo.engine.evaluate import Truth
+from rongcuo.rules.syntax import All, Any, Clause, ElementRef, Example
 
 from .conftest import RULES
 

@@ -1,6 +1,6 @@
-"""The generated evaluator (rongcuo.codegen) against the closure evaluator it must equal.
+"""The generated evaluator (rongcuo.engine.codegen) against the closure evaluator it must equal.
 
-The closures in ``rongcuo.evaluate.Program`` are the reference: one small function a node,
+The closures in ``rongcuo.engine.evaluate.Program`` are the reference: one small function a node,
 Kleene's tables written out. The generated code inlines, folds and short-circuits; these tests
 hold it to the reference on every element and clause truth and on the status, for the bundled
 rules (every clause example and golden case, and Hypothesis filings, complete and partial) and
@@ -18,12 +18,11 @@ from hypothesis import strategies as st
 
 import rongcuo
 import rongcuo.strategies as S
-from rongcuo import codegen
-from rongcuo.engine import _STATUSES, _status, decide_status
-from rongcuo.evaluate import TRUTHS
-from rongcuo.filings import load_filing
-from rongcuo.model import Filing
-from rongcuo.syntax import Example
+from rongcuo.engine.decide import _STATUSES, _status, codegen, decide_status
+from rongcuo.engine.evaluate import TRUTHS
+from rongcuo.facts.filings import load_filing
+from rongcuo.facts.model import Filing
+from rongcuo.rules.syntax import Example
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import rongcuo
 from rongcuo import strategies as S
-from rongcuo.coverage import (
+from rongcuo.analysis.coverage import (
     Case,
     CaseError,
     clause_example_cases,
@@ -22,7 +22,7 @@ from rongcuo.coverage import (
     load_cases,
     render_coverage,
 )
-from rongcuo.model import Filing
+from rongcuo.facts.model import Filing
 
 from .conftest import ROOT
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rongcuo.diff import Aspect, Relation, diff_rulesets, load_side, render_text
+from rongcuo.analysis.diff import Aspect, Relation, diff_rulesets, load_side, render_text
 from rongcuo.errors import FilingError, RulesError
-from rongcuo.load import load_ruleset
-from rongcuo.ruleset import Ruleset
-from rongcuo.verdict import Status
+from rongcuo.rules.load import load_ruleset
+from rongcuo.rules.ruleset import Ruleset
+from rongcuo.verdict.verdict import Status
 
 pytest.importorskip("z3")
 

@@ -10,16 +10,16 @@ import pytest
 from pydantic import BaseModel
 
 import rongcuo
-from rongcuo import docgen
-from rongcuo.model import FACTS
-from rongcuo.syntax import facts_read
+from rongcuo.analysis import docgen
+from rongcuo.facts.model import FACTS
+from rongcuo.rules.syntax import facts_read
 
 from .conftest import ROOT, RULES
 
 DOCS = ROOT / "docs"
 RULESET = rongcuo.load_ruleset(RULES)
 PAGES = docgen.generate(RULESET)
-HOW = "regenerate with `python -m rongcuo.docgen docs/` and commit the result"
+HOW = "regenerate with `python -m rongcuo.analysis.docgen docs/` and commit the result"
 
 
 @pytest.mark.parametrize("name", docgen.PAGES)

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 
 import rongcuo
 from rongcuo import strategies as S
-from rongcuo.backends import clause_values
-from rongcuo.backends.durable import MAX_CONNECTIVES, durable_results, translate
+from rongcuo.engine.decide import clause_values
 from rongcuo.errors import RulesError
-from rongcuo.model import Filing
+from rongcuo.facts.model import Filing
+from rongcuo.testing.durable import MAX_CONNECTIVES, durable_results, translate
 
 from .conftest import EXAMPLES, ROOT
 

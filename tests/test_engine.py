@@ -11,7 +11,7 @@ import pytest
 
 import rongcuo
 from rongcuo import Status
-from rongcuo.filings import load_filing
+from rongcuo.facts.filings import load_filing
 
 from .conftest import EXAMPLES
 
@@ -334,7 +334,7 @@ def test_trace_records_every_clause_and_element(rules: rongcuo.Ruleset) -> None:
 
 
 def test_status_only_path_agrees(rules: rongcuo.Ruleset) -> None:
-    from rongcuo.engine import decide_status
+    from rongcuo.engine.decide import decide_status
 
     for path in sorted(EXAMPLES.glob("*.y*ml")) + sorted(EXAMPLES.glob("*.json")):
         filing = load_filing(path)

@@ -20,7 +20,7 @@ import pytest
 
 import rongcuo
 from rongcuo.errors import CODES, FilingError, RulesError
-from rongcuo.filings import parse_filing
+from rongcuo.facts.filings import parse_filing
 
 from .conftest import ROOT
 from .test_bad_rules import build

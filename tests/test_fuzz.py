@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rongcuo.errors import CODES, FilingError, RongcuoError, RulesError
-from rongcuo.filings import parse_filing
-from rongcuo.load import FILES, bundled_rules_dir, load_ruleset_texts
-from rongcuo.model import FACTS, Filing
+from rongcuo.facts.filings import parse_filing
+from rongcuo.facts.model import FACTS, Filing
+from rongcuo.rules.load import FILES, bundled_rules_dir, load_ruleset_texts
 
 BASE = Path(__file__).parent / "bad_rules" / "_base"
 BASE_TEXTS = {name: (BASE / name).read_text(encoding="utf-8") for name in FILES}

@@ -78,7 +78,7 @@ def test_case(name: str) -> None:
 
 
 def test_case_decides_the_same_with_the_fast_path() -> None:
-    from rongcuo.engine import decide_status
+    from rongcuo.engine.decide import decide_status
 
     rules = rongcuo.bundled_ruleset()
     for name, case in LOADED.items():

@@ -23,11 +23,11 @@ import pytest
 import yaml
 
 import rongcuo
-from rongcuo.engine import decide_status
+from rongcuo.engine.decide import decide_status
 from rongcuo.errors import VerdictError
-from rongcuo.load import FILES, bundled_rules_dir
-from rongcuo.model import Filing
-from rongcuo.receipt import receipt_for
+from rongcuo.facts.model import Filing
+from rongcuo.rules.load import FILES, bundled_rules_dir
+from rongcuo.verdict.receipt import receipt_for
 
 from .conftest import EXAMPLES, ROOT
 

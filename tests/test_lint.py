@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from rongcuo.lint import LINT_CODES, Finding, Severity, lint_clauses, lint_ruleset
-from rongcuo.load import load_ruleset
-from rongcuo.ruleset import Ruleset
-from rongcuo.syntax import Clause, Element
+from rongcuo.analysis.lint import LINT_CODES, Finding, Severity, lint_clauses, lint_ruleset
+from rongcuo.rules.load import load_ruleset
+from rongcuo.rules.ruleset import Ruleset
+from rongcuo.rules.syntax import Clause, Element
 
 pytest.importorskip("z3")
 
@@ -54,7 +54,7 @@ def test_careless_n1_that_swallows_the_tolerating_positives_is_caught(
     rules: Ruleset, tmp_path: Path
 ) -> None:
     """N1 read as 'any irregularity breaches a rule', without yielding to the positives."""
-    from rongcuo.model import Irregularity
+    from rongcuo.facts.model import Irregularity
 
     def edit(data: dict[str, Any]) -> None:
         n1 = _n1(data)
@@ -83,8 +83,8 @@ def test_careless_n1_without_yielding_is_shown_by_the_diff(rules: Ruleset, tmp_p
     """N1 whose explicit_prohibition no longer yields: the positives stay reachable (a filing
     may list no violated norm), so the lint is silent, but the diff proves N1 broader and finds
     eligible filings it makes ineligible, decided by N1 instead of the tolerating positive."""
-    from rongcuo.diff import Relation, diff_rulesets
-    from rongcuo.verdict import Status
+    from rongcuo.analysis.diff import Relation, diff_rulesets
+    from rongcuo.verdict.verdict import Status
 
     def edit(data: dict[str, Any]) -> None:
         n1 = _n1(data)

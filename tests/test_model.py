@@ -10,8 +10,8 @@ from hypothesis import given, settings
 
 import rongcuo
 import rongcuo.strategies as S
-from rongcuo.evaluate import facts_of
-from rongcuo.model import (
+from rongcuo.engine.evaluate import facts_of
+from rongcuo.facts.model import (
     DATE_ORDER,
     FACT_INDEX,
     FACTS,

@@ -36,7 +36,7 @@ def test_wheel_ships_the_bundled_rules_and_they_load(tmp_path) -> None:  # type:
     assert "rongcuo/py.typed" in names
     # run from the unpacked wheel alone (dependencies from this environment), away from the checkout
     probe = (
-        "import rongcuo, rongcuo.load as l; r = rongcuo.bundled_ruleset(); "
+        "import rongcuo, rongcuo.rules.load as l; r = rongcuo.bundled_ruleset(); "
         "print(l.bundled_rules_dir().parent.parent == __import__('pathlib').Path(rongcuo.__file__).parent.parent, "
         "len(r.clauses), r.digest)"
     )

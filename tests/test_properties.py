@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 import rongcuo
 from rongcuo import strategies as S
-from rongcuo import syntax
-from rongcuo.evaluate import Truth, fact_getter
-from rongcuo.model import Filing
-from rongcuo.syntax import ClauseRef, FactRef, ListKind, Node, walk
-from rongcuo.verdict import Status
+from rongcuo.engine.evaluate import Truth, fact_getter
+from rongcuo.facts.model import Filing
+from rongcuo.rules import syntax
+from rongcuo.rules.syntax import ClauseRef, FactRef, ListKind, Node, walk
+from rongcuo.verdict.verdict import Status
 
 RULES = rongcuo.bundled_ruleset()
 IDS = [c.id for c in RULES.clauses]
@@ -145,7 +145,7 @@ def _reads(node: Node, path: str) -> list[syntax.Test]:
 
 
 def _values_to_try(path: str) -> list[Any]:
-    spec = rongcuo.model.FACTS[path]
+    spec = rongcuo.facts.model.FACTS[path]
     if spec.enum is not None and spec.kind.value == "enum_set":
         members = list(spec.enum)
         return [frozenset(), frozenset(members), *(frozenset({m}) for m in members)]

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 import rongcuo
-from rongcuo.filings import MAX_FILING_BYTES, load_filing
-from rongcuo.screen import screen_record, screen_records
+from rongcuo.batch.screen import screen_record, screen_records
+from rongcuo.facts.filings import MAX_FILING_BYTES, load_filing
 
 from .conftest import EXAMPLES, ROOT
 

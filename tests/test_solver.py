@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from rongcuo.evaluate import Truth
-from rongcuo.model import DATE_ORDER, FACTS, FactKind, Filing
-from rongcuo.ruleset import Ruleset
-from rongcuo.solver import CATCH_ALL_GROUPS, Domain, Encoding
+from rongcuo.analysis.solver import CATCH_ALL_GROUPS, Domain, Encoding
+from rongcuo.engine.evaluate import Truth
+from rongcuo.facts.model import DATE_ORDER, FACTS, FactKind, Filing
+from rongcuo.rules.ruleset import Ruleset
 
 pytest.importorskip("z3")
 
@@ -127,15 +127,15 @@ def test_every_clause_holds_and_fails_somewhere_and_witnesses_are_engine_confirm
     # the complete domain really is complete: a witness leaves no ordinary fact unknown
     model = enc.find(z3.BoolVal(True))
     filing = enc.witness(model)
-    from rongcuo.evaluate import facts_of
+    from rongcuo.engine.evaluate import facts_of
 
     unknown = [p for p, v in facts_of(filing).items() if v is None]
     assert all(p.startswith("determinations.") for p in unknown)
 
 
 def test_status_formulas_agree_with_engine(rules: Ruleset) -> None:
-    from rongcuo.engine import decide_status
-    from rongcuo.verdict import Status
+    from rongcuo.engine.decide import decide_status
+    from rongcuo.verdict.verdict import Status
 
     for domain in Domain:
         enc = Encoding(domain=domain)

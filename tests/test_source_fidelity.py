@@ -7,7 +7,7 @@ import re
 import pytest
 
 import rongcuo
-from rongcuo.syntax import ListKind
+from rongcuo.rules.syntax import ListKind
 
 from .conftest import ROOT, SOURCE
 

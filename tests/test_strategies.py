@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import rongcuo
-from rongcuo import strategies as S
-from rongcuo import syntax
-from rongcuo.check import OPERATORS
-from rongcuo.engine import decide_status
-from rongcuo.evaluate import Truth, fact_getter, facts_of
-from rongcuo.model import DATE_ORDER, FACTS, Filing
-from rongcuo.syntax import Node, facts_read, walk
+from rongcuo.engine.decide import decide_status
+from rongcuo.engine.evaluate import Truth, fact_getter, facts_of
+from rongcuo.facts.model import DATE_ORDER, FACTS, Filing
+from rongcuo.rules import syntax
+from rongcuo.rules.check import OPERATORS
+from rongcuo.rules.syntax import Node, facts_read, walk
+from rongcuo.testing import strategies as S
 
 RULES = rongcuo.bundled_ruleset()
 IDS = [c.id for c in RULES.clauses]

@@ -1,13 +1,17 @@
 """rongcuo (容错): screen 容错免责备案 filings against 平纪发〔2022〕4号.
 
-The pipeline, one module a stage::
+The pipeline, one sub-package a stage (imports go to earlier stages; tests/test_layout.py)::
 
-    model      the filing: facts that may each be unknown          (Filing, filing_json_schema)
-    load       rule files -> checked, compiled Ruleset              (load_ruleset, bundled_ruleset)
-    check      static checks of rules against the model
-    evaluate   three-valued evaluation of clause predicates (codegen: the same, generated)
-    engine     negatives first, then positives -> Verdict           (evaluate)
-    render     the verdict as text in Chinese or English            (render_text)
+    facts      the filing: facts that may each be unknown          (Filing, filing_json_schema)
+    rules      rule files -> checked, compiled Ruleset              (load_ruleset, bundled_ruleset)
+    engine     three-valued evaluation (codegen: the same, generated); negatives first, then
+               positives -> Verdict                                 (evaluate)
+    verdict    the verdict, as text in Chinese or English, its receipt and its verification
+                                                                    (render_text, verify)
+    analysis   solver, diff, lint, coverage, generated docs
+    testing    Hypothesis strategies, the durable-rules second evaluator
+    batch      streaming screen of many filings
+    cli        the ``rongcuo`` command
 
 Quick start::
 
@@ -19,16 +23,28 @@ Quick start::
 
 from __future__ import annotations
 
-from .engine import evaluate
+from .engine.decide import evaluate
+from .engine.decide import register_backend as _register_backend
+from .engine.evaluate import Truth
 from .errors import FilingError, Location, Problem, RongcuoError, RulesError, VerdictError
-from .evaluate import Truth
-from .filings import load_filing, parse_filing
-from .load import bundled_ruleset, load_ruleset, load_ruleset_texts
-from .model import Filing, filing_json_schema
-from .render import render_text
-from .ruleset import Ruleset
-from .verdict import Status, Verdict
-from .verify import verify
+from .facts.filings import load_filing, parse_filing
+from .facts.model import Filing, filing_json_schema
+from .rules.load import bundled_ruleset, load_ruleset, load_ruleset_texts
+from .rules.ruleset import Ruleset
+from .verdict.render import render_text
+from .verdict.verdict import Status, Verdict
+from .verdict.verify import verify
+
+
+def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
+    """``backend="durable"``: the durable-rules evaluator, imported on first use."""
+    from .testing.durable import durable_program
+
+    return durable_program(rules).values(filing)
+
+
+# the engine does not import the durable backend (a stage above it): it is registered here
+_register_backend("durable", _durable_values)
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,927 @@
+"""What changed between two versions of a ruleset: in words, in meaning, and for past filings.
+
+Three levels, each exact:
+
+* **Clauses** — added, removed, changed; a changed clause says separately whether its text
+  (the clause wording and its elements' quoted phrases), its citation, its metadata (summary,
+  element notes, examples) or its predicate (elements' tests, how they combine, catch-all) changed.
+* **Meaning** — for every clause present in both versions whose predicate changed, or which
+  refers (through ``clause:``) to a clause whose predicate changed, z3 decides whether the new
+  predicate is *equivalent*, *broader*, *narrower* or *incomparable* over the domain
+  (:class:`~rongcuo.analysis.solver.Domain`, complete filings by default). Equivalence is a proof
+  (the difference is unsatisfiable), never a sample. Every difference comes with a **witness**: a
+  complete, valid filing on which the two versions disagree.
+* **Status** — for each pair of statuses (eligible → ineligible, …) a witness filing whose status
+  changes that way, or a proof that none exists, using the engine's decision procedure over clause
+  truths (:meth:`~rongcuo.analysis.solver.Encoding.status`).
+
+Every witness is run through the engine under both versions. A witness the engine does not
+confirm is a bug in rongcuo's translation; it is reported in :attr:`RulesetDiff.bugs`, never
+dropped.
+
+``replay_corpus`` replays past filings (JSON Lines) under both versions and reports every filing
+whose status or decisive clauses change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import subprocess
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..engine.evaluate import Memo, Truth
+from ..errors import FilingError, Location, Problem, RulesError
+from ..facts.model import Filing
+from ..rules.ruleset import Ruleset, node_data
+from ..rules.syntax import Clause, ClauseRef, ListKind, walk
+from ..verdict.verdict import Status
+from .solver import Domain, Encoding, Tri
+
+__all__ = [
+    "Aspect",
+    "ClauseDiff",
+    "Meaning",
+    "Relation",
+    "Replay",
+    "ReplayChange",
+    "RulesetDiff",
+    "StatusChange",
+    "Witness",
+    "diff_rulesets",
+    "load_side",
+    "replay_corpus",
+]
+
+OLD, NEW = "old", "new"
+
+
+class Relation(enum.StrEnum):
+    """How the new predicate of a clause relates to the old one, over the domain."""
+
+    EQUIVALENT = "equivalent"  # same truth on every filing (proved)
+    BROADER = "broader"  # holds on every filing the old one held on, and on more
+    NARROWER = "narrower"  # holds on a subset of the filings the old one held on
+    INCOMPARABLE = "incomparable"  # each holds on some filing the other does not
+    SAME_HOLDING = "same_holding"  # holds on the same filings; differs between false and unknown
+
+
+class Aspect(enum.StrEnum):
+    """A part of a clause that can change."""
+
+    TEXT = "text"
+    CITATION = "citation"
+    METADATA = "metadata"
+    PREDICATE = "predicate"
+
+
+# --------------------------------------------------------------------------- loading a side
+
+
+def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
+    """A ruleset named on the command line: a directory, ``git:REV`` or ``git:REV:DIR``.
+
+    ``git:REV`` reads ``rules/*.yaml`` as committed at ``REV`` (with ``git show``), without
+    touching the working tree; ``git:REV:DIR`` reads another directory of the repository.
+    """
+    from ..rules.load import FILES, load_ruleset, load_ruleset_texts
+
+    if not spec.startswith("git:"):
+        return load_ruleset(spec)
+    rest = spec[4:]
+    rev, _, directory = rest.partition(":")
+    directory = directory.strip("/") or "rules"
+    where = Path(cwd) if cwd is not None else Path.cwd()
+    if not rev:
+        raise RulesError(
+            [Problem("rules_git_revision", "git: needs a revision, e.g. git:HEAD", Location(spec))]
+        )
+    texts: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for name in FILES:
+        try:
+            done = subprocess.run(
+                ["git", "show", f"{rev}:./{directory}/{name}"],
+                cwd=where,
+                capture_output=True,
+                check=False,
+                timeout=60,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise RulesError(
+                [Problem("rules_git_revision", f"cannot run git: {exc}", Location(spec))]
+            ) from None
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            problems.append(
+                Problem(
+                    "rules_git_revision",
+                    f"cannot read {directory}/{name} at {rev}: "
+                    + (message[0] if message else "git show failed"),
+                    Location(f"git:{rev}:{directory}/{name}"),
+                )
+            )
+            continue
+        texts[name] = done.stdout
+    if problems:
+        raise RulesError(problems)
+    origin = f"git:{rev}" + (f":{directory}" if directory != "rules" else "")
+    return load_ruleset_texts(texts, origin=origin)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Witness:
+    """A filing on which the versions disagree, with what z3 and the engine say of it."""
+
+    name: str
+    filing: Filing
+    expected_old: str  # what the solver says under the old version (a truth or a status)
+    expected_new: str
+    engine_old: str  # what the engine says
+    engine_new: str
+    reads: tuple[str, ...] = ()  # the facts that matter, to show first
+    decisive_old: tuple[str, ...] = ()
+    decisive_new: tuple[str, ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        return (self.engine_old, self.engine_new) == (self.expected_old, self.expected_new)
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "verified": self.verified,
+            "solver": {OLD: self.expected_old, NEW: self.expected_new},
+            "engine": {OLD: self.engine_old, NEW: self.engine_new},
+        }
+        if self.decisive_old or self.decisive_new:
+            out["decisive"] = {OLD: list(self.decisive_old), NEW: list(self.decisive_new)}
+        out["reads"] = list(self.reads)
+        out["filing"] = self.filing.model_dump(mode="json", exclude_none=True)
+        return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Meaning:
+    """The solver's answer for one clause present in both versions."""
+
+    relation: Relation
+    broader: Witness | None  # holds under the new version only
+    narrower: Witness | None  # holds under the old version only
+    other: Witness | None = None  # same holding, false under one and unknown under the other
+    via: tuple[str, ...] = ()  # referenced clauses whose change reaches this one
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"relation": self.relation.value, "proved": True}
+        if self.via:
+            out["via"] = list(self.via)
+        for name, w in (("broader", self.broader), ("narrower", self.narrower)):
+            if w is not None:
+                out[f"{name}_witness"] = w.to_data()
+        if self.other is not None:
+            out["other_witness"] = self.other.to_data()
+        return out
+
+    def witnesses(self) -> list[tuple[str, Witness]]:
+        """The witnesses there are, each with the key of its label in :func:`words`."""
+        labelled = (
+            ("holds_new_only", self.broader),
+            ("holds_old_only", self.narrower),
+            ("same_holding", self.other),
+        )
+        return [(label, w) for label, w in labelled if w is not None]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClauseDiff:
+    """One clause in either version."""
+
+    id: str
+    list: ListKind
+    change: str  # added | removed | changed | unchanged
+    aspects: tuple[Aspect, ...]
+    old: Clause | None
+    new: Clause | None
+    details: tuple[str, ...] = ()  # what changed inside an aspect (e.g. "summary", "examples")
+    meaning: Meaning | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "list": self.list.value, "change": self.change}
+        if self.aspects:
+            out["aspects"] = [a.value for a in self.aspects]
+        if self.details:
+            out["details"] = list(self.details)
+        for side, c in ((OLD, self.old), (NEW, self.new)):
+            if c is not None and (self.change != "unchanged" or side == NEW):
+                out[side] = {
+                    "text": c.text,
+                    "citation": c.citation.render("zh"),
+                    "summary": c.summary,
+                    "catch_all": c.catch_all,
+                    "elements": [
+                        {"id": e.id, "phrase": e.phrase, "test": node_data(e.test)}
+                        for e in c.elements
+                    ],
+                    "holds_when": node_data(c.holds_when),
+                }
+        if self.meaning is not None:
+            out["meaning"] = self.meaning.to_data()
+        elif self.change == "changed":
+            out["meaning"] = {"relation": "equivalent", "proved": True, "identical": True}
+        return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StatusChange:
+    """Whether some filing's status can change from ``old`` to ``new``; a witness if so."""
+
+    old: Status
+    new: Status
+    witness: Witness | None
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {OLD: self.old.value, NEW: self.new.value}
+        out["possible"] = self.witness is not None
+        if self.witness is not None:
+            out["witness"] = self.witness.to_data()
+        return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReplayChange:
+    """A past filing whose status or decisive clauses change."""
+
+    line: int
+    filing_id: str | None
+    old_status: Status
+    new_status: Status
+    old_decisive: tuple[str, ...]
+    new_decisive: tuple[str, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "id": self.filing_id,
+            "status": {OLD: self.old_status.value, NEW: self.new_status.value},
+            "decisive": {OLD: list(self.old_decisive), NEW: list(self.new_decisive)},
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Replay:
+    """Past filings replayed under both versions."""
+
+    source: str
+    total: int
+    changes: tuple[ReplayChange, ...]
+    by_clause: Mapping[str, Mapping[str, int]]  # clause -> {became_decisive, ceased_..., ...}
+    transitions: Mapping[str, int]  # "old->new" -> count
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "total": self.total,
+            "changed": len(self.changes),
+            "status_changed": sum(1 for c in self.changes if c.old_status is not c.new_status),
+            "transitions": dict(self.transitions),
+            "by_clause": {k: dict(v) for k, v in self.by_clause.items()},
+            "filings": [c.to_data() for c in self.changes],
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RulesetDiff:
+    """Everything :func:`diff_rulesets` found."""
+
+    old: Ruleset
+    new: Ruleset
+    domain: Domain
+    metadata: tuple[tuple[str, str, str], ...]  # (field, old, new)
+    clauses: tuple[ClauseDiff, ...]
+    statuses: tuple[StatusChange, ...]
+    replay: Replay | None
+    bugs: tuple[str, ...]
+    seconds: float
+
+    @property
+    def changed(self) -> tuple[ClauseDiff, ...]:
+        return tuple(c for c in self.clauses if c.change != "unchanged")
+
+    def to_data(self) -> dict[str, Any]:
+        def ref(r: Ruleset) -> dict[str, Any]:
+            return {
+                "label": r.label,
+                "source": r.meta.source,
+                "effective": r.meta.effective.isoformat(),
+                "digest": r.digest,
+                "origin": r.origin,
+            }
+
+        return {
+            "rongcuo_diff": 1,
+            OLD: ref(self.old),
+            NEW: ref(self.new),
+            "domain": self.domain.value,
+            "identical": self.old.digest == self.new.digest,
+            "metadata": [{"field": f, OLD: o, NEW: n} for f, o, n in self.metadata],
+            "clauses": [c.to_data() for c in self.changed],
+            "unchanged": [c.id for c in self.clauses if c.change == "unchanged"],
+            "status_changes": [s.to_data() for s in self.statuses],
+            "replay": self.replay.to_data() if self.replay is not None else None,
+            "bugs": list(self.bugs),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --------------------------------------------------------------------------- clause level
+
+
+def _predicate(c: Clause) -> tuple[object, ...]:
+    return (tuple((e.id, e.test) for e in c.elements), c.holds_when, c.catch_all)
+
+
+def _aspects(old: Clause, new: Clause) -> tuple[tuple[Aspect, ...], tuple[str, ...]]:
+    aspects: list[Aspect] = []
+    details: list[str] = []
+    if old.text != new.text:
+        aspects.append(Aspect.TEXT)
+        details.append("text")
+    if tuple(e.phrases for e in old.elements) != tuple(e.phrases for e in new.elements):
+        if Aspect.TEXT not in aspects:
+            aspects.append(Aspect.TEXT)
+        details.append("phrases")
+    if old.citation != new.citation:
+        aspects.append(Aspect.CITATION)
+    meta = [
+        name
+        for name, a, b in (
+            ("summary", old.summary, new.summary),
+            ("notes", tuple(e.note for e in old.elements), tuple(e.note for e in new.elements)),
+            ("examples", old.examples, new.examples),
+        )
+        if a != b
+    ]
+    if meta:
+        aspects.append(Aspect.METADATA)
+        details.extend(meta)
+    if _predicate(old) != _predicate(new):
+        aspects.append(Aspect.PREDICATE)
+        if old.catch_all != new.catch_all:
+            details.append("catch_all")
+    return tuple(aspects), tuple(details)
+
+
+def _refs(rules: Ruleset, cid: str) -> set[str]:
+    """Clauses ``cid`` reads, directly or through others."""
+    seen: set[str] = set()
+    stack = [cid]
+    while stack:
+        c = rules.clause(stack.pop())
+        for e in c.elements:
+            for n in walk(e.test):
+                if isinstance(n, ClauseRef) and n.clause not in seen and n.clause in rules:
+                    seen.add(n.clause)
+                    stack.append(n.clause)
+    return seen
+
+
+def _metadata(old: Ruleset, new: Ruleset) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    for name in ("label", "source", "effective", "description"):
+        a, b = getattr(old.meta, name), getattr(new.meta, name)
+        if a != b:
+            out.append((name, str(a), str(b)))
+    a_docs = sorted(old.documents.values(), key=lambda d: d.id)
+    b_docs = sorted(new.documents.values(), key=lambda d: d.id)
+    if a_docs != b_docs:
+        out.append(("documents", ", ".join(d.id for d in a_docs), ", ".join(d.id for d in b_docs)))
+    if old.consequences != new.consequences:
+        changed = sorted(
+            k
+            for k in set(old.consequences) | set(new.consequences)
+            if old.consequences.get(k) != new.consequences.get(k)
+        )
+        out.append(("consequences", ", ".join(changed), ", ".join(changed)))
+    return out
+
+
+# --------------------------------------------------------------------------- the solver side
+
+
+class _Checker:
+    def __init__(self, old: Ruleset, new: Ruleset, domain: Domain) -> None:
+        self.old, self.new = old, new
+        self.enc = Encoding(domain=domain)
+        self.enc.add(OLD, old)
+        self.enc.add(NEW, new)
+        self.bugs: list[str] = []
+        self.z3 = self.enc.z3
+
+    def _reads(self, *clauses: Clause | None) -> tuple[str, ...]:
+        from ..rules.syntax import facts_read
+
+        seen: dict[str, None] = {}
+        for c in clauses:
+            if c is None:
+                continue
+            for e in c.elements:
+                for p in facts_read(e.test):
+                    seen.setdefault(p, None)
+        return tuple(seen)
+
+    def clause_witness(
+        self, cid: str, name: str, formula: Any, old_tri: Tri, new_tri: Tri
+    ) -> Witness | None:
+        model = self.enc.find(formula)
+        if model is None:
+            return None
+        filing = self._filing(model, name)
+        if filing is None:
+            return None
+        solver = self.enc.truths({OLD: old_tri, NEW: new_tri}, filing)
+        engine_old = self.old.program.clause_value(cid, filing, {})
+        engine_new = self.new.program.clause_value(cid, filing, {})
+        reads = self._reads(self.old.clause(cid), self.new.clause(cid), *self._referenced(cid))
+        w = Witness(
+            name,
+            filing,
+            solver[OLD].value,
+            solver[NEW].value,
+            engine_old.value,
+            engine_new.value,
+            reads,
+        )
+        if not w.verified:
+            self.bugs.append(
+                f"witness {name}: the solver says {cid} is {w.expected_old} -> {w.expected_new}, "
+                f"the engine says {w.engine_old} -> {w.engine_new}"
+            )
+        return w
+
+    def _referenced(self, cid: str) -> list[Clause]:
+        out: list[Clause] = []
+        for rules in (self.old, self.new):
+            out.extend(rules.clause(r) for r in sorted(_refs(rules, cid)))
+        return out
+
+    def _filing(self, model: Any, name: str) -> Filing | None:
+        import pydantic
+
+        try:
+            return self.enc.witness(model, name=name)
+        except pydantic.ValidationError as exc:
+            self.bugs.append(f"witness {name} is not a valid filing: {exc}")
+            return None
+
+    def meaning(self, cid: str, via: tuple[str, ...]) -> Meaning:
+        z3 = self.z3
+        a = self.enc.clause(OLD, cid)
+        b = self.enc.clause(NEW, cid)
+        broader = self.clause_witness(cid, f"{cid}-broader", z3.And(b.t, z3.Not(a.t)), a, b)
+        narrower = self.clause_witness(cid, f"{cid}-narrower", z3.And(a.t, z3.Not(b.t)), a, b)
+        other = None
+        if broader is None and narrower is None:
+            other = self.clause_witness(cid, f"{cid}-false-vs-unknown", a.f != b.f, a, b)
+        if broader is not None and narrower is not None:
+            relation = Relation.INCOMPARABLE
+        elif broader is not None:
+            relation = Relation.BROADER
+        elif narrower is not None:
+            relation = Relation.NARROWER
+        elif other is not None:
+            relation = Relation.SAME_HOLDING
+        else:
+            relation = Relation.EQUIVALENT
+        return Meaning(relation, broader, narrower, other, via)
+
+    def statuses(self) -> list[StatusChange]:
+        from ..engine.decide import _status
+
+        z3 = self.z3
+        old_st = self.enc.status(OLD)
+        new_st = self.enc.status(NEW)
+        out: list[StatusChange] = []
+        for so in Status:
+            for sn in Status:
+                if so is sn:
+                    continue
+                name = f"{so.value}-to-{sn.value}"
+                model = self.enc.find(z3.And(old_st[so], new_st[sn]))
+                if model is None:
+                    out.append(StatusChange(so, sn, None))
+                    continue
+                filing = self._filing(model, name)
+                if filing is None:
+                    out.append(StatusChange(so, sn, None))
+                    continue
+                got = []
+                for rules in (self.old, self.new):
+                    memo: Memo = {}
+                    values = {
+                        cid: rules.program.clause_value(cid, filing, memo)
+                        for cid in rules.program.order
+                    }
+                    status, deciding = _status(rules, values)
+                    got.append((status, tuple(c.id for c in deciding)))
+                w = Witness(
+                    name,
+                    filing,
+                    so.value,
+                    sn.value,
+                    got[0][0].value,
+                    got[1][0].value,
+                    _decisive_reads(self, got[0][1], got[1][1]),
+                    got[0][1],
+                    got[1][1],
+                )
+                if not w.verified:
+                    self.bugs.append(
+                        f"status witness {name}: the engine gives {w.engine_old} -> {w.engine_new}"
+                    )
+                out.append(StatusChange(so, sn, w))
+        return out
+
+
+def _decisive_reads(chk: _Checker, a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
+    clauses: list[Clause | None] = []
+    for rules, ids in ((chk.old, a), (chk.new, b)):
+        clauses.extend(rules.clause(i) for i in ids)
+    return chk._reads(*clauses)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def diff_rulesets(
+    old: Ruleset,
+    new: Ruleset,
+    *,
+    domain: Domain = Domain.COMPLETE,
+    corpus: str | Path | None = None,
+    statuses: bool = True,
+) -> RulesetDiff:
+    """Compare two versions; see the module docstring. Raises on an invalid corpus."""
+    started = time.perf_counter()
+    replay = replay_corpus(old, new, corpus) if corpus is not None else None
+    chk = _Checker(old, new, domain)
+    ids = sorted(
+        {c.id for c in old.clauses} | {c.id for c in new.clauses},
+        key=lambda i: (0 if i[0] == "N" else 1, int(i[1:])),
+    )
+    pred_changed = {
+        cid
+        for cid in ids
+        if cid not in old
+        or cid not in new
+        or _predicate(old.clause(cid)) != _predicate(new.clause(cid))
+    }
+    out: list[ClauseDiff] = []
+    for cid in ids:
+        kind = ListKind.NEGATIVE if cid.startswith("N") else ListKind.POSITIVE
+        if cid not in old:
+            out.append(ClauseDiff(cid, kind, "added", (), None, new.clause(cid)))
+            continue
+        if cid not in new:
+            out.append(ClauseDiff(cid, kind, "removed", (), old.clause(cid), None))
+            continue
+        a, b = old.clause(cid), new.clause(cid)
+        aspects, details = _aspects(a, b)
+        via = tuple(sorted((_refs(old, cid) | _refs(new, cid)) & pred_changed))
+        meaning = None
+        if Aspect.PREDICATE in aspects or via:
+            meaning = chk.meaning(cid, via)
+        change = (
+            "changed"
+            if aspects or (meaning and meaning.relation is not Relation.EQUIVALENT)
+            else "unchanged"
+        )
+        if not aspects and meaning is not None and meaning.relation is Relation.EQUIVALENT:
+            meaning = None  # a referenced clause changed, but not so as to reach this one
+        out.append(ClauseDiff(cid, kind, change, aspects, a, b, details, meaning))
+    changes = chk.statuses() if statuses and old.digest != new.digest else []
+    return RulesetDiff(
+        old,
+        new,
+        domain,
+        tuple(_metadata(old, new)),
+        tuple(out),
+        tuple(changes),
+        replay,
+        tuple(chk.bugs),
+        time.perf_counter() - started,
+    )
+
+
+# --------------------------------------------------------------------------- corpus replay
+
+
+def read_corpus(path: str | Path) -> list[tuple[int, Filing]]:
+    """The filings of a JSON Lines file, with their line numbers; every bad line is reported."""
+    from ..facts.filings import parse_filing
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise FilingError(
+            [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(p)))]
+        ) from None
+    problems: list[Problem] = []
+    out: list[tuple[int, Filing]] = []
+    for n, raw in enumerate(data.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            out.append((n, parse_filing(raw, filename=str(p), format="json")))
+        except FilingError as exc:
+            problems.extend(
+                Problem(
+                    q.code,
+                    q.message,
+                    Location(str(p), n, q.location.col or 1, q.location.path),
+                    q.hint,
+                )
+                for q in exc.problems
+            )
+    if problems:
+        raise FilingError(problems)
+    return out
+
+
+def _outcome(rules: Ruleset, filing: Filing) -> tuple[Status, tuple[str, ...], dict[str, Truth]]:
+    from ..engine.decide import _status
+
+    memo: Memo = {}
+    values = {cid: rules.program.clause_value(cid, filing, memo) for cid in rules.program.order}
+    status, deciding = _status(rules, values)
+    return status, tuple(c.id for c in deciding), values
+
+
+def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
+    """Replay past filings under both versions (see the module docstring)."""
+    filings = read_corpus(corpus)
+    changes: list[ReplayChange] = []
+    by_clause: dict[str, dict[str, int]] = {}
+    transitions: dict[str, int] = {}
+
+    def bump(cid: str, what: str) -> None:
+        counts = by_clause.setdefault(cid, {})
+        counts[what] = counts.get(what, 0) + 1
+
+    for line, filing in filings:
+        so, do, vo = _outcome(old, filing)
+        sn, dn, vn = _outcome(new, filing)
+        for cid in sorted(set(vo) | set(vn)):
+            if vo.get(cid) != vn.get(cid):
+                bump(cid, "value_changed")
+        if so is sn and do == dn:
+            continue
+        changes.append(ReplayChange(line, filing.id, so, sn, do, dn))
+        key = f"{so.value}->{sn.value}"
+        transitions[key] = transitions.get(key, 0) + 1
+        for cid in set(dn) - set(do):
+            bump(cid, "became_decisive")
+        for cid in set(do) - set(dn):
+            bump(cid, "ceased_decisive")
+    order = {cid: i for i, cid in enumerate([*old.program.order, *new.program.order])}
+    return Replay(
+        str(corpus),
+        len(filings),
+        tuple(changes),
+        {k: by_clause[k] for k in sorted(by_clause, key=order.__getitem__)},
+        dict(sorted(transitions.items())),
+    )
+
+
+# --------------------------------------------------------------------------- text rendering
+
+_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "title": "规则版本比较",
+        "old": "旧版",
+        "new": "新版",
+        "domain_complete": (
+            "证明范围：事实齐全的案卷（除 P15、N9 认定外每项事实均已知；认定可有可无）"
+        ),
+        "domain_any": "证明范围：所有有效案卷（任何事实都可能未知）",
+        "identical": "两版内容完全相同（摘要值一致）。",
+        "metadata": "版本信息变化",
+        "added": "新增",
+        "removed": "删除",
+        "changed": "修改",
+        "text": "文字",
+        "citation": "出处",
+        "metadata_aspect": "说明",
+        "predicate": "判定条件",
+        "equivalent": "含义经证明相同",
+        "broader": "适用范围扩大",
+        "narrower": "适用范围缩小",
+        "incomparable": "适用范围互有增减",
+        "same_holding": "适用范围相同（仅“不适用/待定”有别）",
+        "identical_predicate": "判定条件未变",
+        "text_only": "文字有改动，含义经证明相同",
+        "via": "因所引条款变化",
+        "witness": "见证案卷",
+        "verified": "已由引擎复核",
+        "NOT_VERIFIED": "引擎未能复核（程序缺陷）",
+        "holds_new_only": "新版适用、旧版不适用",
+        "holds_old_only": "旧版适用、新版不适用",
+        "statuses": "结论变化（整套规则）",
+        "possible": "可能",
+        "impossible": "经证明不可能",
+        "replay": "历史案卷重放",
+        "filings": "份案卷",
+        "changed_filings": "结论或决定条款发生变化",
+        "by_clause": "按条款统计",
+        "bugs": "程序缺陷",
+        "facts": "相关事实",
+        "decisive": "决定条款",
+        "unchanged": "未变条款",
+        "none": "无",
+        "seconds": "耗时",
+    },
+    "en": {
+        "title": "Ruleset version diff",
+        "old": "old",
+        "new": "new",
+        "domain_complete": "Proofs quantify over complete filings (every fact known, except the "
+        "P15 and N9 determinations, each recorded or not)",
+        "domain_any": "Proofs quantify over every valid filing (any fact may be unknown)",
+        "identical": "The two versions are identical (same digest).",
+        "metadata": "Version metadata",
+        "added": "added",
+        "removed": "removed",
+        "changed": "changed",
+        "text": "text",
+        "citation": "citation",
+        "metadata_aspect": "metadata",
+        "predicate": "predicate",
+        "equivalent": "meaning proved equal",
+        "broader": "broader",
+        "narrower": "narrower",
+        "incomparable": "incomparable",
+        "same_holding": "holds on the same filings (differs only between false and unknown)",
+        "identical_predicate": "predicate unchanged",
+        "text_only": "text changed, meaning proved equal",
+        "via": "through referenced clauses",
+        "witness": "witness",
+        "verified": "confirmed by the engine",
+        "NOT_VERIFIED": "NOT confirmed by the engine (a bug)",
+        "holds_new_only": "holds under new, not under old",
+        "holds_old_only": "holds under old, not under new",
+        "statuses": "Status changes (whole ruleset)",
+        "possible": "possible",
+        "impossible": "proved impossible",
+        "replay": "Replay of past filings",
+        "filings": "filings",
+        "changed_filings": "change status or decisive clauses",
+        "by_clause": "per clause",
+        "bugs": "BUGS",
+        "facts": "facts",
+        "decisive": "decisive",
+        "unchanged": "unchanged clauses",
+        "none": "none",
+        "seconds": "time",
+    },
+}
+
+
+def words(lang: str) -> Mapping[str, str]:
+    return _WORDS["zh" if lang == "zh" else "en"]
+
+
+def verdict_line(c: ClauseDiff, lang: str) -> str:
+    """One phrase saying what a change means."""
+    w = words(lang)
+    if c.change in ("added", "removed"):
+        return w[c.change]
+    if c.meaning is None:
+        if Aspect.PREDICATE in c.aspects:  # pragma: no cover - predicate changes are checked
+            return w["equivalent"]
+        return w["identical_predicate"]
+    r = c.meaning.relation
+    if r is Relation.EQUIVALENT:
+        return w["text_only"] if Aspect.PREDICATE not in c.aspects else w["equivalent"]
+    return w[r.value]
+
+
+def fact_values(filing: Filing, paths: Iterable[str]) -> list[tuple[str, str]]:
+    from ..engine.evaluate import fact_getter
+
+    out = []
+    for p in paths:
+        v = fact_getter(p)(filing)
+        if isinstance(v, frozenset):
+            shown = "[" + ", ".join(sorted(str(x) for x in v)) + "]"
+        elif isinstance(v, dt.date):
+            shown = v.isoformat()
+        elif v is None:
+            shown = "unknown"
+        else:
+            shown = str(v).lower() if isinstance(v, bool) else str(v)
+        out.append((p, shown))
+    return out
+
+
+def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
+    """The diff as readable text, in Chinese (``zh``) or English."""
+    w = words(lang)
+    lines: list[str] = [f"{w['title']}"]
+    for side, r in ((OLD, d.old), (NEW, d.new)):
+        lines.append(
+            f"  {w[side]}: {r.label}  ({r.meta.effective}, sha256:{r.digest[:16]}, {r.origin})"
+        )
+    lines.append("  " + w[f"domain_{d.domain.value}"])
+    if d.old.digest == d.new.digest:
+        lines.append(w["identical"])
+    if d.metadata:
+        lines.append("")
+        lines.append(w["metadata"])
+        for field, a, b in d.metadata:
+            lines.append(f"  {field}: {a}  ->  {b}")
+    for c in d.changed:
+        lines.append("")
+        aspects = ", ".join(
+            w["metadata_aspect" if a is Aspect.METADATA else a.value] for a in c.aspects
+        )
+        head = (
+            f"{c.id}  [{w[c.change]}{': ' + aspects if aspects else ''}]  {verdict_line(c, lang)}"
+        )
+        if c.meaning is not None and c.meaning.via:
+            head += f"  ({w['via']} {', '.join(c.meaning.via)})"
+        lines.append(head)
+        if c.details:
+            lines.append(f"    ({', '.join(c.details)})")
+        if c.old is not None and (c.new is None or c.old.text != c.new.text):
+            lines.append(f"    - {w['old']}: {c.old.text}")
+        if c.new is not None and (c.old is None or c.old.text != c.new.text):
+            lines.append(f"    + {w['new']}: {c.new.text}")
+        if Aspect.CITATION in c.aspects and c.old and c.new:
+            lines.append(f"    - {c.old.citation.render(lang)}")
+            lines.append(f"    + {c.new.citation.render(lang)}")
+        if c.meaning is not None:
+            for label, wit in c.meaning.witnesses():
+                lines.extend(_witness_lines(wit, w[label], lang))
+    unchanged = [c.id for c in d.clauses if c.change == "unchanged"]
+    lines.append("")
+    lines.append(f"{w['unchanged']}: {', '.join(unchanged) or w['none']}")
+    if d.statuses:
+        lines.append("")
+        lines.append(w["statuses"])
+        for s in d.statuses:
+            mark = w["possible"] if s.witness is not None else w["impossible"]
+            lines.append(f"  {s.old.value} -> {s.new.value}: {mark}")
+            if s.witness is not None:
+                lines.extend(_witness_lines(s.witness, "", lang, indent="    "))
+    if d.replay is not None:
+        rp = d.replay
+        lines.append("")
+        lines.append(
+            f"{w['replay']}: {rp.source}: {rp.total} {w['filings']}, "
+            f"{len(rp.changes)} {w['changed_filings']}"
+        )
+        for k, n in rp.transitions.items():
+            lines.append(f"  {k}: {n}")
+        if rp.by_clause:
+            lines.append(f"  {w['by_clause']}:")
+            for cid, counts in rp.by_clause.items():
+                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                lines.append(f"    {cid}: {shown}")
+        for ch in rp.changes:
+            lines.append(
+                f"  line {ch.line} {ch.filing_id or ''}: {ch.old_status.value} "
+                f"[{' '.join(ch.old_decisive)}] -> {ch.new_status.value} "
+                f"[{' '.join(ch.new_decisive)}]"
+            )
+    if d.bugs:
+        lines.append("")
+        lines.append(w["bugs"])
+        lines.extend(f"  {b}" for b in d.bugs)
+    lines.append("")
+    lines.append(f"{w['seconds']}: {d.seconds:.2f} s")
+    return "\n".join(lines) + "\n"
+
+
+def _witness_lines(wit: Witness, label: str, lang: str, indent: str = "    ") -> list[str]:
+    w = words(lang)
+    ok = w["verified"] if wit.verified else w["NOT_VERIFIED"]
+    out = [
+        f"{indent}{w['witness']} {wit.name}{': ' + label if label else ''} "
+        f"({w['old']} {wit.engine_old}, {w['new']} {wit.engine_new}; {ok})"
+    ]
+    if wit.decisive_old or wit.decisive_new:
+        out.append(
+            f"{indent}  {w['decisive']}: {' '.join(wit.decisive_old) or '-'} -> "
+            f"{' '.join(wit.decisive_new) or '-'}"
+        )
+    facts = fact_values(wit.filing, wit.reads)
+    if facts:
+        out.append(f"{indent}  {w['facts']}: " + "; ".join(f"{p}={v}" for p, v in facts))
+    return out

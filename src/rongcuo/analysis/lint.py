@@ -1,0 +1,322 @@
+"""Static analysis of a ruleset with the solver: findings with stable codes, places and severities.
+
+Every question is asked of z3 over complete filings (:class:`~rongcuo.analysis.solver.Domain`),
+through the same translation as the version diff, so a finding is a proof, not a sample:
+
+* a positive clause that can never make a filing eligible (every filing that satisfies it also
+  triggers a negative, or is otherwise not eligible);
+* a clause or an element that can never hold, or always holds;
+* model facts no clause reads;
+* element phrases missing from their clause text (the loader already refuses these; the lint
+  checks a rule tree however it was built);
+* clauses without a holding example or without a near miss.
+
+:data:`LINT_CODES` lists every code with its severity and meaning (``docs/versions.md`` documents
+them); exit status follows severity, so CI can gate on it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from ..errors import Location
+from ..facts.model import FACTS, FactKind
+from ..rules.ruleset import Ruleset
+from ..rules.syntax import Clause, ListKind, facts_read
+from ..verdict.verdict import Status
+from .solver import Domain, Encoding
+
+NOWHERE: Final = Location()
+
+__all__ = ["LINT_CODES", "Finding", "LintReport", "Severity", "lint_clauses", "lint_ruleset"]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: Every lint code: its severity and a one-line meaning.
+LINT_CODES: Final[Mapping[str, tuple[Severity, str]]] = {
+    "positive_unreachable": (
+        Severity.ERROR,
+        "a positive clause that holds on some filing but never makes one eligible",
+    ),
+    "clause_unsatisfiable": (Severity.ERROR, "a clause that holds on no complete filing"),
+    "clause_always_true": (Severity.ERROR, "a clause that holds on every complete filing"),
+    "element_unsatisfiable": (Severity.ERROR, "an element that holds on no complete filing"),
+    "element_always_true": (
+        Severity.WARNING,
+        "an element that holds on every complete filing (it tests nothing)",
+    ),
+    "phrase_not_in_text": (Severity.ERROR, "an element's phrase does not occur in its clause text"),
+    "example_missing_holds": (Severity.WARNING, "a clause without an example on which it holds"),
+    "example_missing_near_miss": (
+        Severity.WARNING,
+        "a clause without a near miss (an example failing on one element)",
+    ),
+    "fact_unread": (Severity.INFO, "a fact of the filing model that no clause reads"),
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    message: str
+    location: Location = NOWHERE
+    clause: str = ""
+    element: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in LINT_CODES:  # a programming error in rongcuo itself
+            raise ValueError(f"undocumented lint code {self.code!r}")
+
+    @property
+    def severity(self) -> Severity:
+        return LINT_CODES[self.code][0]
+
+    def sort_key(self) -> tuple[int, str, int, int, str, str]:
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[self.severity]
+        loc = self.location
+        return (order, loc.file, loc.line, loc.col, self.code, self.message)
+
+    def __str__(self) -> str:
+        where = str(self.location) if self.location != NOWHERE else "<ruleset>"
+        return f"{where}: {self.severity.value} {self.code}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        loc = self.location
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+        if loc.file:
+            out["file"] = loc.file
+        if loc.line:
+            out["line"] = loc.line
+            out["col"] = loc.col
+        if self.clause:
+            out["clause"] = self.clause
+        if self.element:
+            out["element"] = self.element
+        return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LintReport:
+    """The findings, and the reachability the lint proved for each positive clause."""
+
+    label: str
+    digest: str
+    findings: tuple[Finding, ...]
+    reachable: Mapping[str, bool]  # positive clause -> can make some complete filing eligible
+    seconds: float
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """1 when there is an error (or, with ``strict``, a warning); else 0."""
+        failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
+        return 1 if any(f.severity in failing for f in self.findings) else 0
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "rongcuo_lint": 1,
+            "label": self.label,
+            "digest": self.digest,
+            "domain": Domain.COMPLETE.value,
+            "counts": {s.value: self.count(s) for s in Severity},
+            "reachable": dict(self.reachable),
+            "findings": [f.to_dict() for f in self.findings],
+            "seconds": round(self.seconds, 3),
+        }
+
+    def render_text(self, *, lang: str = "zh") -> str:
+        lines = [str(f) for f in self.findings]
+        reach = [cid for cid, ok in self.reachable.items() if ok]
+        if lang == "zh":
+            lines.append(
+                f"{self.label}：{self.count(Severity.ERROR)} 个错误，"
+                f"{self.count(Severity.WARNING)} 个警告，{self.count(Severity.INFO)} 条提示；"
+                f"可使案卷符合条件的正面条款：{' '.join(reach) or '无'}"
+                f"（证明范围：事实齐全的案卷；{self.seconds:.2f} 秒）"
+            )
+        else:
+            lines.append(
+                f"{self.label}: {self.count(Severity.ERROR)} errors, "
+                f"{self.count(Severity.WARNING)} warnings, {self.count(Severity.INFO)} notes; "
+                f"positive clauses that can make a filing eligible: {' '.join(reach) or 'none'} "
+                f"(proved over complete filings; {self.seconds:.2f} s)"
+            )
+        return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- tree checks
+
+
+def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
+    """Checks of the rule tree alone: phrases in the text, examples, facts read."""
+    out: list[Finding] = []
+    for c in clauses:
+        for e in c.elements:
+            for phrase in e.phrases:
+                if phrase not in c.text:
+                    out.append(
+                        Finding(
+                            "phrase_not_in_text",
+                            f"{c.id}/{e.id}: the phrase {phrase!r} is not in the clause text",
+                            e.loc,
+                            c.id,
+                            e.id,
+                        )
+                    )
+        if not any(ex.holds for ex in c.examples):
+            out.append(
+                Finding(
+                    "example_missing_holds",
+                    f"{c.id} has no example on which it holds",
+                    c.loc,
+                    c.id,
+                )
+            )
+        if not any(not ex.holds for ex in c.examples):
+            out.append(
+                Finding(
+                    "example_missing_near_miss",
+                    f"{c.id} has no near miss (an example that fails on one element)",
+                    c.loc,
+                    c.id,
+                )
+            )
+    read: set[str] = set()
+    for c in clauses:
+        for e in c.elements:
+            read.update(facts_read(e.test))
+    for path, spec in FACTS.items():
+        if path in read or spec.kind is FactKind.TEXT:
+            continue
+        if path.startswith("determinations.") and not path.endswith(".holds"):
+            continue  # who decided, and when: the record of a determination, not a fact
+        where = Location(path=tuple(path.split(".")))
+        out.append(Finding("fact_unread", f"no clause reads {path} ({spec.zh})", where))
+    return out
+
+
+# --------------------------------------------------------------------------- solver checks
+
+
+def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
+    enc = Encoding(domain=Domain.COMPLETE)
+    enc.add("r", rules)
+    z3 = enc.z3
+    status = enc.status("r")
+    out: list[Finding] = []
+    reachable: dict[str, bool] = {}
+
+    def sat(*formulas: Any) -> bool:
+        return enc.find(*formulas, simple=False) is not None
+
+    for c in rules.clauses:
+        tri = enc.clause("r", c.id)
+        holds = sat(tri.t)
+        if not holds:
+            out.append(
+                Finding(
+                    "clause_unsatisfiable",
+                    f"{c.id} holds on no complete filing",
+                    c.loc,
+                    c.id,
+                )
+            )
+        elif not sat(z3.Not(tri.t)):
+            out.append(
+                Finding(
+                    "clause_always_true",
+                    f"{c.id} holds on every complete filing",
+                    c.loc,
+                    c.id,
+                )
+            )
+        for e in c.elements:
+            et = enc.element("r", c.id, e.id)
+            if not sat(et.t):
+                out.append(
+                    Finding(
+                        "element_unsatisfiable",
+                        f"{c.id}/{e.id} ({e.phrase}) holds on no complete filing",
+                        e.loc,
+                        c.id,
+                        e.id,
+                    )
+                )
+            elif not sat(z3.Not(et.t)):
+                out.append(
+                    Finding(
+                        "element_always_true",
+                        f"{c.id}/{e.id} ({e.phrase}) holds on every complete filing",
+                        e.loc,
+                        c.id,
+                        e.id,
+                    )
+                )
+        if c.list is ListKind.POSITIVE and holds:
+            ok = sat(tri.t, status[Status.ELIGIBLE])
+            reachable[c.id] = ok
+            if not ok:
+                blockers = _blockers(enc, rules, c.id)
+                out.append(
+                    Finding(
+                        "positive_unreachable",
+                        f"{c.id} can never make a filing eligible: every complete filing on "
+                        f"which it holds is not eligible"
+                        + (
+                            f" (a negative always holds with it: {', '.join(blockers)})"
+                            if blockers
+                            else ""
+                        ),
+                        c.loc,
+                        c.id,
+                    )
+                )
+        elif c.list is ListKind.POSITIVE:
+            reachable[c.id] = False
+    return out, reachable
+
+
+def _blockers(enc: Encoding, rules: Ruleset, cid: str) -> list[str]:
+    """Negatives that hold on every complete filing on which ``cid`` holds."""
+    z3 = enc.z3
+    tri = enc.clause("r", cid)
+    return [
+        n.id
+        for n in rules.of_list(ListKind.NEGATIVE)
+        if enc.find(tri.t, z3.Not(enc.clause("r", n.id).t), simple=False) is None
+    ]
+
+
+def lint_ruleset(rules: Ruleset) -> LintReport:
+    """Lint a loaded ruleset; see the module docstring."""
+    started = time.perf_counter()
+    findings = lint_clauses(rules.clauses)
+    solver_findings, reachable = _solver_findings(rules)
+    findings.extend(solver_findings)
+    return LintReport(
+        rules.label,
+        rules.digest,
+        tuple(sorted(set(findings), key=Finding.sort_key)),
+        reachable,
+        time.perf_counter() - started,
+    )
+
+
+def codes_table() -> Iterable[tuple[str, str, str]]:
+    """``(code, severity, meaning)`` for every lint code, for the docs."""
+    for code, (severity, meaning) in LINT_CODES.items():
+        yield code, severity.value, meaning

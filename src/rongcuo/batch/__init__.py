@@ -1,0 +1,1 @@
+"""Screening many filings: the streaming screen engine (:mod:`.screen`), without its CLI."""

@@ -1,0 +1,203 @@
+"""The command line: ``rongcuo check``, ``rongcuo schema``, ``rongcuo rules``, ``rongcuo verify``.
+
+Exit status: 0 when a verdict was reached (whatever its status); 1 when the input (a filing, a
+ruleset, a stored verdict) is invalid, with every problem listed as ``file:line:col: code: message``
+or, with ``--format json``, as JSON on standard output; 2 for a usage error; 70 for an internal
+error (a bug in rongcuo: please report it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import FilingError, Location, Problem, RongcuoError
+from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
+from ..facts.model import Filing
+from ._common import (
+    EXIT_INTERNAL,
+    Format,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    RulesOpt,
+    _fail,
+    _rules,
+    err,
+    out,
+)
+
+app = typer.Typer(
+    name="rongcuo",
+    help="Screen 容错免责备案 filings against 平纪发〔2022〕4号's positive and negative lists.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class BackendName(enum.StrEnum):
+    native = "native"
+    durable = "durable"
+
+
+def _read_filing(file: str) -> Filing:
+    if file == "-":
+        raw = sys.stdin.buffer.read(MAX_FILING_BYTES + 1)
+        return parse_filing(raw, filename="<stdin>")
+    if not Path(file).exists():
+        raise FilingError([Problem("io_error", "no such file", Location(file))])
+    return load_filing(file)
+
+
+@app.command()
+def check(
+    file: Annotated[str, typer.Argument(help="A filing as YAML or JSON, or - for standard input.")],
+    fmt: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="Show every clause, not only the deciding ones.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Reference date YYYY-MM-DD: no fact may be dated after it."),
+    ] = None,
+    backend: Annotated[
+        BackendName,
+        typer.Option(
+            "--backend", help="Who computes clause truths: native, or the durable-rules evaluator."
+        ),
+    ] = BackendName.native,
+) -> None:
+    """Screen one filing and print its verdict."""
+    from ..engine.decide import evaluate
+    from ..verdict.render import render_text
+
+    try:
+        reference = _date(as_of)
+        ruleset = _rules(rules)
+        verdict = evaluate(
+            _read_filing(file), rules=ruleset, as_of=reference, backend=backend.value
+        )
+    except RongcuoError as exc:
+        _fail(exc, fmt)
+    if fmt is Format.json:
+        out.print(verdict.to_json(), markup=False)
+    else:
+        out.print(render_text(verdict, lang=lang.value, full_trace=trace), markup=False, end="")
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date YYYY-MM-DD", param_hint="--as-of"
+        ) from None
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a filing (with Chinese titles)."""
+    from ..facts.model import filing_json_schema
+
+    out.print(json.dumps(filing_json_schema(), ensure_ascii=False, indent=2), markup=False)
+
+
+@app.command("rules")
+def rules_cmd(
+    rules: RulesOpt = None, fmt: FormatOpt = Format.text, lang: LangOpt = Lang.zh
+) -> None:
+    """Load and check a ruleset; print its version, digest and clauses."""
+    try:
+        ruleset = _rules(rules)
+    except RongcuoError as exc:
+        _fail(exc, fmt)
+    if fmt is Format.json:
+        data = {
+            "label": ruleset.label,
+            "source": ruleset.meta.source,
+            "effective": ruleset.meta.effective.isoformat(),
+            "digest": ruleset.digest,
+            "clauses": [
+                {"id": c.id, "list": c.list.value, "text": c.text, "summary": c.summary}
+                for c in ruleset.clauses
+            ],
+        }
+        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        return
+    out.print(f"{ruleset.label}  sha256:{ruleset.digest}", markup=False)
+    out.print(f"source {ruleset.meta.source}, effective {ruleset.meta.effective}", markup=False)
+    for c in ruleset.clauses:
+        shown = c.text if lang is Lang.zh else c.summary
+        out.print(f"  {c.id:<4} {shown}", markup=False)
+
+
+@app.command("verify")
+def verify_cmd(
+    verdict_file: Annotated[Path, typer.Argument(help="A stored verdict (JSON).")],
+    filing_file: Annotated[str, typer.Argument(help="The filing it was made for.")],
+    rules: RulesOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Check a stored verdict against its filing and rules (receipt, ruleset, re-evaluation)."""
+    from ..errors import VerdictError
+    from ..verdict.verify import verify
+
+    try:
+        try:
+            raw = verdict_file.read_bytes()
+        except OSError as exc:
+            raise VerdictError(
+                [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(verdict_file)))]
+            ) from None
+        verdict = verify(raw, _read_filing(filing_file), rules=_rules(rules))
+    except RongcuoError as exc:
+        _fail(exc, fmt)
+    if fmt is Format.json:
+        out.print(json.dumps({"verified": True, "receipt": verdict.receipt}), markup=False)
+    else:
+        out.print(f"verified: {verdict.status.value} · {verdict.receipt}", markup=False)
+
+
+def _register_commands() -> None:
+    from . import analysis, screen, testing
+
+    for module in (analysis, screen, testing):
+        module.register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Entry point: run the app; an internal error is reported without a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("rongcuo: interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:  # a bug in rongcuo, not bad input: bad input is a RongcuoError
+        if os.environ.get("RONGCUO_DEBUG"):
+            raise
+        err.print(
+            f"rongcuo: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in rongcuo. Run again with RONGCUO_DEBUG=1 for the traceback.",
+            markup=False,
+        )
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``, ``lint``.
+
+``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found; 1 on invalid input
+(a ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed
+with its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in
+the output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
+or when the ruleset does not load; else 0.
+"""
+
+import enum
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import RongcuoError
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    from ._common import EXIT_INTERNAL, Format, FormatOpt, Lang, LangOpt, _fail, out
+
+    @app.command("diff")
+    def diff_cmd(
+        old: Annotated[
+            str, typer.Argument(help="Old version: a ruleset directory, git:REV or git:REV:DIR.")
+        ],
+        new: Annotated[
+            str, typer.Argument(help="New version: a ruleset directory, git:REV or git:REV:DIR.")
+        ],
+        fmt: Annotated[
+            DiffFormat,
+            typer.Option("--format", "-f", help="text, json, or a self-contained html report."),
+        ] = DiffFormat.text,
+        lang: LangOpt = Lang.zh,
+        corpus: Annotated[
+            Path | None,
+            typer.Option(
+                "--corpus", help="Past filings (JSON Lines) to replay under both versions."
+            ),
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        ] = None,
+    ) -> None:
+        """Compare two ruleset versions: wording, meaning (proved with z3), status changes."""
+        from ..analysis.diff import diff_rulesets, load_side, render_text
+
+        err_fmt = Format.json if fmt is DiffFormat.json else Format.text
+        try:
+            a = load_side(old)
+            b = load_side(new)
+            result = diff_rulesets(a, b, corpus=corpus)
+        except RongcuoError as exc:
+            _fail(exc, err_fmt)
+        if fmt is DiffFormat.json:
+            text = json.dumps(result.to_data(), ensure_ascii=False, indent=2) + "\n"
+        elif fmt is DiffFormat.html:
+            from ..analysis.report_html import render_html
+
+            text = render_html(result, lang=lang.value)
+        else:
+            text = render_text(result, lang=lang.value)
+        try:
+            _emit(text, output, out)
+        except RongcuoError as exc:
+            _fail(exc, err_fmt)
+        if result.bugs:
+            raise typer.Exit(EXIT_INTERNAL)
+
+    @app.command("lint")
+    def lint_cmd(
+        rules: Annotated[
+            Path | None,
+            typer.Argument(
+                help="A ruleset directory (default: the bundled rules).", show_default=False
+            ),
+        ] = None,
+        fmt: FormatOpt = Format.text,
+        lang: LangOpt = Lang.zh,
+        strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    ) -> None:
+        """Check a ruleset with the solver: unreachable or vacuous clauses, examples, phrases."""
+        from ..analysis.lint import lint_ruleset
+        from ..rules.load import load_ruleset
+
+        try:
+            report = lint_ruleset(load_ruleset(rules))
+        except RongcuoError as exc:
+            _fail(exc, fmt)
+        if fmt is Format.json:
+            out.print(json.dumps(report.to_data(), ensure_ascii=False, indent=2), markup=False)
+        else:
+            out.print(report.render_text(lang=lang.value), markup=False, end="")
+        raise typer.Exit(report.exit_code(strict=strict))
+
+
+def _emit(text: str, output: Path | None, console: object) -> None:
+    if output is not None:
+        from ..errors import Location, Problem
+
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise RongcuoError(
+                [Problem("io_error", f"cannot write: {exc.strerror}", Location(str(output)))]
+            ) from None
+        return
+    from rich.console import Console
+
+    assert isinstance(console, Console)
+    console.print(text, markup=False, end="")

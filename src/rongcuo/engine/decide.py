@@ -1,0 +1,466 @@
+"""The decision: negatives first, then positives, in three-valued logic.
+
+1. A negative clause holds → ``ineligible``, citing every negative that holds and listing the
+   positives that hold but are overridden (any negative beats every positive).
+2. Otherwise, if the outcome still depends on unknown facts — a negative is unknown, or no positive
+   holds while some positive is unknown → ``insufficient_facts``, naming the missing facts that
+   could change the outcome, the most decisive first.
+3. Otherwise a positive holds → ``eligible``, citing every positive that holds.
+4. Otherwise only the catch-alls (P15, N9) remain → ``needs_determination``; unless the filing
+   records a determination, which decides and is cited. A recorded determination that P15 does not
+   hold, with no other positive holding, makes the filing ``ineligible``: nothing on the positive
+   list covers it.
+
+Catch-all clauses without a recorded determination never make a verdict ``insufficient_facts``:
+they wait for a person, not for a fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final, Literal, get_args
+
+from ..errors import FilingError, Location, Problem
+from ..facts.model import FACT_INDEX, FACTS, Filing, fact_vector
+from ..rules.ruleset import Ruleset
+from ..rules.syntax import (
+    All,
+    Citation,
+    Clause,
+    ClauseRef,
+    ElementRef,
+    FactRef,
+    ListKind,
+    Node,
+    Not,
+    Op,
+    Test,
+)
+from ..rules.syntax import Any as AnyNode
+from ..verdict.verdict import (
+    CitationOut,
+    CitedClause,
+    ClauseRead,
+    ClauseTrace,
+    ElementTrace,
+    FactRead,
+    MissingFact,
+    QuoteOut,
+    RulesetRef,
+    Status,
+    Verdict,
+)
+from . import codegen
+from .evaluate import TRUTHS, Memo, Program, Truth, fact_getter
+
+__all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
+
+# Evaluation backends: who computes each clause's truth. ``native`` is the compiled three-valued
+# evaluator (:class:`rongcuo.engine.evaluate.Program`), the default. ``durable`` is an independent
+# second evaluator, the same YAML predicates translated into durable-rules rulesets
+# (:mod:`rongcuo.testing.durable`): slower, and its C core is less trusted; it exists so the two
+# can be checked against each other. Both give ``{clause id: Truth}``; the same decision procedure
+# turns that into a verdict. The engine does not import the durable backend (it sits a stage
+# above): ``rongcuo`` registers it with :func:`register_backend`, to be imported on first use.
+Backend = Literal["native", "durable"]
+BACKENDS: Final[tuple[str, ...]] = get_args(Backend)
+
+_BACKEND_VALUES: dict[str, Callable[[Filing, Ruleset], dict[str, Truth]]] = {}
+
+
+def register_backend(name: str, values: Callable[[Filing, Ruleset], dict[str, Truth]]) -> None:
+    """Make ``values(filing, rules)`` compute the clause truths of ``backend=name``."""
+    _BACKEND_VALUES[name] = values
+
+
+def clause_values(
+    filing: Filing, rules: Ruleset, *, backend: Backend = "native"
+) -> dict[str, Truth]:
+    """Every clause's truth on ``filing``, in ruleset order, computed by ``backend``."""
+    if backend == "native":
+        return rules.program.values(filing)
+    values = _BACKEND_VALUES.get(backend)
+    if values is None:
+        raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
+    return values(filing, rules)
+
+
+T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+
+
+def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[Clause]]:
+    """The status and the clauses that decided it."""
+    negatives = rules.of_list(ListKind.NEGATIVE)
+    positives = rules.of_list(ListKind.POSITIVE)
+    neg_true = [c for c in negatives if values[c.id] is T]
+    if neg_true:
+        return Status.INELIGIBLE, neg_true
+    pos_true = [c for c in positives if values[c.id] is T]
+    neg_open = [c for c in negatives if not c.catch_all and values[c.id] is U]
+    pos_open = [c for c in positives if not c.catch_all and values[c.id] is U]
+    if neg_open or (not pos_true and pos_open):
+        return Status.INSUFFICIENT_FACTS, []
+    if pos_true:
+        return Status.ELIGIBLE, pos_true
+    refused = [c for c in positives if c.catch_all and values[c.id] is F]
+    if refused:
+        return Status.INELIGIBLE, refused
+    return Status.NEEDS_DETERMINATION, [c for c in rules.clauses if c.catch_all]
+
+
+def decide_status(filing: Filing, rules: Ruleset) -> Status:
+    """Only the status: the fastest path, for bulk screening. Same answer as :func:`evaluate`."""
+    return _STATUSES[rules.program.compiled.status(filing)]
+
+
+# the generated status function's answers (see rongcuo.engine.codegen)
+_STATUSES: dict[int, Status] = {
+    codegen.ELIGIBLE: Status.ELIGIBLE,
+    codegen.INELIGIBLE: Status.INELIGIBLE,
+    codegen.INSUFFICIENT: Status.INSUFFICIENT_FACTS,
+    codegen.NEEDS_DETERMINATION: Status.NEEDS_DETERMINATION,
+}
+
+
+def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
+    if isinstance(filing, Filing):
+        return filing
+    if not isinstance(filing, Mapping):
+        raise FilingError(
+            [Problem("filing_not_object", f"a filing is a mapping, got {type(filing).__name__}")]
+        )
+    from ..facts.filings import parse_filing
+
+    return parse_filing(filing)  # the same checks as for a document (list lengths included)
+
+
+def _check_dates(filing: Filing, as_of: dt.date) -> None:
+    problems = []
+    for path, spec in FACTS.items():
+        if spec.kind.value != "date":
+            continue
+        value = fact_getter(path)(filing)
+        if value is not None and value > as_of:
+            problems.append(
+                Problem(
+                    "filing_date_after_reference",
+                    f"{value.isoformat()} is after the reference date {as_of.isoformat()}",
+                    Location(path=tuple(path.split("."))),
+                )
+            )
+    if problems:
+        raise FilingError(problems)
+
+
+def evaluate(
+    filing: Filing | Mapping[str, Any],
+    *,
+    rules: Ruleset | None = None,
+    as_of: dt.date | None = None,
+    trace: bool = True,
+    backend: Backend = "native",
+) -> Verdict:
+    """Screen one filing and return its :class:`~rongcuo.verdict.verdict.Verdict`.
+
+    ``filing`` is a :class:`~rongcuo.facts.model.Filing` or a mapping in its JSON shape; an invalid
+    one raises :class:`~rongcuo.errors.FilingError` listing every problem. ``rules`` defaults to the
+    bundled ruleset. ``as_of`` is the reference date: when given, a dated fact later than it is an
+    error; nothing reads the clock. ``trace=False`` leaves out the element-level trace.
+    ``backend`` chooses who computes the clause truths the decision runs on: ``"native"`` (the
+    default) or ``"durable"``, the independent durable-rules evaluator
+    (:mod:`rongcuo.testing.durable`).
+    """
+    if rules is None:
+        from ..rules.load import bundled_ruleset
+
+        rules = bundled_ruleset()
+    parsed = _parse(filing)
+    if as_of is not None:
+        _check_dates(parsed, as_of)
+    program = rules.program
+    parts = _parts(rules)
+    elements, values = program.truths(parsed)
+    if backend != "native":
+        values = clause_values(parsed, rules, backend=backend)
+    status, deciding = _status(rules, values)
+    overridden: list[Clause] = []
+    if status is Status.INELIGIBLE:
+        overridden = [c for c in rules.of_list(ListKind.POSITIVE) if values[c.id] is T]
+    missing = (
+        _missing_facts(rules, parsed, values, elements)
+        if status is Status.INSUFFICIENT_FACTS
+        else []
+    )
+    # every part is a checked, frozen object already: nothing to validate again
+    explanation = _Explanation(rules, parsed, elements, values, traced=trace)
+    return Verdict._made(
+        {
+            "status": status,
+            "filing_id": parsed.id,
+            "as_of": as_of,
+            "decisive": tuple(parts.cited(c, values[c.id], parsed) for c in deciding),
+            "overridden": tuple(parts.cited(c, values[c.id], parsed) for c in overridden),
+            "missing_facts": tuple(missing),
+            "consequences": parts.consequences[status],
+            "ruleset": parts.ruleset,
+        },
+        {"_derive": explanation},
+    )
+
+
+class _Parts:
+    """The parts of a verdict that depend only on the ruleset, made once per ruleset: frozen
+    objects, shared by every verdict made under it."""
+
+    def __init__(self, rules: Ruleset) -> None:
+        self.ruleset = RulesetRef(
+            label=rules.label, effective=rules.meta.effective, digest=rules.digest
+        )
+        self.consequences = {
+            status: tuple(
+                QuoteOut(text=q.text, citation=_citation(q.citation))
+                for q in rules.consequences.get(status.value, ())
+            )
+            for status in Status
+        }
+        self.order = {cid: i for i, cid in enumerate(rules.program.order)}
+        self._cited: dict[tuple[str, Truth], CitedClause] = {}
+        self._lock = threading.Lock()
+
+    def cited(self, clause: Clause, value: Truth, filing: Filing) -> CitedClause:
+        if clause.catch_all:  # quotes the filing's recorded determination: not shared
+            return _cited(clause, value, filing)
+        key = (clause.id, value)
+        found = self._cited.get(key)
+        if found is None:
+            with self._lock:
+                found = self._cited.setdefault(key, _cited(clause, value, filing))
+        return found
+
+
+_PARTS_LOCK = threading.Lock()
+
+
+def _parts(rules: Ruleset) -> _Parts:
+    derived = rules.program.derived
+    parts = derived.get("engine")
+    if parts is None:
+        with _PARTS_LOCK:
+            parts = derived.setdefault("engine", _Parts(rules))
+    assert isinstance(parts, _Parts)
+    return parts
+
+
+class _Explanation:
+    """A verdict's trace and receipt, built when first asked for: the element truths were all
+    computed with the verdict; this quotes them, with the facts each element read."""
+
+    __slots__ = ("elements", "filing", "rules", "traced", "values")
+
+    def __init__(
+        self,
+        rules: Ruleset,
+        filing: Filing,
+        elements: tuple[int, ...],
+        values: Mapping[str, Truth],
+        *,
+        traced: bool,
+    ) -> None:
+        self.rules, self.filing, self.elements = rules, filing, elements
+        self.values, self.traced = values, traced
+
+    def trace(self) -> tuple[ClauseTrace, ...]:
+        if not self.traced:
+            return ()
+        program = self.rules.program
+        truths = dict(
+            zip(program.compiled.elements, map(TRUTHS.__getitem__, self.elements), strict=True)
+        )
+        return tuple(
+            _trace(c, program, self.filing, truths, self.values) for c in self.rules.clauses
+        )
+
+    def receipt(self, verdict: Verdict) -> str:
+        from ..verdict.receipt import receipt_for
+
+        return receipt_for(verdict, self.filing)
+
+    def __copy__(self) -> _Explanation:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Explanation:
+        return self  # immutable, like the ruleset and the filing it holds
+
+
+def _citation(c: Citation) -> CitationOut:
+    return CitationOut(
+        document=c.document,
+        issuer=c.issuer,
+        date=c.date,
+        title=c.title,
+        section=c.section,
+        item=c.item,
+    )
+
+
+def _cited(clause: Clause, value: Truth, filing: Filing) -> CitedClause:
+    determination = None
+    if clause.catch_all:
+        determination = getattr(filing.determinations, clause.id, None)
+    return CitedClause(
+        id=clause.id,
+        list=clause.list.value,
+        value=value.value,
+        citation=_citation(clause.citation),
+        text=clause.text,
+        summary=clause.summary,
+        determination=determination,
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _trace(
+    clause: Clause,
+    program: Program,
+    filing: Filing,
+    elements: Mapping[tuple[str, str], Truth],
+    values: Mapping[str, Truth],
+) -> ClauseTrace:
+    # made without re-validation (_made): every value is the engine's own, of the right type
+    traced = []
+    for e in clause.elements:
+        getters, refs = program.reads[clause.id, e.id]
+        facts = []
+        for path, get in getters:
+            value = get(filing)
+            facts.append(
+                FactRead._made(
+                    {"path": path, "known": value is not None, "value": _json_value(value)}
+                )
+            )
+        traced.append(
+            ElementTrace._made(
+                {
+                    "id": e.id,
+                    "phrase": e.phrase,
+                    "value": elements[clause.id, e.id].value,
+                    "facts": tuple(facts),
+                    "clauses": tuple(
+                        ClauseRead._made({"clause": cid, "value": values[cid].value})
+                        for cid in refs
+                    ),
+                    "note": e.note,
+                }
+            )
+        )
+    return ClauseTrace._made(
+        {
+            "id": clause.id,
+            "list": clause.list.value,
+            "value": values[clause.id].value,
+            "catch_all": clause.catch_all,
+            "elements": tuple(traced),
+        }
+    )
+
+
+def _missing_facts(
+    rules: Ruleset, filing: Filing, values: Mapping[str, Truth], elements: tuple[int, ...]
+) -> list[MissingFact]:
+    """Unknown facts under the undecided parts of the clauses the outcome waits on.
+
+    ``elements`` are the element truths of :meth:`~rongcuo.engine.evaluate.Program.truths`; the
+    sub-nodes of an undecided element are evaluated here (clause references read ``values``).
+    """
+    open_negatives = [
+        c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
+    ]
+    positives = rules.of_list(ListKind.POSITIVE)
+    open_positives = (
+        []
+        if any(values[c.id] is T for c in positives)
+        else [c for c in positives if not c.catch_all and values[c.id] is U]
+    )
+    walk = _Unknowns(rules, filing, dict(values), values, elements)
+    touched: dict[str, set[str]] = {}
+    for c in [*open_negatives, *open_positives]:
+        for path in walk.clause(c, set()):
+            touched.setdefault(path, set()).add(c.id)
+    order = _parts(rules).order
+    ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), FACTS[kv[0]].order))
+    return [
+        MissingFact._made(  # made of the catalogue's own strings: nothing to check
+            {
+                "path": path,
+                "title_zh": FACTS[path].zh,
+                "title_en": FACTS[path].en,
+                "clauses": tuple(sorted(cids, key=order.__getitem__)),
+            }
+        )
+        for path, cids in ranked
+    ]
+
+
+class _Unknowns:
+    """The walk behind :func:`_missing_facts`: down the undecided parts of a clause to the
+    unknown facts they compare (a class, not nested closures, so that it leaves no cycles)."""
+
+    __slots__ = ("elements", "filing", "memo", "rules", "values", "vector")
+
+    def __init__(
+        self,
+        rules: Ruleset,
+        filing: Filing,
+        memo: Memo,
+        values: Mapping[str, Truth],
+        elements: tuple[int, ...],
+    ) -> None:
+        self.rules, self.filing, self.memo, self.values = rules, filing, memo, values
+        self.elements, self.vector = elements, fact_vector(filing)
+
+    def element_value(self, clause_id: str, element_id: str) -> Truth:
+        index = self.rules.program.compiled.element_index
+        return TRUTHS[self.elements[index[clause_id, element_id]]]
+
+    def node(self, n: Node, seen: set[str]) -> Iterator[str]:
+        if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown
+            if n.op is not Op.KNOWN:
+                paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
+                yield from (p for p in paths if self.vector[FACT_INDEX[p]] is None)
+            return
+        if self.rules.program.node_value(n, self.filing, self.memo) is not U:
+            return
+        if isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from self.node(child, seen)
+        elif isinstance(n, Not):
+            yield from self.node(n.item, seen)
+        elif isinstance(n, ClauseRef):
+            yield from self.clause(self.rules.clause(n.clause), seen)
+
+    def combination(self, n: Node, c: Clause, seen: set[str]) -> Iterator[str]:
+        if isinstance(n, ElementRef):
+            if self.element_value(c.id, n.element) is U:
+                yield from self.node(c.element(n.element).test, seen)
+        elif isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from self.combination(child, c, seen)
+        elif isinstance(n, Not):
+            yield from self.combination(n.item, c, seen)
+
+    def clause(self, c: Clause, seen: set[str]) -> Iterator[str]:
+        if c.id in seen or self.values[c.id] is not U or c.catch_all:
+            return
+        seen.add(c.id)
+        yield from self.combination(c.holds_when, c, seen)

@@ -1,0 +1,325 @@
+"""Three-valued evaluation of clause predicates.
+
+Pure: no I/O, no clock, no randomness. A predicate is compiled once, when its ruleset loads, into
+a closure over the filing; evaluation never parses, never looks a name up by string and never
+fails on a valid filing. These closures are the reference evaluator, and the one that answers for
+any sub-node; the engine's hot paths run the same predicates generated as straight-line Python
+(:mod:`rongcuo.engine.codegen`, ``Program.compiled``), which ``tests/test_codegen.py`` holds to
+them.
+
+Truth is Kleene's strong three-valued logic. A comparison that reads an unknown fact is
+``UNKNOWN``; ``all`` is false if any operand is false, ``any`` is true if any operand is true, and
+otherwise unknown wins over the remaining value. ``known`` is the one test that is never unknown.
+Because the logic is monotone, filling in an unknown fact can turn ``UNKNOWN`` into ``TRUE`` or
+``FALSE`` but never change a ``TRUE`` or a ``FALSE`` — as long as the filled-in filing is valid:
+``known`` looks at whether a fact is known, and a rule may use it beside a model constraint (P13
+reads the start date only while the end date is unknown, relying on start ≤ end).
+"""
+
+from __future__ import annotations
+
+import enum
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+from ..facts.model import FACTS, Filing
+from ..rules.syntax import (
+    All,
+    Clause,
+    ClauseRef,
+    ElementRef,
+    FactRef,
+    Node,
+    Not,
+    Op,
+    Test,
+    clauses_read,
+    facts_read,
+)
+from ..rules.syntax import Any as AnyNode
+from .codegen import Compiled, compile_clauses
+
+__all__ = ["TRUTHS", "Getter", "Program", "Truth", "combine", "fact_getter", "facts_of"]
+
+
+class Truth(enum.Enum):
+    """A value of three-valued logic."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, value: bool) -> Truth:
+        return cls.TRUE if value else cls.FALSE
+
+    def __invert__(self) -> Truth:
+        return _NEG[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+_NEG = {T: F, F: T, U: U}
+#: a truth of the generated code (0 false, 1 unknown, 2 true) as a :class:`Truth`
+TRUTHS: tuple[Truth, Truth, Truth] = (F, U, T)
+
+Getter: TypeAlias = Callable[[Filing], Any]
+Memo: TypeAlias = dict[str, Truth]
+Fn: TypeAlias = Callable[[Filing, Memo], Truth]
+
+
+def fact_getter(path: str) -> Getter:
+    """Read a fact; ``None`` (unknown) when it or an optional group on its path is absent."""
+    get = operator.attrgetter(path)
+
+    def getter(filing: Filing) -> Any:
+        try:
+            return get(filing)
+        except AttributeError:  # an absent optional group, e.g. determinations.P15 is None
+            return None
+
+    return getter if path.startswith("determinations.") else get
+
+
+def facts_of(filing: Filing, paths: Sequence[str] | None = None) -> dict[str, Any]:
+    """The filing's facts as ``{path: value}``, ``None`` for unknown."""
+    return {p: fact_getter(p)(filing) for p in (paths if paths is not None else FACTS)}
+
+
+def _compare(op: Op, value: Any) -> Callable[[Any], bool]:
+    if op is Op.EQ:
+        return lambda x: bool(x == value)
+    if op is Op.IN:
+        return lambda x: x in value
+    if op is Op.CONTAINS:
+        return lambda x: value in x
+    if op is Op.CONTAINS_ANY:
+        return lambda x: not value.isdisjoint(x)
+    if op is Op.CONTAINS_ALL:
+        return lambda x: bool(value <= x)
+    if op is Op.LT:
+        return lambda x: bool(x < value)
+    if op is Op.LE:
+        return lambda x: bool(x <= value)
+    if op is Op.GT:
+        return lambda x: bool(x > value)
+    if op is Op.GE:
+        return lambda x: bool(x >= value)
+    raise ValueError(f"no comparison for {op}")  # pragma: no cover - Op is closed
+
+
+_BINARY: Mapping[Op, Callable[[Any, Any], bool]] = {
+    Op.EQ: operator.eq,
+    Op.CONTAINS: lambda s, v: v in s,
+    Op.CONTAINS_ANY: lambda s, t: not s.isdisjoint(t),
+    Op.CONTAINS_ALL: lambda s, t: t <= s,
+    Op.LT: operator.lt,
+    Op.LE: operator.le,
+    Op.GT: operator.gt,
+    Op.GE: operator.ge,
+}
+
+
+def _compile_test(node: Test) -> Fn:
+    get = fact_getter(node.fact)
+    if node.op is Op.KNOWN:
+        want = node.value is True
+
+        def known(f: Filing, m: Memo) -> Truth:
+            return T if (get(f) is not None) is want else F
+
+        return known
+    if isinstance(node.value, FactRef):
+        other = fact_getter(node.value.path)
+        relation = _BINARY[node.op]
+
+        def binary(f: Filing, m: Memo) -> Truth:
+            x, y = get(f), other(f)
+            if x is None or y is None:
+                return U
+            return T if relation(x, y) else F
+
+        return binary
+    test = _compare(node.op, node.value)
+
+    def unary(f: Filing, m: Memo) -> Truth:
+        x = get(f)
+        if x is None:
+            return U
+        return T if test(x) else F
+
+    return unary
+
+
+def _all(fns: tuple[Fn, ...]) -> Fn:
+    def all_(f: Filing, m: Memo) -> Truth:
+        result = T
+        for fn in fns:
+            v = fn(f, m)
+            if v is F:
+                return F
+            if v is U:
+                result = U
+        return result
+
+    return all_
+
+
+def _any(fns: tuple[Fn, ...]) -> Fn:
+    def any_(f: Filing, m: Memo) -> Truth:
+        result = F
+        for fn in fns:
+            v = fn(f, m)
+            if v is T:
+                return T
+            if v is U:
+                result = U
+        return result
+
+    return any_
+
+
+def combine(node: Node, elements: Mapping[str, Truth]) -> Truth:
+    """A clause's truth from given element truths under its ``holds_when`` (for what-if flips)."""
+    if isinstance(node, ElementRef):
+        return elements[node.element]
+    if isinstance(node, Not):
+        return _NEG[combine(node.item, elements)]
+    if not isinstance(node, All | AnyNode):
+        raise TypeError(f"holds_when may only combine elements: {node!r}")
+    values = [combine(n, elements) for n in node.items]
+    stop, rest = (F, T) if isinstance(node, All) else (T, F)
+    if stop in values:
+        return stop
+    return U if U in values else rest
+
+
+class Program:
+    """A ruleset's predicates, compiled. Immutable after construction and safe to share."""
+
+    __slots__ = (
+        "__weakref__",
+        "_by_identity",
+        "_clause_fns",
+        "_element_fns",
+        "_node_fns",
+        "clauses",
+        "compiled",
+        "derived",
+        "order",
+        "reads",
+    )
+
+    def __init__(self, clauses: Sequence[Clause]) -> None:
+        self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
+        self.order: tuple[str, ...] = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
+        self._node_fns: dict[Node, Fn] = {}
+        self._by_identity: dict[int, tuple[Node, Fn]] = {}
+        #: what later stages make once per ruleset (the engine's shared verdict parts), by stage
+        self.derived: dict[str, object] = {}
+        self._element_fns: dict[tuple[str, str], Fn] = {}
+        self._clause_fns: dict[str, Fn] = {}
+        #: per (clause, element): the facts its test reads with their getters, and the clauses it
+        #: refers to — computed once here, read by every traced evaluation
+        self.reads: dict[
+            tuple[str, str], tuple[tuple[tuple[str, Getter], ...], tuple[str, ...]]
+        ] = {
+            (c.id, e.id): (
+                tuple((p, fact_getter(p)) for p in facts_read(e.test)),
+                clauses_read(e.test),
+            )
+            for c in clauses
+            for e in c.elements
+        }
+        #: the same predicates as generated Python, for the hot paths
+        #: (see :mod:`rongcuo.engine.codegen`)
+        self.compiled: Compiled = compile_clauses(clauses)
+        for clause in clauses:
+            element_fns = {e.id: self._compile(e.test) for e in clause.elements}
+            for eid, fn in element_fns.items():
+                self._element_fns[clause.id, eid] = fn
+            self._clause_fns[clause.id] = self._compile_combination(clause.holds_when, element_fns)
+
+    # -- compilation
+
+    def _compile(self, node: Node) -> Fn:
+        cached = self._node_fns.get(node)
+        if cached is not None:
+            return cached
+        fn: Fn
+        if isinstance(node, Test):
+            fn = _compile_test(node)
+        elif isinstance(node, All):
+            fn = _all(tuple(self._compile(n) for n in node.items))
+        elif isinstance(node, AnyNode):
+            fn = _any(tuple(self._compile(n) for n in node.items))
+        elif isinstance(node, Not):
+            inner = self._compile(node.item)
+
+            def not_(f: Filing, m: Memo) -> Truth:
+                return _NEG[inner(f, m)]
+
+            fn = not_
+        elif isinstance(node, ClauseRef):
+            fn = self._ref(node.clause)
+        else:
+            raise TypeError(f"an element reference outside holds_when: {node!r}")
+        self._node_fns[node] = fn
+        return fn
+
+    def _ref(self, clause_id: str) -> Fn:
+        def ref(f: Filing, m: Memo) -> Truth:
+            return self.clause_value(clause_id, f, m)
+
+        return ref
+
+    def _compile_combination(self, node: Node, elements: Mapping[str, Fn]) -> Fn:
+        if isinstance(node, ElementRef):
+            return elements[node.element]
+        if isinstance(node, All):
+            return _all(tuple(self._compile_combination(n, elements) for n in node.items))
+        if isinstance(node, AnyNode):
+            return _any(tuple(self._compile_combination(n, elements) for n in node.items))
+        if isinstance(node, Not):
+            inner = self._compile_combination(node.item, elements)
+            return lambda f, m: _NEG[inner(f, m)]
+        raise TypeError(f"holds_when may only combine elements: {node!r}")
+
+    # -- evaluation
+
+    def clause_value(self, clause_id: str, filing: Filing, memo: Memo) -> Truth:
+        """The truth of one clause, memoised per evaluation (clauses may refer to clauses)."""
+        value = memo.get(clause_id)
+        if value is None:
+            value = self._clause_fns[clause_id](filing, memo)
+            memo[clause_id] = value
+        return value
+
+    def element_value(self, clause_id: str, element_id: str, filing: Filing, memo: Memo) -> Truth:
+        return self._element_fns[clause_id, element_id](filing, memo)
+
+    def node_value(self, node: Node, filing: Filing, memo: Memo) -> Truth:
+        """The truth of any sub-node of an element's test (compiled on first use)."""
+        # by identity first: hashing a node hashes its whole subtree
+        found = self._by_identity.get(id(node))
+        if found is None or found[0] is not node:
+            found = self._by_identity[id(node)] = (node, self._compile(node))
+        return found[1](filing, memo)
+
+    def truths(self, filing: Filing) -> tuple[tuple[int, ...], dict[str, Truth]]:
+        """Every element's truth as the generated code gives it (``compiled.elements`` order,
+        0 false, 1 unknown, 2 true), and every clause's truth, in ruleset order."""
+        elements, clauses = self.compiled.truths(filing)
+        return elements, dict(zip(self.order, map(TRUTHS.__getitem__, clauses), strict=True))
+
+    def values(self, filing: Filing) -> dict[str, Truth]:
+        """Every clause's truth, in ruleset order."""
+        return self.truths(filing)[1]
+
+    def reference_values(self, filing: Filing) -> dict[str, Truth]:
+        """Every clause's truth by the closures: the reference the generated code is tested on."""
+        memo: Memo = {}
+        return {cid: self.clause_value(cid, filing, memo) for cid in self.order}

@@ -1,0 +1,268 @@
+"""A loaded ruleset: frozen, checked, compiled, and identified by a content digest.
+
+The digest is a SHA-256 over the ruleset's canonical data: metadata, documents, consequences and
+every clause (sorted by id) with its text, citation, elements, notes, predicates and examples. It
+ignores YAML formatting, comments, key order and the order of clauses in a file, and changes
+whenever any text or meaning changes.
+
+A ruleset pickles as its canonical data and is rebuilt (and re-checked) on unpickling, so it can
+be shipped to worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import types
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .syntax import (
+    All,
+    Citation,
+    Clause,
+    ClauseRef,
+    Document,
+    ElementRef,
+    FactRef,
+    ListKind,
+    Meta,
+    Node,
+    Not,
+    Quote,
+    Test,
+)
+from .syntax import Any as AnyNode
+
+if TYPE_CHECKING:
+    from ..engine.evaluate import Program
+
+__all__ = ["Ruleset"]
+
+
+class Ruleset:
+    """A checked, compiled ruleset. Immutable; safe to share between threads."""
+
+    __slots__ = (
+        "_by_id",
+        "_lists",
+        "clauses",
+        "consequences",
+        "digest",
+        "documents",
+        "meta",
+        "origin",
+        "program",
+    )
+
+    meta: Meta
+    documents: Mapping[str, Document]
+    clauses: tuple[Clause, ...]
+    consequences: Mapping[str, tuple[Quote, ...]]
+    program: Program
+    origin: str
+    digest: str
+    _by_id: dict[str, Clause]
+    _lists: dict[ListKind, tuple[Clause, ...]]
+
+    def __init__(
+        self,
+        meta: Meta,
+        documents: Mapping[str, Document],
+        clauses: tuple[Clause, ...],
+        consequences: Mapping[str, tuple[Quote, ...]],
+        *,
+        program: Program,
+        origin: str = "",
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "meta", meta)
+        set_(self, "documents", types.MappingProxyType(dict(documents)))
+        set_(self, "clauses", tuple(sorted(clauses, key=Clause.sort_key)))
+        set_(self, "consequences", types.MappingProxyType(dict(consequences)))
+        set_(self, "program", program)
+        set_(self, "origin", origin)
+        set_(self, "_by_id", {c.id: c for c in self.clauses})
+        lists = {k: tuple(c for c in self.clauses if c.list is k) for k in ListKind}
+        set_(self, "_lists", lists)
+        set_(self, "digest", _digest(self.to_data()))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Ruleset is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Ruleset is immutable")
+
+    def __repr__(self) -> str:
+        return (
+            f"<Ruleset {self.meta.label!r} {len(self.clauses)} clauses sha256:{self.digest[:12]}>"
+        )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_rebuild, (self.dump_texts(), self.origin))
+
+    def clause(self, clause_id: str) -> Clause:
+        return self._by_id[clause_id]
+
+    def __contains__(self, clause_id: object) -> bool:
+        return clause_id in self._by_id
+
+    @property
+    def label(self) -> str:
+        return self.meta.label
+
+    def of_list(self, kind: ListKind) -> tuple[Clause, ...]:
+        return self._lists[kind]
+
+    # -- canonical data
+
+    def to_data(self) -> dict[str, Any]:
+        """The ruleset in the rule language's own shape: ``{file name: document}``."""
+        manifest: dict[str, Any] = {
+            "rongcuo": 1,
+            "label": self.meta.label,
+            "source": self.meta.source,
+            "effective": self.meta.effective,
+            "documents": [
+                {"id": d.id, "issuer": d.issuer, "date": d.date, "title": d.title}
+                for d in sorted(self.documents.values(), key=lambda d: d.id)
+            ],
+            "consequences": {
+                status: [{"text": q.text, "cite": _cite_data(q.citation)} for q in quotes]
+                for status, quotes in sorted(self.consequences.items())
+            },
+        }
+        if self.meta.description:
+            manifest["description"] = self.meta.description
+        out = {"ruleset.yaml": manifest}
+        for kind in ListKind:
+            clauses = self.of_list(kind)
+            first = clauses[0].citation if clauses else None
+            out[f"{kind.value}.yaml"] = {
+                "list": kind.value,
+                "document": first.document if first else self.meta.source,
+                "section": first.section if first else "",
+                "clauses": [_clause_data(c) for c in clauses],
+            }
+        return out
+
+    def dump_texts(self) -> dict[str, str]:
+        """The three rule files as YAML text."""
+        return {
+            name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+            for name, data in self.to_data().items()
+        }
+
+    def dump(self, directory: str | Path) -> None:
+        """Write the three rule files into ``directory``."""
+        root = Path(directory)
+        root.mkdir(parents=True, exist_ok=True)
+        for name, text in self.dump_texts().items():
+            (root / name).write_text(text, encoding="utf-8")
+
+
+# how a pickled Ruleset is rebuilt: by loading its texts again. The loader (rongcuo.rules.load)
+# imports this module, so it registers itself here rather than being imported from here.
+_loader: list[Callable[..., Ruleset]] = []
+
+
+def register_loader(load_texts: Callable[..., Ruleset]) -> None:
+    """Set the function that loads rule texts (``load_ruleset_texts``); unpickling calls it."""
+    _loader[:] = [load_texts]
+
+
+def _rebuild(texts: dict[str, str], origin: str) -> Ruleset:
+    return _loader[0](texts, origin=origin)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not canonical: {value!r}")
+
+
+def _digest(data: Mapping[str, Any]) -> str:
+    text = json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cite_data(c: Citation) -> dict[str, Any]:
+    out: dict[str, Any] = {"document": c.document, "section": c.section}
+    if c.item:
+        out["item"] = c.item
+    return out
+
+
+def node_data(node: Node) -> Any:
+    """A predicate in the rule language's YAML shape."""
+    if isinstance(node, Test):
+        value: Any = node.value
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        elif isinstance(value, FactRef):
+            value = {"fact": value.path}
+        return {"fact": node.fact, node.op.value: value}
+    if isinstance(node, All):
+        return {"all": [node_data(n) for n in node.items]}
+    if isinstance(node, AnyNode):
+        return {"any": [node_data(n) for n in node.items]}
+    if isinstance(node, Not):
+        return {"not": node_data(node.item)}
+    if isinstance(node, ClauseRef):
+        return {"clause": node.clause}
+    return node.element
+
+
+def _combination_data(clause: Clause) -> Any:
+    node = clause.holds_when
+    ids = tuple(e.id for e in clause.elements)
+    if (
+        isinstance(node, All | AnyNode)
+        and tuple(n.element for n in node.items if isinstance(n, ElementRef)) == ids
+        and len(node.items) == len(ids)
+    ):
+        return "all" if isinstance(node, All) else "any"
+    return node_data(node)
+
+
+def _clause_data(c: Clause) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": c.id,
+        "item": c.number,
+        "text": c.text,
+        "summary": c.summary,
+    }
+    if c.catch_all:
+        out["catch_all"] = True
+    elements = []
+    for e in c.elements:
+        ed: dict[str, Any] = {
+            "id": e.id,
+            "phrase": e.phrases[0] if len(e.phrases) == 1 else list(e.phrases),
+            "test": node_data(e.test),
+        }
+        if e.note:
+            ed["note"] = e.note
+        elements.append(ed)
+    out["elements"] = elements
+    combination = _combination_data(c)
+    if combination != "all":
+        out["holds_when"] = combination
+    if c.examples:
+        exs = []
+        for ex in c.examples:
+            exd: dict[str, Any] = {"name": ex.name, "expect": "holds" if ex.holds else "fails"}
+            if ex.fails_on:
+                exd["fails_on"] = ex.fails_on
+            if ex.note:
+                exd["note"] = ex.note
+            exd["filing"] = ex.filing_data()
+            exs.append(exd)
+        out["examples"] = exs
+    return out

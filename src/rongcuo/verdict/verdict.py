@@ -1,0 +1,247 @@
+"""The verdict: an answer with its reasons, as data.
+
+A :class:`Verdict` holds the status, the clauses that decided it (quoted and cited), positives
+that held but were overridden, the facts still missing, what the source documents attach to the
+status, the element-by-element trace of every clause, and the ruleset's label and digest.
+It is immutable and serialises deterministically: the same filing under the same ruleset gives
+the same JSON, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, Literal, Protocol, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    computed_field,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
+
+from ..facts.model import Determination, TitledEnum
+
+__all__ = [
+    "CitationOut",
+    "CitedClause",
+    "ClauseRead",
+    "ClauseTrace",
+    "Derivation",
+    "ElementTrace",
+    "FactRead",
+    "MissingFact",
+    "QuoteOut",
+    "RulesetRef",
+    "Status",
+    "TruthValue",
+    "Verdict",
+]
+
+TruthValue = Literal["true", "false", "unknown"]
+_set = object.__setattr__
+
+
+class Status(TitledEnum):
+    """The four outcomes of screening a filing."""
+
+    ELIGIBLE = "eligible", "可以纳入容错免责备案范围", "eligible for filing"
+    INELIGIBLE = "ineligible", "不予容错免责备案", "not eligible for filing"
+    NEEDS_DETERMINATION = (
+        "needs_determination",
+        "需经认定（仅兜底条款可能适用）",
+        "needs a human determination (only a catch-all clause can apply)",
+    )
+    INSUFFICIENT_FACTS = (
+        "insufficient_facts",
+        "事实不足，尚不能判断",
+        "not enough facts to decide",
+    )
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def _made(cls, fields: dict[str, Any], private: dict[str, Any] | None = None) -> Self:
+        """An instance from values the engine made and checked: what ``model_construct`` does,
+        without its per-field bookkeeping. ``fields`` must hold every field."""
+        made = cls.__new__(cls)
+        _set(made, "__dict__", fields)
+        _set(made, "__pydantic_fields_set__", set(fields))
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", private)
+        return made
+
+
+class CitationOut(_Frozen):
+    document: str
+    issuer: str
+    date: dt.date
+    title: str
+    section: str
+    item: str
+
+
+class QuoteOut(_Frozen):
+    text: str
+    citation: CitationOut
+
+
+class FactRead(_Frozen):
+    """A fact a clause element read, and its value; ``known: false`` when unknown."""
+
+    path: str
+    known: bool
+    value: Any = None
+
+
+class ClauseRead(_Frozen):
+    """Another clause an element read, and its truth."""
+
+    clause: str
+    value: TruthValue
+
+
+class ElementTrace(_Frozen):
+    id: str
+    phrase: str
+    value: TruthValue
+    facts: tuple[FactRead, ...]
+    clauses: tuple[ClauseRead, ...] = ()
+    note: str = ""
+
+
+class ClauseTrace(_Frozen):
+    id: str
+    list: Literal["positive", "negative"]
+    value: TruthValue
+    catch_all: bool
+    elements: tuple[ElementTrace, ...]
+
+
+class CitedClause(_Frozen):
+    """A clause that decided the verdict, with its citation and verbatim text."""
+
+    id: str
+    list: Literal["positive", "negative"]
+    value: TruthValue
+    citation: CitationOut
+    text: str
+    summary: str
+    determination: Determination | None = None
+
+
+class MissingFact(_Frozen):
+    """A fact whose value could change the outcome, and the clauses waiting on it."""
+
+    path: str
+    title_zh: str
+    title_en: str
+    clauses: tuple[str, ...]
+
+
+class RulesetRef(_Frozen):
+    label: str
+    effective: dt.date
+    digest: str
+
+
+class Verdict(_Frozen):
+    """The outcome of screening one filing.
+
+    ``trace`` and ``receipt`` are derived: a verdict made by :func:`rongcuo.evaluate` holds the
+    truth of every element and clause, and quotes them into the element trace (and hashes the
+    receipt) the first time either is read or the verdict is serialised; a verdict read back from
+    JSON holds them as stored. Either way they read and serialise as ordinary fields.
+    """
+
+    status: Status
+    filing_id: str | None = None
+    as_of: dt.date | None = None
+    decisive: tuple[CitedClause, ...]
+    overridden: tuple[CitedClause, ...] = ()
+    missing_facts: tuple[MissingFact, ...] = ()
+    consequences: tuple[QuoteOut, ...] = ()
+    ruleset: RulesetRef
+    #: how to build the trace and the receipt, for a verdict the engine made (see the engine)
+    _derive: Derivation | None = PrivateAttr(default=None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @functools.cached_property
+    def trace(self) -> tuple[ClauseTrace, ...]:
+        """Every clause, element by element: what each read and what it came to."""
+        return self._derive.trace() if self._derive is not None else ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @functools.cached_property
+    def receipt(self) -> str:
+        """``sha256:…``, binding this verdict to its ruleset and filing
+        (:mod:`rongcuo.verdict.receipt`)."""
+        return self._derive.receipt(self) if self._derive is not None else ""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _stored(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A stored verdict brings its trace and receipt: check them and keep them as they are."""
+        if not isinstance(data, dict) or not ("trace" in data or "receipt" in data):
+            return handler(data)
+        data = dict(data)
+        derived = _Derived.model_validate({k: data.pop(k) for k in _DERIVED if k in data})
+        verdict = handler(data)
+        verdict.__dict__.update(trace=derived.trace, receipt=derived.receipt)
+        return verdict
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # a pickled verdict is data: its trace and receipt, not the ruleset that would build them
+        for name in _DERIVED:
+            getattr(self, name)
+        state = super().__getstate__()
+        state["__pydantic_private__"] = {"_derive": None}
+        return state
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _DERIVED:  # frozen like the fields (pydantic would let a cached property be set)
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type="frozen_instance", loc=(name,), input=value)],
+            )
+        super().__setattr__(name, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash((self.status, self.filing_id, self.receipt))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Deterministic JSON; Chinese is written as is, not escaped."""
+        return self.model_dump_json(indent=indent)
+
+    def clause_values(self) -> dict[str, TruthValue]:
+        """Each traced clause's truth, by id."""
+        return {c.id: c.value for c in self.trace}
+
+
+_DERIVED = ("trace", "receipt")
+
+
+class _Derived(_Frozen):
+    """The derived fields of a stored verdict, as they were stored."""
+
+    trace: tuple[ClauseTrace, ...] = ()
+    receipt: str = ""
+
+
+class Derivation(Protocol):
+    """What a verdict needs to build its trace and receipt when first asked for them."""
+
+    def trace(self) -> tuple[ClauseTrace, ...]: ...
+
+    def receipt(self, verdict: Verdict) -> str: ...
