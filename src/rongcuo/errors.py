@@ -71,6 +71,18 @@ CODES: Final[dict[str, str]] = {
     "rules_metadata": "ruleset metadata that is missing or inconsistent",
     "rules_limit": "a ruleset larger than the limits",
     "rules_git_revision": "a git revision, or a rule file at it, that cannot be read",
+    # facts declarations (facts.yaml, filing model v2)
+    "facts_wrong_type": "a value in a facts declaration has the wrong YAML type",
+    "facts_unknown_key": "a key the facts declaration format does not define",
+    "facts_missing_key": "a required key of a facts declaration is missing or empty",
+    "facts_version": "the declaration's format version (facts:) is missing or not supported",
+    "facts_bad_id": "an id that is not snake_case, is reserved, or a record name not CamelCase",
+    "facts_duplicate_id": "a family, value, group or fact id used twice",
+    "facts_missing_title": "a title, question or na: that is missing or not a [zh, en] pair",
+    "facts_bad_type": "a fact type that does not exist, or a key that does not fit the type",
+    "facts_unknown_family": "a fact names a family that is not declared",
+    "facts_unknown_value": "also: names a value that is not in the family",
+    "facts_cycle": "broader values (nesting and also:) that form a cycle",
     # filings
     "filing_not_object": "a filing must be a JSON/YAML object",
     "filing_unknown_field": "a field the filing model does not define",
