@@ -1,0 +1,356 @@
+"""The runtime values of filing model v2's facts (docs/design-v2.md §1).
+
+Unknown is ``None`` everywhere. Beside the plain values (``bool``, a value id ``str``, a text
+``str``) a fact may hold:
+
+* :data:`NA`, "not applicable" (a singleton, written ``"n/a"``), where the fact is declared
+  with ``na:``: the wording presupposes something that is absent here;
+* a :class:`PartialSet` for a set fact: values known to be in it (``yes``), known not to be
+  (``no``), and whether ``yes`` is the whole of it (``complete``). A coarse value (an inner node
+  of its family) in ``yes`` means "some value within it", in ``no`` "no value within it";
+* a :class:`PartialDate`, an inclusive interval of days (an exact date, a month, a year or a
+  range), never padded to a day;
+* :class:`Records` for a records fact: the records known and whether the list is complete.
+
+Every type is frozen, hashable and slotted. ``parse_*`` read the JSON/YAML document forms and
+raise :class:`ValueError` with a message fit for a filer; ``to_json`` gives the canonical form
+(sets sorted, dates in their shortest text), which ``parse_*`` reads back to an equal value.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Generic, TypeVar
+
+__all__ = [
+    "NA",
+    "NA_TEXT",
+    "NAType",
+    "PartialDate",
+    "PartialSet",
+    "Records",
+    "parse_date",
+    "parse_set",
+]
+
+NA_TEXT: Final = "n/a"
+"""How "not applicable" is written in a filing document."""
+
+
+class NAType:
+    """The type of :data:`NA`, "not applicable": a known value, not an unknown one.
+
+    There is one instance; it survives pickling and copying as itself, so ``x is NA`` holds
+    wherever a value travels. It has no truth value (``bool(NA)`` raises): a fact that does not
+    apply is neither true nor false, and code must say which it means.
+    """
+
+    __slots__ = ()
+    _instance: NAType | None = None
+
+    def __new__(cls) -> NAType:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return NA_TEXT
+
+    def __reduce__(self) -> str:
+        return "NA"
+
+    def __copy__(self) -> NAType:
+        return self
+
+    def __deepcopy__(self, memo: object) -> NAType:
+        return self
+
+    def __bool__(self) -> bool:
+        raise TypeError("NA (not applicable) has no truth value; test it with `is NA`")
+
+    def __hash__(self) -> int:
+        return hash(NA_TEXT)
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+
+NA: Final = NAType()
+"""Not applicable (``"n/a"`` in a document)."""
+
+
+# --------------------------------------------------------------------------- sets
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PartialSet:
+    """A set fact, partly known.
+
+    ``yes``: values in the set (a coarse value: some value within it). ``no``: values not in it
+    (a coarse value: none within it). ``complete``: ``yes`` lists everything in the set, so every
+    value not within a ``yes`` value is out (a plain list in a document is complete). Values
+    neither listed nor ruled out are unknown. ``yes`` and ``no`` never share a value (whether a
+    coarse value in one contradicts the other needs the family: see the filing parser).
+    """
+
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    complete: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.yes, frozenset):
+            object.__setattr__(self, "yes", frozenset(self.yes))
+        if not isinstance(self.no, frozenset):
+            object.__setattr__(self, "no", frozenset(self.no))
+        both = self.yes & self.no
+        if both:
+            raise ValueError(f"{', '.join(sorted(both))}: listed both yes and no")
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> PartialSet:
+        """The complete set of ``values`` (a plain list in a document)."""
+        return cls(frozenset(values), frozenset(), True)
+
+    def to_json(self) -> list[str] | dict[str, Any]:
+        """A sorted list when complete with nothing ruled out, else the partial mapping."""
+        if self.complete and not self.no:
+            return sorted(self.yes)
+        return {"yes": sorted(self.yes), "no": sorted(self.no), "complete": self.complete}
+
+    def __repr__(self) -> str:
+        return f"PartialSet({self.to_json()!r})"
+
+
+def _strings(value: object, what: str) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{what} must be a list of value ids, got {_kind(value)}")
+    for item in value:
+        if not isinstance(item, str):
+            raise ValueError(f"{what} lists {_kind(item)}; a set lists value ids (strings)")
+    return list(value)
+
+
+def parse_set(value: object) -> PartialSet:
+    """A set fact from its document form.
+
+    A list is the complete set; a mapping ``{yes: [...], no: [...], complete: false}`` is partial
+    (each key optional; ``complete`` defaults to false). A value listed twice (in one list or in
+    both) is refused: the parser reports repeats with their positions first.
+    """
+    if isinstance(value, PartialSet):
+        return value
+    if isinstance(value, list | tuple):
+        items = _strings(value, "a set")
+        _no_repeats(items, "the set")
+        return PartialSet(frozenset(items), frozenset(), True)
+    if isinstance(value, Mapping):
+        extra = sorted(str(k) for k in value if k not in ("yes", "no", "complete"))
+        if extra:
+            raise ValueError(
+                f"a partial set has the keys yes, no and complete; not {', '.join(extra)}"
+            )
+        yes = _strings(value.get("yes", []), "yes")
+        no = _strings(value.get("no", []), "no")
+        _no_repeats(yes, "yes")
+        _no_repeats(no, "no")
+        complete = value.get("complete", False)
+        if not isinstance(complete, bool):
+            raise ValueError(f"complete must be true or false, got {_kind(complete)}")
+        return PartialSet(frozenset(yes), frozenset(no), complete)
+    raise ValueError(
+        "a set is a list of value ids, or {yes: [...], no: [...], complete: false}; "
+        f"got {_kind(value)}"
+    )
+
+
+def _no_repeats(items: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise ValueError(f"{what} lists {item!r} twice")
+        seen.add(item)
+
+
+# --------------------------------------------------------------------------- dates
+
+_YEAR: Final = re.compile(r"([0-9]{4})")
+_MONTH: Final = re.compile(r"([0-9]{4})-([0-9]{2})")
+_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+@dataclasses.dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date known to a day, a month, a year or a range: the inclusive interval
+    ``[start, stop]`` of days it may be. Comparisons are three-valued over the interval (the
+    rule language's ``before`` … ); it is never padded to one day.
+
+    Ordering (``order=True``) is by ``(start, stop)``, for sorting only; it says nothing about
+    which date is earlier when intervals overlap.
+    """
+
+    start: dt.date
+    stop: dt.date
+
+    def __post_init__(self) -> None:
+        for name in ("start", "stop"):
+            value = getattr(self, name)
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                raise TypeError(f"PartialDate.{name} must be a date, got {type(value).__name__}")
+        if self.start > self.stop:
+            raise ValueError(
+                f"the range starts ({self.start.isoformat()}) after it ends "
+                f"({self.stop.isoformat()})"
+            )
+
+    @classmethod
+    def exact(cls, day: dt.date) -> PartialDate:
+        return cls(day, day)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.start == self.stop
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.text()!r})"
+
+    def text(self) -> str:
+        """The canonical text: ``2023-05-17``, ``2023-05``, ``2023``, or a range ``2012/2013``
+        whose two ends are written to the coarsest unit both fall on (years, months or days:
+        ``2023-03/2023-05``, ``2012-03-01/2013-02-14``)."""
+        start, stop = self.start, self.stop
+        if start == stop:
+            return start.isoformat()
+        years = (start.month, start.day) == (1, 1) and (stop.month, stop.day) == (12, 31)
+        months = start.day == 1 and stop == _last(stop.year, stop.month)
+        if years:
+            first, last = f"{start.year:04d}", f"{stop.year:04d}"
+        elif months:
+            first, last = f"{start.year:04d}-{start.month:02d}", f"{stop.year:04d}-{stop.month:02d}"
+        else:
+            first, last = start.isoformat(), stop.isoformat()
+        return first if first == last else f"{first}/{last}"
+
+    def to_json(self) -> str:
+        return self.text()
+
+
+def _first(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+def _last(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _span(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    try:
+        if m := _DAY.fullmatch(text):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return day, day
+        if m := _MONTH.fullmatch(text):
+            year, month = int(m[1]), int(m[2])
+            return _first(year, month), _last(year, month)
+        if m := _YEAR.fullmatch(text):
+            year = int(m[1])
+            return _first(year, 1), _last(year, 12)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date that exists") from None
+    raise ValueError(
+        f"{text!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY (a range as "
+        "{from: ..., to: ...} or FROM/TO)"
+    )
+
+
+def _end(value: object, what: str) -> tuple[dt.date, dt.date]:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{what}: a date with a time; give the date only")
+    if isinstance(value, dt.date):
+        return value, value
+    if isinstance(value, str):
+        if "/" in value:
+            raise ValueError(f"{what}: {value!r} is itself a range")
+        return _span(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f"{what}: the number {value}; write a year as text, in quotes: '{value}'")
+    raise ValueError(f"{what}: expected a date as text (YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
+def parse_date(value: object) -> PartialDate:
+    """A date fact from its document form: ``"2023-05-17"`` (or a YAML date), ``"2023-05"``,
+    ``"2023"``, a range ``{from: "2012", to: "2013"}`` or ``"2012/2013"`` (from the first day of
+    ``from`` to the last day of ``to``)."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, Mapping):
+        extra = sorted(str(k) for k in value if k not in ("from", "to"))
+        if extra or "from" not in value or "to" not in value:
+            raise ValueError("a range of dates is {from: ..., to: ...}, both given")
+        start, _ = _end(value["from"], "from")
+        _, stop = _end(value["to"], "to")
+    elif isinstance(value, str) and value.count("/") > 1:
+        raise ValueError(f"{value!r} is not a date: a range is FROM/TO, one slash")
+    elif isinstance(value, str) and "/" in value:
+        first, _, second = value.partition("/")
+        start, _ = _end(first, "the range's start")
+        _, stop = _end(second, "the range's end")
+    else:
+        start, stop = _end(value, "a date")
+    if start > stop:
+        raise ValueError(
+            f"the range starts ({start.isoformat()}) after it ends ({stop.isoformat()})"
+        )
+    return PartialDate(start, stop)
+
+
+# --------------------------------------------------------------------------- records
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Records(Generic[T]):
+    """A records fact: the records known (in the filer's order) and whether they are all."""
+
+    items: tuple[T, ...] = ()
+    complete: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.items, tuple):
+            object.__setattr__(self, "items", tuple(self.items))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def to_json(self, item: Any = None) -> list[Any] | dict[str, Any]:
+        """A plain list when complete, else ``{items: [...], complete: false}``; ``item`` turns
+        one record into its JSON form (the identity by default)."""
+        items = [item(x) if item is not None else x for x in self.items]
+        if self.complete:
+            return items
+        return {"items": items, "complete": False}
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        shown = repr(value)
+        return f"the string {shown[:60]}{'…' if len(shown) > 60 else ''}"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
