@@ -763,6 +763,13 @@ class _Loader:
                     (*fpath, "family"),
                     key=True,
                 )
+            if na is not None and ftype in (FactType.TEXT, FactType.RECORDS):
+                self.problem(
+                    "facts_bad_type",
+                    f"{what} is of type {ftype}, which cannot be not applicable (na:)",
+                    (*fpath, "na"),
+                    key=True,
+                )
             record_name = ""
             fields: list[_RawFact] = []
             if ftype is FactType.RECORDS:
