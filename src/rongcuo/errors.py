@@ -93,6 +93,9 @@ CODES: Final[dict[str, str]] = {
     "filing_date_after_reference": "a date later than the evaluation's reference date",
     "filing_too_long": "a string or list longer than the limit",
     "filing_duplicate_value": "a set fact lists the same value twice",
+    "filing_v1": "a filing in the shape of filing model v1, read by a v2 reader",
+    "filing_set_conflict": "a set lists a value both yes and no (or rules out a whole coarse yes)",
+    "filing_na_not_allowed": '"n/a" (not applicable) for a fact that always applies',
     # verdicts
     "verdict_malformed": "a stored verdict is not a valid verdict document",
     "verdict_receipt_mismatch": "a stored verdict's receipt does not match its contents",

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from ..errors import suggest
 from .declare import Family, Value
 from .values import NA, NA_TEXT, PartialDate, PartialSet, Records, parse_date, parse_set
 
@@ -214,8 +215,11 @@ class EnumOf(_Marker):
         if not isinstance(value, str):
             raise _error("wrong_type", f"expected a value id (a string), got {_shown(value)}")
         if value not in self.family.values:
+            hint = suggest(value, self.family.values)
             raise _error(
-                "invalid_value", f"{_shown(value)} is not a value of {_values(self.family)}"
+                "invalid_value",
+                f"{_shown(value)} is not a value of {_values(self.family)}"
+                + (f"; {hint}" if hint else ""),
             )
         return value
 
