@@ -64,6 +64,7 @@ CODES: Final[dict[str, str]] = {
     "rules_value_type": "a comparison value of the wrong type for the fact",
     "rules_enum_value": "a value outside the fact's enumeration",
     "rules_unknown_clause": "a reference to a clause that does not exist",
+    "rules_bar_target": "a bar names a clause that is not a positive clause, or names one twice",
     "rules_unknown_element": "a combination names an element the clause does not define",
     "rules_cycle": "clause references that form a cycle",
     "rules_catch_all": "a catch-all clause that is not decided by a recorded determination",

@@ -1,10 +1,12 @@
 """Loading: rule files → a checked, compiled, frozen :class:`~rongcuo.rules.ruleset.Ruleset`.
 
-A ruleset is three YAML files in one directory::
+A ruleset is three YAML files in one directory, and two optional ones::
 
-    ruleset.yaml   version metadata, the documents it cites, what each status entails
-    positive.yaml  the positive list (P1…)
-    negative.yaml  the negative list (N1…)
+    ruleset.yaml     version metadata, the documents it cites, what each status entails
+    positive.yaml    the positive list (P1…)
+    negative.yaml    the negative list (N1…)
+    bars.yaml        optional: bars (B1…), each naming the positives it takes out (``bars:``)
+    companions.yaml  optional: companion rules (C1…), reported beside the verdict
 
 Loading parses each file safely (:mod:`rongcuo._yaml`), builds the rule tree, types every test
 against the filing model (:mod:`rongcuo.rules.check`), compiles it and runs every clause's examples.
@@ -50,17 +52,27 @@ from .syntax import (
 )
 from .syntax import Any as AnyNode
 
-__all__ = ["FILES", "bundled_rules_dir", "bundled_ruleset", "load_ruleset", "load_ruleset_texts"]
+__all__ = [
+    "FILES",
+    "OPTIONAL_FILES",
+    "bundled_rules_dir",
+    "bundled_ruleset",
+    "load_ruleset",
+    "load_ruleset_texts",
+]
 
 FILES: Final = ("ruleset.yaml", "positive.yaml", "negative.yaml")
+OPTIONAL_FILES: Final = ("bars.yaml", "companions.yaml")
 LANGUAGE_VERSION: Final = 1
 MAX_CLAUSES: Final = 500
 MAX_PREDICATE_DEPTH: Final = 24
 MAX_EXAMPLES: Final = 50
 
-_CLAUSE_ID = re.compile(r"^[PN][1-9][0-9]{0,2}$")
+_CLAUSE_ID = re.compile(r"^[PNBC][1-9][0-9]{0,2}$")
 _ELEMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-_STATUS_KEYS = ("eligible", "ineligible", "needs_determination", "insufficient_facts")
+#: what each status entails, and ``not_listed``: the positive list's lead-in, quoted when a
+#: recorded determination refuses the positive catch-all (P15) and nothing else covers the matter
+_STATUS_KEYS = ("eligible", "ineligible", "needs_determination", "insufficient_facts", "not_listed")
 
 Path_ = tuple[str | int, ...]
 
@@ -73,6 +85,8 @@ class _Reader:
         self.problems = problems
         #: paths of required keys reported missing: not reported again as a wrong type
         self.absent: set[Path_] = set()
+        #: (bar id, named clause id, where it is named), checked once every list is read
+        self.bar_refs: list[tuple[str, str, Location]] = []
 
     def loc(self, path: Path_, *, key: bool = False) -> Location:
         return self.doc.loc(path, key=key)
@@ -284,7 +298,7 @@ def _read_list(
     data = r.mapping(
         r.doc.value,
         (),
-        f"{kind.value}.yaml",
+        kind.file,
         required=("list", "document", "section", "clauses"),
     )
     if data is None:
@@ -332,18 +346,21 @@ def _read_clause(
     cite_base: dict[str, object],
     documents: Mapping[str, Document] | None,
 ) -> Clause | None:
+    is_bar = kind is ListKind.BAR
     c = r.mapping(
         raw,
         path,
         "a clause",
-        required=("id", "item", "text", "summary", "elements"),
-        optional=("holds_when", "catch_all", "examples"),
+        required=("id", "item", "text", "summary", "elements", *(("bars",) if is_bar else ())),
+        optional=("holds_when", "examples", *(() if kind.optional else ("catch_all",))),
     )
     if c is None:
         return None
     cid = c.get("id")
     if not isinstance(cid, str) or not _CLAUSE_ID.match(cid):
-        r.err("rules_bad_id", f"a clause id is P<n> or N<n>, got {cid!r}", (*path, "id"))
+        r.err(
+            "rules_bad_id", f"a clause id is P<n>, N<n>, B<n> or C<n>, got {cid!r}", (*path, "id")
+        )
         return None
     if not cid.startswith(kind.prefix):
         r.err(
@@ -353,8 +370,12 @@ def _read_clause(
         )
         return None
     item = c.get("item")
-    if not isinstance(item, int) or isinstance(item, bool) or str(item) != cid[1:]:
+    if kind is ListKind.COMPANION:  # cites another document's numbering, e.g. item: （七）
+        if isinstance(item, str) and not item.strip():
+            r.err("rules_missing_citation", f"{cid} must name its item", (*path, "item"))
+    elif not isinstance(item, int) or isinstance(item, bool) or str(item) != cid[1:]:
         r.err("rules_missing_citation", f"{cid} must have item: {cid[1:]}", (*path, "item"))
+    bars = _read_bars(r, cid, c.get("bars"), (*path, "bars")) if is_bar else ()
     citation = _read_citation(r, cite_base, path, documents, item=item) if cite_base else None
     text = r.string(c.get("text"), (*path, "text"), "clause text")
     summary = r.string(c.get("summary"), (*path, "summary"), "summary")
@@ -403,7 +424,52 @@ def _read_clause(
         catch_all,
         tuple(examples),
         r.loc(path),
+        bars,
     )
+
+
+def _read_bars(r: _Reader, cid: str, raw: object, path: Path_) -> tuple[str, ...]:
+    """A bar's ``bars:``: the clause ids it takes out (checked to be positives once all is read)."""
+    if raw is None and path in r.absent:
+        return ()
+    if not isinstance(raw, list) or not raw or not all(isinstance(b, str) for b in raw):
+        r.err(
+            "rules_wrong_type",
+            f"{cid}: bars is a non-empty list of positive clause ids, got {_type(raw)}",
+            path,
+        )
+        return ()
+    seen: dict[str, None] = {}
+    for i, target in enumerate(raw):
+        if target in seen:
+            r.err("rules_bar_target", f"{cid} names {target} twice in bars", (*path, i))
+            continue
+        seen[target] = None
+        r.bar_refs.append((cid, target, r.loc((*path, i))))
+    return tuple(seen)
+
+
+def _check_bar_targets(
+    refs: list[tuple[str, str, Location]], clauses: list[Clause]
+) -> list[Problem]:
+    """Every clause a bar names is a positive clause of the ruleset."""
+    lists = {c.id: c.list for c in clauses}
+    positives = sorted(k for k, v in lists.items() if v is ListKind.POSITIVE)
+    problems: list[Problem] = []
+    for bar, target, loc in refs:
+        kind = lists.get(target)
+        if kind is ListKind.POSITIVE:
+            continue
+        found = f"a {kind.value} clause" if kind else "not a clause of this ruleset"
+        problems.append(
+            Problem(
+                "rules_bar_target",
+                f"{bar} bars {target!r}, which is {found}; a bar takes out positive clauses only",
+                loc,
+                suggest(target, positives) if kind is None else "",
+            )
+        )
+    return problems
 
 
 def _read_element(r: _Reader, raw: object, path: Path_, cid: str) -> Element | None:
@@ -685,13 +751,15 @@ def load_ruleset_texts(
     origin: str = "",
     limits: _yaml.Limits = _yaml.DEFAULT_LIMITS,
 ) -> Ruleset:
-    """Load a ruleset from the contents of its three files, keyed by file name.
+    """Load a ruleset from the contents of its files, keyed by file name.
+
+    ``bars.yaml`` and ``companions.yaml`` are optional; the other three are required.
 
     ``origin`` prefixes the file names in error locations (a directory, or ``git:REV``).
     """
     problems: list[Problem] = []
     docs: dict[str, _yaml.Document] = {}
-    for name in FILES:
+    for name in (*FILES, *(f for f in OPTIONAL_FILES if f in texts)):
         if origin.startswith("git:"):
             shown = f"{origin}:{name}"
         else:
@@ -710,11 +778,26 @@ def load_ruleset_texts(
     if problems:
         raise RulesError(problems)
     meta, documents, consequences = _read_manifest(_Reader(docs["ruleset.yaml"], problems))
-    clauses = [
-        *_read_list(_Reader(docs["positive.yaml"], problems), ListKind.POSITIVE, documents),
-        *_read_list(_Reader(docs["negative.yaml"], problems), ListKind.NEGATIVE, documents),
-    ]
+    clauses: list[Clause] = []
+    bar_refs: list[tuple[str, str, Location]] = []
+    for kind in ListKind:
+        if kind.file in docs:
+            reader = _Reader(docs[kind.file], problems)
+            clauses.extend(_read_list(reader, kind, documents))
+            bar_refs.extend(reader.bar_refs)
     problems.extend(check_clauses(clauses))
+    problems.extend(_check_bar_targets(bar_refs, clauses))
+    if "not_listed" not in consequences and any(
+        c.catch_all and c.list is ListKind.POSITIVE for c in clauses
+    ):
+        problems.append(
+            Problem(
+                "rules_missing_key",
+                "the positive list has a catch-all, so consequences needs not_listed: the "
+                "positive list's lead-in, quoted when a determination refuses the catch-all",
+                docs["ruleset.yaml"].loc(("consequences",)),
+            )
+        )
     for kind in ListKind:
         catch_alls = [c for c in clauses if c.list is kind and c.catch_all]
         if len(catch_alls) > 1:
@@ -749,8 +832,10 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
     problems: list[Problem] = []
     if not root.is_dir():
         raise RulesError([Problem("io_error", f"{root} is not a directory", Location(str(root)))])
-    for name in FILES:
+    for name in (*FILES, *OPTIONAL_FILES):
         path = root / name
+        if name in OPTIONAL_FILES and not path.exists():
+            continue
         try:
             size = path.stat().st_size
             if size > _yaml.DEFAULT_LIMITS.max_bytes:

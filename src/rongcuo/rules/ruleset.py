@@ -141,8 +141,10 @@ class Ruleset:
         out = {"ruleset.yaml": manifest}
         for kind in ListKind:
             clauses = self.of_list(kind)
+            if kind.optional and not clauses:
+                continue  # bars.yaml and companions.yaml only when the ruleset has them
             first = clauses[0].citation if clauses else None
-            out[f"{kind.value}.yaml"] = {
+            out[kind.file] = {
                 "list": kind.value,
                 "document": first.document if first else self.meta.source,
                 "section": first.section if first else "",
@@ -151,14 +153,14 @@ class Ruleset:
         return out
 
     def dump_texts(self) -> dict[str, str]:
-        """The three rule files as YAML text."""
+        """The rule files as YAML text (bars.yaml and companions.yaml only when present)."""
         return {
             name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
             for name, data in self.to_data().items()
         }
 
     def dump(self, directory: str | Path) -> None:
-        """Write the three rule files into ``directory``."""
+        """Write the rule files into ``directory``."""
         root = Path(directory)
         root.mkdir(parents=True, exist_ok=True)
         for name, text in self.dump_texts().items():
@@ -234,10 +236,13 @@ def _combination_data(clause: Clause) -> Any:
 def _clause_data(c: Clause) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.id,
-        "item": c.number,
+        # a companion cites another document's numbering, e.g. （七）
+        "item": c.number if c.list is not ListKind.COMPANION else c.citation.item,
         "text": c.text,
         "summary": c.summary,
     }
+    if c.bars:
+        out["bars"] = list(c.bars)
     if c.catch_all:
         out["catch_all"] = True
     elements = []

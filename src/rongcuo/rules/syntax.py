@@ -56,10 +56,38 @@ class ListKind(enum.StrEnum):
 
     POSITIVE = "positive"
     NEGATIVE = "negative"
+    BAR = "bar"  # positions that take a matter outside the positives they name (ids B1…)
+    COMPANION = "companion"  # rules reported beside the verdict, never changing it (ids C1…)
 
     @property
     def prefix(self) -> str:
-        return "P" if self is ListKind.POSITIVE else "N"
+        """The letter its clause ids start with."""
+        return _PREFIX[self]
+
+    @property
+    def file(self) -> str:
+        """The rule file that holds this list."""
+        return _FILE[self]
+
+    @property
+    def optional(self) -> bool:
+        """Whether a ruleset may leave this list's file out (bars and companions)."""
+        return self in (ListKind.BAR, ListKind.COMPANION)
+
+
+_PREFIX: Final = {
+    ListKind.POSITIVE: "P",
+    ListKind.NEGATIVE: "N",
+    ListKind.BAR: "B",
+    ListKind.COMPANION: "C",
+}
+_FILE: Final = {
+    ListKind.POSITIVE: "positive.yaml",
+    ListKind.NEGATIVE: "negative.yaml",
+    ListKind.BAR: "bars.yaml",
+    ListKind.COMPANION: "companions.yaml",
+}
+_ORDER: Final = {ListKind.NEGATIVE: 0, ListKind.POSITIVE: 1, ListKind.BAR: 2, ListKind.COMPANION: 3}
 
 
 class Op(enum.StrEnum):
@@ -269,6 +297,8 @@ class Clause:
     catch_all: bool = False
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()
+    #: for a bar: the positive clauses it takes out; empty for every other list
+    bars: tuple[str, ...] = ()
 
     def element(self, element_id: str) -> Element:
         for e in self.elements:
@@ -281,8 +311,8 @@ class Clause:
         return int(self.id[1:])
 
     def sort_key(self) -> tuple[int, int]:
-        """Negatives before positives, then by item number."""
-        return (0 if self.list is ListKind.NEGATIVE else 1, self.number)
+        """Negatives, positives, bars, companions; each by number."""
+        return (_ORDER[self.list], self.number)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
