@@ -23,17 +23,57 @@ Quick start::
 
 from __future__ import annotations
 
-from .engine.decide import evaluate
-from .engine.decide import register_backend as _register_backend
-from .engine.evaluate import Truth
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
 from .errors import FilingError, Location, Problem, RongcuoError, RulesError, VerdictError
-from .facts.filings import load_filing, parse_filing
-from .facts.model import Filing, filing_json_schema
-from .rules.load import bundled_ruleset, load_ruleset, load_ruleset_texts
-from .rules.ruleset import Ruleset
-from .verdict.render import render_text
-from .verdict.verdict import Status, Verdict
-from .verdict.verify import verify
+
+if TYPE_CHECKING:
+    from .engine.decide import evaluate
+    from .engine.evaluate import Truth
+    from .facts.filings import load_filing, parse_filing
+    from .facts.model import Filing, filing_json_schema
+    from .rules.load import bundled_ruleset, load_ruleset, load_ruleset_texts
+    from .rules.ruleset import Ruleset
+    from .verdict.render import render_text
+    from .verdict.verdict import Status, Verdict
+    from .verdict.verify import verify
+
+# `import rongcuo` imports only the error tree: every other public name is imported when first
+# used (PEP 562), so a process pays for pydantic, the filing model and the engine only when it
+# needs them (tests/test_startup.py, docs/performance.md)
+_LAZY: dict[str, str] = {
+    "evaluate": ".engine.decide",
+    "Truth": ".engine.evaluate",
+    "load_filing": ".facts.filings",
+    "parse_filing": ".facts.filings",
+    "Filing": ".facts.model",
+    "filing_json_schema": ".facts.model",
+    "bundled_ruleset": ".rules.load",
+    "load_ruleset": ".rules.load",
+    "load_ruleset_texts": ".rules.load",
+    "Ruleset": ".rules.ruleset",
+    "render_text": ".verdict.render",
+    "Status": ".verdict.verdict",
+    "Verdict": ".verdict.verdict",
+    "verify": ".verdict.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rongcuo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    if module in (".engine.decide", ".verdict.verify"):
+        _register_durable()
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
@@ -43,10 +83,13 @@ def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
     return durable_program(rules).values(filing)
 
 
-# the engine does not import the durable backend (a stage above it): it is registered here
-_register_backend("durable", _durable_values)
+def _register_durable() -> None:
+    # the engine does not import the durable backend (a stage above it): it is registered here,
+    # when the engine is first reached through this module
+    from .engine.decide import register_backend
 
-__version__ = "0.1.0"
+    register_backend("durable", _durable_values)
+
 
 __all__ = [
     "Filing",

@@ -9,20 +9,26 @@ Problems are collected, sorted by location and raised once, inside one exception
     RongcuoError (ValueError)          anything rongcuo rejects; .problems holds them all
     ├── RulesError                     a ruleset that failed to load (never partly used)
     ├── FilingError                    a filing that is not a valid document
-    └── VerdictError                   a stored verdict that does not verify
+    ├── VerdictError                   a stored verdict that does not verify
+    └── BackendUnavailableError        an optional dependency is not installed (also an ImportError)
 
 Codes are stable: they are listed in :data:`CODES` and documented in ``docs/errors.md``; a test
-keeps the two in step.
+keeps the two in step. Every code has an English meaning (:data:`CODES`) and a Chinese one
+(:data:`CODES_ZH`); :meth:`Problem.render` and :meth:`RongcuoError.render` write a problem in
+either language (``lang="zh"``: the Chinese meaning of the code, then the specific detail).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "CODES",
+    "CODES_ZH",
+    "BackendUnavailableError",
     "FilingError",
     "Location",
     "Problem",
@@ -106,7 +112,7 @@ CODES: Final[dict[str, str]] = {
     "screen_resume_mismatch": "an output to resume is not the output of a prefix of this input",
     # evaluation backends
     "durable_untranslatable": "a clause the durable-rules backend cannot express within its limits",
-    "backend_unavailable": "an optional dependency is not installed (durable-rules, z3-solver)",
+    "backend_unavailable": "an optional dependency (an extra, e.g. rongcuo[solver]) is missing",
     # coverage
     "coverage_case": "a coverage case that is malformed (not a mapping, no filing, unknown key)",
 }
@@ -148,6 +154,8 @@ class Problem:
     message: str
     location: Location = Location()
     hint: str = ""
+    #: the detail in Chinese, where the code's Chinese meaning and ``message`` are not enough
+    message_zh: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a programming error in rongcuo itself, not bad input
@@ -161,6 +169,17 @@ class Problem:
         text = f"{self.location}: {self.code}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
+        return text
+
+    def render(self, lang: str = "en") -> str:
+        """The problem as one line: ``location: code: message`` in English (``str(problem)``);
+        in Chinese (``lang="zh"``), the code's Chinese meaning, then the specific detail."""
+        if lang != "zh":
+            return str(self)
+        detail = self.message_zh or self.message
+        text = f"{self.location}: {self.code}: {CODES_ZH[self.code]}：{detail}"
+        if self.hint:
+            text += f"（{_hint_zh(self.hint)}）"
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -198,6 +217,15 @@ class RongcuoError(ValueError):
         head = f"{n} problem{'s' if n != 1 else ''} in {self.kind}"
         return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
+    def render(self, lang: str = "en") -> str:
+        """A heading line (``3 problems in the filing:``) and one indented line a problem."""
+        n = len(self.problems)
+        if lang == "zh":
+            head = f"{KINDS_ZH.get(self.kind, self.kind)}中有 {n} 个问题："
+        else:
+            head = f"{n} problem{'s' if n != 1 else ''} in the {self.kind}:"
+        return head + "\n" + "\n".join(f"  {p.render(lang)}" for p in self.problems)
+
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(p.code for p in self.problems)
@@ -227,9 +255,234 @@ class VerdictError(RongcuoError):
     kind = "verdict"
 
 
+class BackendUnavailableError(RongcuoError, ImportError):
+    """An optional dependency that a feature needs is not installed (``backend_unavailable``).
+
+    Also an :class:`ImportError`, so that ``import rongcuo.strategies`` without Hypothesis fails
+    the way a missing module does, but with the code and the install hint."""
+
+    kind = "installation"
+
+
 def suggest(name: str, known: Iterable[str]) -> str:
     """A did-you-mean hint, or ``""``."""
     import difflib
 
     match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"did you mean {match[0]!r}?" if match else ""
+
+
+#: The Chinese meaning of every code in :data:`CODES` (a test keeps the two in step).
+CODES_ZH: Final[dict[str, str]] = {
+    "io_error": "文件无法读取",
+    "not_utf8": "字节不是有效的 UTF-8 编码",
+    "too_large": "文档超过大小限制",
+    "too_deep": "文档嵌套层数超过限制",
+    "yaml_syntax": "文本不是有效的 YAML",
+    "yaml_tag": "使用了普通 JSON 类型以外的 YAML 标签",
+    "yaml_alias_limit": "YAML 别名过多，或别名展开过大",
+    "yaml_duplicate_key": "映射中的键重复出现",
+    "yaml_complex_key": "映射的键不是字符串（数字、空值、别名或集合）",
+    "yaml_multiple_documents": "一个文件中有多个 YAML 文档",
+    "json_syntax": "文本不是有效的 JSON",
+    "json_duplicate_key": "同一 JSON 对象中的键重复出现",
+    "rules_missing_file": "规则集缺少必需的文件",
+    "rules_wrong_type": "规则文件中的值类型有误",
+    "rules_unknown_key": "规则语言未定义的键",
+    "rules_missing_key": "缺少必需的键",
+    "rules_bad_id": "条款或要件编号格式有误，或与所在清单不符",
+    "rules_duplicate_id": "条款或要件编号重复使用",
+    "rules_list_mismatch": "条款放在了错误的清单文件中",
+    "rules_unknown_document": "引用了规则集未登记的文件",
+    "rules_missing_citation": "引用缺少必需的部分",
+    "rules_phrase_not_in_text": "要件引用的原文短语不在条款正文中",
+    "rules_empty_predicate": "all/any 没有操作数，或条款没有要件",
+    "rules_bad_operator": "测试没有运算符、有多个运算符，或运算符不被规则语言支持",
+    "rules_unknown_fact": "备案模型中没有这个事实路径",
+    "rules_operator_type": "运算符与事实的类型不符",
+    "rules_value_type": "比较值的类型与事实不符",
+    "rules_enum_value": "值不在该事实的枚举范围内",
+    "rules_unknown_clause": "引用了不存在的条款",
+    "rules_bar_target": "排除条款指向的不是正面清单条款，或重复指向同一条款",
+    "rules_unknown_element": "组合中引用了条款未定义的要件",
+    "rules_cycle": "条款之间的引用形成循环",
+    "rules_catch_all": "兜底条款不是由记录的认定结论决定的",
+    "rules_example": "条款示例格式有误，或结果与其声明不符",
+    "rules_metadata": "规则集元数据缺失或前后不一致",
+    "rules_limit": "规则集超过规模限制",
+    "rules_git_revision": "无法读取 git 版本或该版本中的规则文件",
+    "facts_wrong_type": "事实声明中的值的 YAML 类型有误",
+    "facts_unknown_key": "事实声明格式未定义的键",
+    "facts_missing_key": "事实声明缺少必需的键，或其值为空",
+    "facts_version": "声明的格式版本（facts:）缺失或不受支持",
+    "facts_bad_id": "编号不是 snake_case、是保留字，或记录名不是 CamelCase",
+    "facts_duplicate_id": "类别、取值、分组或事实的编号重复使用",
+    "facts_missing_title": "标题、问题或 na: 缺失，或不是 [中文, 英文] 一对",
+    "facts_bad_type": "事实类型不存在，或某个键与该类型不符",
+    "facts_unknown_family": "事实引用了未声明的类别",
+    "facts_unknown_value": "also: 引用了类别中没有的取值",
+    "facts_cycle": "上位取值（嵌套与 also:）形成循环",
+    "filing_not_object": "备案必须是 JSON/YAML 对象",
+    "filing_unknown_field": "备案模型未定义的字段",
+    "filing_wrong_type": "值的类型有误",
+    "filing_invalid_value": "值超出该字段允许的范围",
+    "filing_invalid_date": "日期不存在或格式有误",
+    "filing_dates_out_of_order": "日期先后颠倒：行为开始于结束之后",
+    "filing_date_after_reference": "日期晚于评估的基准日期",
+    "filing_too_long": "字符串或列表超过长度限制",
+    "filing_duplicate_value": "集合类事实重复列出同一个值",
+    "filing_v1": "按 v1 备案模型填写的备案，由 v2 读取器读取",
+    "filing_set_conflict": "集合对同一个值既答是又答否（或排除了整个已答是的上位值）",
+    "filing_na_not_allowed": '对始终适用的事实填写了 "n/a"（不适用）',
+    "verdict_malformed": "存档结论不是有效的结论文档",
+    "verdict_receipt_mismatch": "存档结论的回执与其内容不符",
+    "verdict_mismatch": "重新评估备案得到的结论不同",
+    "verdict_ruleset_mismatch": "该结论是在另一个规则集下作出的",
+    "screen_resume_mismatch": "要续写的输出不是本输入某个前缀的输出",
+    "durable_untranslatable": "durable-rules 后端在其限制内无法表达的条款",
+    "backend_unavailable": "未安装所需的可选依赖",
+    "coverage_case": "覆盖率用例格式有误（不是映射、没有备案或有未知的键）",
+}
+
+#: What an error's ``kind`` is called in Chinese.
+KINDS_ZH: Final[dict[str, str]] = {
+    "input": "输入",
+    "ruleset": "规则集",
+    "filing": "备案",
+    "verdict": "存档结论",
+    "installation": "安装环境",
+    "cases": "用例",
+}
+
+
+def require(module: str, *, package: str, feature: str, feature_zh: str, extra: str) -> Any:
+    """Import the optional dependency ``module`` (distribution ``package``), or raise
+    :class:`BackendUnavailableError` naming ``feature`` and the extra that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise backend_unavailable(
+            package, feature=feature, feature_zh=feature_zh, extra=extra
+        ) from None
+
+
+def backend_unavailable(
+    package: str, *, feature: str, feature_zh: str, extra: str
+) -> BackendUnavailableError:
+    """The coded error for a missing optional dependency: ``backend_unavailable`` with the
+    install hint ``pip install 'rongcuo[extra]'``."""
+    return BackendUnavailableError(
+        [
+            Problem(
+                "backend_unavailable",
+                f"{package} is not installed, and {feature} cannot run without it",
+                hint=f"pip install 'rongcuo[{extra}]'",
+                message_zh=f"未安装 {package}，{feature_zh}无法运行",
+            )
+        ]
+    )
+
+
+_DID_YOU_MEAN = re.compile(r"^did you mean (.+)\?$")
+
+
+def _hint_zh(hint: str) -> str:
+    m = _DID_YOU_MEAN.match(hint)
+    return f"是否应为 {m.group(1)}？" if m else hint
+
+
+# --------------------------------------------------------------------------- the one error shape
+
+
+def problem_data(problem: Problem, lang: str = "en") -> dict[str, object]:
+    """One problem as data: the one shape of an error in the HTTP API (``errors`` of a
+    problem+json document), ``--format json`` output and ``screen`` records::
+
+        {"code": "filing_duplicate_value",
+         "location": {"file": "f.yaml", "line": 3, "col": 7, "path": "$.matter.causes[1]"},
+         "message": "…", "hint": "…", "message_en": "…"}
+
+    ``location`` always has ``path`` (``$`` for the document itself), and ``file``, ``line`` and
+    ``col`` when known. ``message`` (and ``hint``, when there is one) are in ``lang``: in
+    Chinese, the code's Chinese meaning and then the detail. The other language's message is
+    kept beside it, as ``message_en`` or ``message_zh``.
+
+    >>> problem_data(Problem("filing_unknown_field", "no field 'x'", Location(path=("x",))))
+    {'code': 'filing_unknown_field', 'location': {'path': '$.x'}, 'message': "no field 'x'", \
+'message_zh': "备案模型未定义的字段：no field 'x'"}
+    """
+    loc = problem.location
+    location: dict[str, object] = {}
+    if loc.file:
+        location["file"] = loc.file
+    if loc.line:
+        location["line"] = loc.line
+        location["col"] = loc.col
+    location["path"] = loc.json_path()
+    zh = f"{CODES_ZH[problem.code]}：{problem.message_zh or problem.message}"
+    out: dict[str, object] = {"code": problem.code, "location": location}
+    if lang == "zh":
+        out["message"] = zh
+        if problem.hint:
+            out["hint"] = _hint_zh(problem.hint)
+        out["message_en"] = problem.message
+    else:
+        out["message"] = problem.message
+        if problem.hint:
+            out["hint"] = problem.hint
+        out["message_zh"] = zh
+    return out
+
+
+#: The title of a problem document for each kind of error, in Chinese and English.
+TITLES: Final[dict[str, tuple[str, str]]] = {
+    "input": ("输入无效", "The input is not valid"),
+    "filing": ("备案无效", "The filing is not valid"),
+    "ruleset": ("规则集无效", "The ruleset is not valid"),
+    "verdict": ("存档结论未通过核验", "The stored verdict does not verify"),
+    "installation": ("缺少可选依赖", "An optional dependency is not installed"),
+    "request": ("请求无效", "The request is not valid"),
+}
+
+#: The ``type`` URI of a problem document for an error of rongcuo's (RFC 9457 §3.1.1); the
+#: error's kind is appended (``…/filing``). Documented in docs/service.md.
+PROBLEM_TYPE: Final = "https://rongcuo.invalid/problems/"
+
+
+def problem_document(
+    error: RongcuoError,
+    *,
+    status: int,
+    lang: str = "en",
+    instance: str = "",
+    detail: str = "",
+) -> dict[str, object]:
+    """An RFC 9457 problem details document (``application/problem+json``) for ``error``:
+    ``type``, ``title``, ``status``, ``detail``, ``instance``, and ``errors``, each problem in
+    the shape of :func:`problem_data`.
+
+    >>> doc = problem_document(FilingError([Problem("filing_not_object", "got list")]), status=422)
+    >>> doc["type"], doc["title"], [e["code"] for e in doc["errors"]]
+    ('https://rongcuo.invalid/problems/filing', 'The filing is not valid', ['filing_not_object'])
+    """
+    zh, en = TITLES.get(error.kind, TITLES["input"])
+    n = len(error.problems)
+    if not detail:
+        plural = "s" if n != 1 else ""
+        detail = f"{n} 个问题" if lang == "zh" else f"{n} problem{plural} in the {error.kind}"
+        first = problem_data(error.problems[0], lang)
+        detail += f"{'：' if lang == 'zh' else ': '}{first['message']}"
+        if n > 1:
+            detail += "……" if lang == "zh" else " …"
+    doc: dict[str, object] = {
+        "type": PROBLEM_TYPE + error.kind,
+        "title": zh if lang == "zh" else en,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        doc["instance"] = instance
+    doc["errors"] = [problem_data(p, lang) for p in error.problems]
+    return doc

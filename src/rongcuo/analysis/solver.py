@@ -91,21 +91,15 @@ class Domain(enum.StrEnum):
 
 def require_z3() -> Any:
     """The z3 module; a clear error when the optional dependency is missing."""
-    try:
-        import z3
-    except ImportError:
-        from ..errors import Problem, RulesError
+    from ..errors import require
 
-        raise RulesError(
-            [
-                Problem(
-                    "backend_unavailable",
-                    "the semantic diff and the lint need z3-solver, which is not installed",
-                    hint="pip install 'rongcuo[solver]'",
-                )
-            ]
-        ) from None
-    return z3
+    return require(
+        "z3",
+        package="z3-solver",
+        feature="the semantic diff and the lint",
+        feature_zh="语义比较与 lint 检查",
+        extra="solver",
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

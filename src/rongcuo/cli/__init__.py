@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,16 +23,22 @@ from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
 from ..facts.model import Filing
 from ._common import (
     EXIT_INTERNAL,
+    EXIT_INVALID,
     Format,
     FormatOpt,
     Lang,
     LangOpt,
     RulesOpt,
+    _argv_lang,
     _fail,
     _rules,
     err,
     out,
 )
+
+if TYPE_CHECKING:
+    from ..engine.evaluate import Truth
+    from ..rules.ruleset import Ruleset
 
 app = typer.Typer(
     name="rongcuo",
@@ -79,9 +85,11 @@ def check(
     ] = BackendName.native,
 ) -> None:
     """Screen one filing and print its verdict."""
-    from ..engine.decide import evaluate
+    from ..engine.decide import evaluate, register_backend
     from ..verdict.render import render_text
 
+    if backend is BackendName.durable:
+        register_backend("durable", _durable_values)
     try:
         reference = _date(as_of)
         ruleset = _rules(rules)
@@ -89,11 +97,18 @@ def check(
             _read_filing(file), rules=ruleset, as_of=reference, backend=backend.value
         )
     except RongcuoError as exc:
-        _fail(exc, fmt)
+        _fail(exc, fmt, lang)
     if fmt is Format.json:
         out.print(verdict.to_json(), markup=False)
     else:
         out.print(render_text(verdict, lang=lang.value, full_trace=trace), markup=False, end="")
+
+
+def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
+    """``--backend durable``: the durable-rules evaluator (imported here, on first use)."""
+    from ..testing.durable import durable_program
+
+    return durable_program(rules).values(filing)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -123,7 +138,7 @@ def rules_cmd(
     try:
         ruleset = _rules(rules)
     except RongcuoError as exc:
-        _fail(exc, fmt)
+        _fail(exc, fmt, lang)
     if fmt is Format.json:
         data = {
             "label": ruleset.label,
@@ -150,6 +165,7 @@ def verify_cmd(
     filing_file: Annotated[str, typer.Argument(help="The filing it was made for.")],
     rules: RulesOpt = None,
     fmt: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """Check a stored verdict against its filing and rules (receipt, ruleset, re-evaluation)."""
     from ..errors import VerdictError
@@ -164,7 +180,7 @@ def verify_cmd(
             ) from None
         verdict = verify(raw, _read_filing(filing_file), rules=_rules(rules))
     except RongcuoError as exc:
-        _fail(exc, fmt)
+        _fail(exc, fmt, lang)
     if fmt is Format.json:
         out.print(json.dumps({"verified": True, "receipt": verdict.receipt}), markup=False)
     else:
@@ -188,6 +204,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("rongcuo: interrupted", markup=False)
         sys.exit(130)
+    except RongcuoError as exc:  # e.g. a missing optional extra where no command caught it
+        err.print(f"rongcuo: {exc.render(_argv_lang(sys.argv[1:]))}", markup=False)
+        sys.exit(EXIT_INVALID)
     except Exception as exc:  # a bug in rongcuo, not bad input: bad input is a RongcuoError
         if os.environ.get("RONGCUO_DEBUG"):
             raise

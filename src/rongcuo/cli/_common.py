@@ -39,15 +39,23 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 LangOpt = Annotated[Lang, typer.Option("--lang", "-l", help="Language of text output.")]
 
 
-def _fail(exc: RongcuoError, fmt: Format) -> NoReturn:
+def _fail(exc: RongcuoError, fmt: Format, lang: Lang | str = Lang.zh) -> NoReturn:
+    """Report ``exc`` (text on stderr in ``lang``, or JSON on stdout) and exit 1."""
     if fmt is Format.json:
         out.print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), markup=False)
     else:
-        n = len(exc.problems)
-        err.print(f"rongcuo: {n} problem{'s' if n != 1 else ''} in the {exc.kind}:", markup=False)
-        for p in exc.problems:
-            err.print(f"  {p}", markup=False)
+        err.print(f"rongcuo: {exc.render(str(lang))}", markup=False)
     raise typer.Exit(EXIT_INVALID)
+
+
+def _argv_lang(argv: list[str]) -> str:
+    """``--lang`` read from the raw arguments, for errors raised outside any command."""
+    for i, arg in enumerate(argv):
+        if arg in ("--lang", "-l") and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg == "--lang=en" else "zh"
+    return "zh"
 
 
 def _rules(path: Path | None):  # type: ignore[no-untyped-def]

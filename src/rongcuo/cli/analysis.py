@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             b = load_side(new)
             result = diff_rulesets(a, b, corpus=corpus)
         except RongcuoError as exc:
-            _fail(exc, err_fmt)
+            _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
             text = json.dumps(result.to_data(), ensure_ascii=False, indent=2) + "\n"
         elif fmt is DiffFormat.html:
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         try:
             _emit(text, output, out)
         except RongcuoError as exc:
-            _fail(exc, err_fmt)
+            _fail(exc, err_fmt, lang)
         if result.bugs:
             raise typer.Exit(EXIT_INTERNAL)
 
@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
         try:
             report = lint_ruleset(load_ruleset(rules))
         except RongcuoError as exc:
-            _fail(exc, fmt)
+            _fail(exc, fmt, lang)
         if fmt is Format.json:
             out.print(json.dumps(report.to_data(), ensure_ascii=False, indent=2), markup=False)
         else:

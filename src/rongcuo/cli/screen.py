@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         try:
             ruleset = _rules(rules)
         except RongcuoError as exc:
-            _fail(exc, fmt)
+            _fail(exc, fmt, lang)
 
         progress = _Progress() if sys.stderr.isatty() and not summary_only else None
         try:
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
                 problem = {"error": "input", "problems": [exc.problem.to_dict()]}
                 out.print(json.dumps(problem, ensure_ascii=False, indent=2), markup=False)
             else:
-                err.print(f"rongcuo: {exc.problem}", markup=False)
+                err.print(f"rongcuo: {exc.problem.render(lang.value)}", markup=False)
             raise typer.Exit(EXIT_INVALID) from None
 
         data: dict[str, Any] = outcome.summary.to_data()

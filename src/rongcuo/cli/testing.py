@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
             ruleset = _rules(rules)
             loaded = load_cases(cases) if cases is not None else []
         except RongcuoError as exc:
-            _fail(exc, fmt)
+            _fail(exc, fmt, lang)
         if clause_examples:
             loaded += clause_example_cases(ruleset)
         report = coverage(loaded, ruleset)

@@ -121,16 +121,18 @@ def same_kind_table(
 ) -> dict[object, dict[object, int]]:
     """The truth of ``same_kind: [x, y]`` for every pair of values of a family (and ``None``).
 
-    Two leaves are of the same kind (同类) when neither is opaque and some class (a ``kind:
-    true`` value) is at or above both; ``classes`` maps each leaf to its classes. A leaf is opaque
-    when it, or a value above it, is declared opaque: ``opaque`` lists the declared ones. A coarse
+    Two leaves are of the same kind (同类) when some class (a ``kind: true`` value) is at or
+    above both; ``classes`` maps each leaf to its classes. Being the same *word* never makes two
+    values 同类: an opaque ("other …") value is of a kind only through the class that holds it, so
+    two unlisted kinds of irregular spending (``other_spending``) are both irregular spending, while
+    an opaque value under no class (``other_act``) is never the same kind as anything, itself
+    included. ``opaque`` is accepted for the record and changes nothing beyond that. A coarse
     value stands for any leaf below it, ``None`` for any leaf (or ``NA``, when that side's fact
     may be not applicable, which is never the same kind as anything).
     """
-    out_of_class = frozenset().union(*(leaves[o] for o in opaque))
+    del opaque  # class membership alone decides; see the docstring
     cls: dict[str, frozenset[str]] = {
-        leaf: _EMPTY if leaf in out_of_class else classes.get(leaf, _EMPTY)
-        for leaf in _all_leaves(leaves)
+        leaf: classes.get(leaf, _EMPTY) for leaf in _all_leaves(leaves)
     }
     everything = _all_leaves(leaves)
     rows: dict[object, frozenset[str]] = dict(leaves.items())

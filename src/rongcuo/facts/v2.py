@@ -48,7 +48,7 @@ from .fields import (
 from .values import NAType, PartialDate, PartialSet, Records
 
 #: sha256 of the declaration this module was generated from (:attr:`FactsDecl.digest`)
-DIGEST: Final = "87bb77b00d6a7f497d4ddcb599f6ff311e15310c218ec6b183fa611b6884c044"
+DIGEST: Final = "1c741493c2012edc766455fbfeec622c03652d64c75a8720590bf4c4f8685536"
 
 
 # --------------------------------------------------------------------------- families
@@ -301,9 +301,9 @@ ACT_KIND: Final = family(
     "kind of act",
     (
         ("spending", "资金、物资、经费使用不规范", "irregular use of funds, materials or budgets", (), False, True),
-        ("funds_use", "资金使用不规范", "irregular use of funds", ("spending",), False, False),
-        ("expenditure", "经费使用不规范", "irregular use of expense budgets", ("spending",), False, False),
-        ("materials_use", "物资使用不规范", "irregular use of materials", ("spending",), False, False),
+        ("funds_use", "资金使用不规范（用于公务，但程序、标准或科目不规范）", "irregular use of funds (for official purposes, with irregular procedure, standard or heading)", ("spending",), False, False),
+        ("expenditure", "经费使用不规范（用于公务，但程序、标准或科目不规范）", "irregular use of expense budgets (for official purposes, irregular in procedure, standard or heading)", ("spending",), False, False),
+        ("materials_use", "物资使用不规范（用于公务，但程序、标准不规范）", "irregular use of materials (for official purposes, irregular in procedure or standard)", ("spending",), False, False),
         ("other_spending", "其他同类使用不规范", "other irregular spending of the same kind", ("spending",), True, False),
         ("reception", "公务接待不规范", "irregular official hospitality", (), False, True),
         ("official_reception", "公务接待不规范", "irregular official hospitality", ("reception",), False, False),
@@ -320,7 +320,7 @@ ACT_KIND: Final = family(
         ("work_formalities", "工作手续不规范", "irregular work formalities", ("procedure_formalities",), False, False),
         ("other_procedure", "其他同类程序不规范", "other irregular procedure of the same kind", ("procedure_formalities",), True, False),
         ("work_error", "工作失误（决策、执行中的失误错误）", "a mistake in the work (decision or execution)", (), False, True),
-        ("misappropriation", "挪用、截留、侵占资金物资", "diverting, withholding or appropriating funds or materials", (), False, True),
+        ("misappropriation", "挪用、截留、侵占资金物资（改变资金物资用途或据为己有）", "diverting, withholding or appropriating funds or materials (changing their purpose, or taking them)", (), False, True),
         ("benefits_breach", "违规收受财物等违纪违法行为", "accepting money, gifts or benefits in breach of rules", (), False, True),
         ("accepting_gifts", "收受礼品礼金、消费卡", "accepting gifts, cash gifts or cards", ("benefits_breach",), False, False),
         ("other_benefits", "其他收受财物行为", "accepting other benefits", ("benefits_breach",), True, False),

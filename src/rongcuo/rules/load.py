@@ -30,6 +30,7 @@ from .. import _yaml
 from ..engine.evaluate import Program, Truth, combine
 from ..errors import FilingError, Location, Problem, RulesError, suggest
 from ..facts.filings import parse_filing
+from .cache import cached_load
 from .check import check_clauses, typed_test
 from .ruleset import Ruleset, register_loader
 from .syntax import (
@@ -856,7 +857,8 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
             )
     if problems:
         raise RulesError(problems)
-    return load_ruleset_texts(texts, origin=str(root))
+    # a ruleset checked before (same bytes, same rongcuo) comes from the cache (rules/cache.py)
+    return cached_load(texts, str(root), load=load_ruleset_texts, compile_=Program)
 
 
 def bundled_rules_dir() -> Path:

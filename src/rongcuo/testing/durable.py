@@ -61,7 +61,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from ..engine.evaluate import Truth, fact_getter
-from ..errors import Problem, RulesError
+from ..errors import Problem, RulesError, backend_unavailable
 from ..facts.model import FACTS, FactKind, Filing
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import All, Clause, ClauseRef, ElementRef, FactRef, Node, Not, Op, Test
@@ -438,14 +438,11 @@ class DurableProgram:
         try:
             from durable import engine
         except ImportError:
-            raise RulesError(
-                [
-                    Problem(
-                        "backend_unavailable",
-                        "the durable backend needs durable-rules, which is not installed",
-                        hint="pip install 'rongcuo[durable]'",
-                    )
-                ]
+            raise backend_unavailable(
+                "durable-rules",
+                feature="the durable backend",
+                feature_zh="durable 后端",
+                extra="durable",
             ) from None
 
         class _Host(engine.Host):  # type: ignore[misc]

@@ -38,8 +38,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 import yaml
-from hypothesis import assume
-from hypothesis import strategies as st
+
+from ..errors import backend_unavailable
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+except ImportError:  # a plain install: the coded error with its install hint, not a bare import
+    raise backend_unavailable(
+        "hypothesis",
+        feature="rongcuo.strategies",
+        feature_zh="rongcuo.strategies（Hypothesis 策略）",
+        extra="strategies",
+    ) from None
 
 from ..engine.decide import decide_status
 from ..engine.evaluate import Truth, fact_getter
@@ -541,9 +552,11 @@ class _Search:
                     yield from self.node(store, item, want, clause)
         elif isinstance(n, ClauseRef):
             yield from self.clause(store, n.clause, want)
-        else:
+        elif isinstance(n, ElementRef):
             assert clause is not None
             yield from self.node(store, clause.element(n.element).test, want, None)
+        else:  # quantifiers and same_kind: rule language 2, which these strategies do not draw
+            raise TypeError(f"not a rule language 1 predicate: {n!r}")
 
     def every(
         self, store: _Store, items: list[Node], want: bool, clause: Clause | None

@@ -1,0 +1,224 @@
+"""Fast start: a lazy ``import rongcuo`` and the compiled-ruleset cache (rules/cache.py).
+
+The cache is exercised with the real loader and the real rules; a ``load`` that refuses to be
+called shows that a hit neither parses the rules nor runs their clause examples again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rongcuo
+from rongcuo.rules import cache
+from rongcuo.rules.load import FILES, load_ruleset_texts
+
+from .conftest import EXAMPLES, ROOT, RULES
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _top(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_import_rongcuo_is_light() -> None:
+    loaded = _top(_modules_after("import rongcuo"))
+    assert not loaded & {"pydantic", "yaml", "typer", "rich", "jiter", "platformdirs"}, loaded
+
+
+def test_evaluating_imports_no_cli_and_no_extra() -> None:
+    loaded = _top(
+        _modules_after(
+            "import rongcuo\n"
+            f"v = rongcuo.evaluate(rongcuo.load_filing({str(EXAMPLES / 'needs-determination.yaml')!r}))\n"
+            "v.to_json()"
+        )
+    )
+    assert not loaded & {"typer", "rich", "click", "z3", "durable", "hypothesis", "dask"}, loaded
+
+
+def test_lazy_names_are_the_public_ones() -> None:
+    for name in rongcuo.__all__:
+        assert getattr(rongcuo, name) is not None
+    assert set(rongcuo.__all__) <= set(dir(rongcuo))
+    with pytest.raises(AttributeError):
+        rongcuo.no_such_name  # noqa: B018
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("RONGCUO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RONGCUO_CACHE", raising=False)
+    yield tmp_path / "cache"
+
+
+def _texts(root: Path = RULES) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.glob("*.yaml"))}
+
+
+def _never(*args: Any, **kwargs: Any) -> rongcuo.Ruleset:
+    raise AssertionError("the ruleset was loaded again instead of read from the cache")
+
+
+def _load(texts: dict[str, bytes], load: Any = load_ruleset_texts) -> rongcuo.Ruleset:
+    from rongcuo.engine.evaluate import Program
+
+    return cache.cached_load(texts, str(RULES), load=load, compile_=Program)
+
+
+def _entry(cache_dir: Path) -> Path:
+    (entry,) = cache_dir.glob("ruleset-*.pickle")
+    return entry
+
+
+def test_a_hit_neither_parses_nor_runs_examples(cache_dir: Path) -> None:
+    texts = _texts()
+    fresh = _load(texts)
+    assert _entry(cache_dir).stat().st_size > 0
+    cached = _load(texts, _never)
+    assert cached.digest == fresh.digest
+    assert cached.dump_texts() == fresh.dump_texts()
+    assert repr(cached) == repr(fresh)
+    # the cached ruleset decides every example exactly as the freshly loaded one
+    for path in sorted(EXAMPLES.glob("*.*")):
+        filing = rongcuo.load_filing(path)
+        assert (
+            rongcuo.evaluate(filing, rules=cached).to_json()
+            == rongcuo.evaluate(filing, rules=fresh).to_json()
+        )
+    # and it still pickles to worker processes
+    assert pickle.loads(pickle.dumps(cached)).digest == fresh.digest
+
+
+def test_load_ruleset_uses_the_cache(cache_dir: Path) -> None:
+    first = rongcuo.load_ruleset(RULES)
+    assert _entry(cache_dir).exists()
+    assert rongcuo.load_ruleset(RULES).digest == first.digest
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not a pickle at all",
+        pickle.dumps({"format": cache.ENTRY_FORMAT, "key": "someone else's", "state": {}}),
+        pickle.dumps(["a", "list"]),
+    ],
+)
+def test_a_corrupt_or_foreign_entry_is_ignored_and_rebuilt(cache_dir: Path, damage: bytes) -> None:
+    texts = _texts()
+    fresh = _load(texts)
+    entry = _entry(cache_dir)
+    entry.write_bytes(damage)
+    calls: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> rongcuo.Ruleset:
+        calls.append(1)
+        return load_ruleset_texts(*args, **kwargs)
+
+    again = _load(texts, counting)
+    assert calls == [1] and again.digest == fresh.digest
+    assert _load(texts, _never).digest == fresh.digest  # rewritten, and good again
+
+
+def test_an_entry_whose_tree_no_longer_hashes_to_its_digest_is_not_trusted(
+    cache_dir: Path,
+) -> None:
+    texts = _texts()
+    fresh = _load(texts)
+    entry = _entry(cache_dir)
+    data = pickle.loads(entry.read_bytes())
+    first = data["state"]["clauses"][0]
+    import dataclasses
+
+    data["state"]["clauses"] = (
+        dataclasses.replace(first, text=first.text + "（篡改）"),
+        *data["state"]["clauses"][1:],
+    )
+    entry.write_bytes(pickle.dumps(data))
+    calls: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> rongcuo.Ruleset:
+        calls.append(1)
+        return load_ruleset_texts(*args, **kwargs)
+
+    again = _load(texts, counting)
+    assert calls == [1] and again.clause(first.id).text == first.text
+    assert again.digest == fresh.digest
+
+
+def test_changed_rules_are_checked_again(cache_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES, copy)
+    good = rongcuo.load_ruleset(copy)
+    negative = copy / "negative.yaml"
+    text = negative.read_text(encoding="utf-8")
+    # break one clause example: the changed bytes miss the cache, and the examples run again
+    broken = text.replace("expect: holds", "expect: fails", 1)
+    assert broken != text
+    negative.write_text(broken, encoding="utf-8")
+    with pytest.raises(rongcuo.RulesError) as info:
+        rongcuo.load_ruleset(copy)
+    assert "rules_example" in info.value.codes
+    negative.write_text(text, encoding="utf-8")
+    assert rongcuo.load_ruleset(copy).digest == good.digest
+
+
+def test_the_key_covers_version_origin_and_every_byte() -> None:
+    texts = _texts()
+    key = cache.cache_key(texts, "rules")
+    assert cache.cache_key(dict(reversed(list(texts.items()))), "rules") == key
+    assert cache.cache_key(texts, "elsewhere") != key
+    for name in FILES:
+        changed = dict(texts)
+        changed[name] = texts[name] + b"\n"
+        assert cache.cache_key(changed, "rules") != key
+
+
+def test_the_cache_can_be_turned_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RONGCUO_CACHE", "off")
+    _load(_texts())
+    assert not cache_dir.exists() or not list(cache_dir.iterdir())
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("RONGCUO_CACHE_DIR", str(blocker / "cache"))
+    assert _load(_texts()).digest == rongcuo.load_ruleset_texts(_texts(), origin=str(RULES)).digest
+
+
+def test_default_cache_dir_is_the_platform_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("RONGCUO_CACHE_DIR", raising=False)
+    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
+
+
+def test_a_second_process_reads_the_entry(cache_dir: Path) -> None:
+    env = {**os.environ, "RONGCUO_CACHE_DIR": str(cache_dir)}
+    code = "import rongcuo; print(rongcuo.bundled_ruleset().digest)"
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    (entry,) = cache_dir.glob("ruleset-*.pickle")
+    stamp = entry.stat().st_mtime_ns
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert second.stdout == first.stdout
+    assert entry.stat().st_mtime_ns == stamp  # read, not rewritten
