@@ -225,5 +225,8 @@ def test_cli_json_format(tmp_path: Path) -> None:
     assert run.returncode == 1
     data = json.loads(run.stdout)
     assert data["error"] == "ruleset"
-    got = sorted((p["code"], Path(p["file"]).name, p["line"], p["col"]) for p in data["problems"])
+    got = sorted(
+        (p["code"], Path(p["location"]["file"]).name, p["location"]["line"], p["location"]["col"])
+        for p in data["problems"]
+    )
     assert got == sorted(map(_key, expected("several_defects_several_files")["problems"]))

@@ -3,7 +3,8 @@
 The graph is read from the source (``ast``), so it counts every import: at module level, inside
 functions (lazy) and under ``TYPE_CHECKING``. A stage may import itself and the stages before it:
 
-    root (errors, _yaml) <- facts <- rules <- engine <- verdict <- analysis | testing | batch <- cli
+    root (errors, _yaml) <- facts <- rules <- engine <- verdict <- analysis | testing | batch
+        <- service <- cli
 
 ``rongcuo/__init__.py`` (the public API) may import anything; nothing imports it back.
 ``rongcuo.strategies`` is the public path of the testing kit's strategies, so it is ``testing``.
@@ -27,8 +28,9 @@ STAGES = {
     "analysis": 5,
     "testing": 5,
     "batch": 5,
-    "cli": 6,
-    "api": 7,
+    "service": 6,
+    "cli": 7,
+    "api": 8,
 }
 
 # Imports against the stage order that the code needs today, each for a stated reason. The list

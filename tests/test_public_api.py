@@ -22,6 +22,7 @@ def test_all_is_pinned() -> None:
             "__version__",
             "bundled_ruleset",
             "evaluate",
+            "evaluate_many",
             "filing_json_schema",
             "load_filing",
             "load_ruleset",

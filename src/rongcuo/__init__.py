@@ -30,6 +30,7 @@ from ._version import __version__
 from .errors import FilingError, Location, Problem, RongcuoError, RulesError, VerdictError
 
 if TYPE_CHECKING:
+    from .batch.many import evaluate_many
     from .engine.decide import evaluate
     from .engine.evaluate import Truth
     from .facts.filings import load_filing, parse_filing
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 # used (PEP 562), so a process pays for pydantic, the filing model and the engine only when it
 # needs them (tests/test_startup.py, docs/performance.md)
 _LAZY: dict[str, str] = {
+    "evaluate_many": ".batch.many",
     "evaluate": ".engine.decide",
     "Truth": ".engine.evaluate",
     "load_filing": ".facts.filings",
@@ -66,7 +68,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'rongcuo' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
-    if module in (".engine.decide", ".verdict.verify"):
+    if module in (".engine.decide", ".batch.many", ".verdict.verify"):
         _register_durable()
     globals()[name] = value
     return value
@@ -106,6 +108,7 @@ __all__ = [
     "__version__",
     "bundled_ruleset",
     "evaluate",
+    "evaluate_many",
     "filing_json_schema",
     "load_filing",
     "load_ruleset",

@@ -115,6 +115,11 @@ CODES: Final[dict[str, str]] = {
     "backend_unavailable": "an optional dependency (an extra, e.g. rongcuo[solver]) is missing",
     # coverage
     "coverage_case": "a coverage case that is malformed (not a mapping, no filing, unknown key)",
+    # the HTTP service (rongcuo serve)
+    "not_found": "nothing is served at the request's path, or no clause has the id it names",
+    "method_not_allowed": "the path does not answer the request's HTTP method",
+    "unsupported_media_type": "a request body that is not JSON (Content-Type application/json)",
+    "request_invalid": "a request parameter that is malformed (?as_of=, ?trace=)",
 }
 
 
@@ -182,18 +187,9 @@ class Problem:
             text += f"（{_hint_zh(self.hint)}）"
         return text
 
-    def to_dict(self) -> dict[str, object]:
-        loc = self.location
-        out: dict[str, object] = {"code": self.code, "message": self.message}
-        if loc.file:
-            out["file"] = loc.file
-        if loc.line:
-            out["line"] = loc.line
-            out["col"] = loc.col
-        out["path"] = loc.json_path()
-        if self.hint:
-            out["hint"] = self.hint
-        return out
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
+        """The problem as data, in the one shape of :func:`problem_data`."""
+        return problem_data(self, lang)
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -211,6 +207,10 @@ class RongcuoError(ValueError):
         if not self.problems:
             raise ValueError("an error needs at least one problem")
         super().__init__(self._summary())
+
+    def __reduce__(self) -> tuple[type[RongcuoError], tuple[tuple[Problem, ...]]]:
+        # pickles as its problems (an answer of evaluate_many from a worker process)
+        return (type(self), (self.problems,))
 
     def _summary(self) -> str:
         n = len(self.problems)
@@ -230,10 +230,12 @@ class RongcuoError(ValueError):
     def codes(self) -> tuple[str, ...]:
         return tuple(p.code for p in self.problems)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
+        """``{"error": kind, "problems": [...]}``, each problem in the shape of
+        :func:`problem_data` (what ``--format json`` prints for invalid input)."""
         return {
             "error": self.kind,
-            "problems": [p.to_dict() for p in self.problems],
+            "problems": [problem_data(p, lang) for p in self.problems],
         }
 
 
@@ -342,6 +344,10 @@ CODES_ZH: Final[dict[str, str]] = {
     "durable_untranslatable": "durable-rules 后端在其限制内无法表达的条款",
     "backend_unavailable": "未安装所需的可选依赖",
     "coverage_case": "覆盖率用例格式有误（不是映射、没有备案或有未知的键）",
+    "not_found": "该路径下没有服务，或没有该编号的条款",
+    "method_not_allowed": "该路径不接受此 HTTP 请求方法",
+    "unsupported_media_type": "请求内容不是 JSON（Content-Type 应为 application/json）",
+    "request_invalid": "请求参数格式有误（?as_of=、?trace=）",
 }
 
 #: What an error's ``kind`` is called in Chinese.
@@ -352,6 +358,7 @@ KINDS_ZH: Final[dict[str, str]] = {
     "verdict": "存档结论",
     "installation": "安装环境",
     "cases": "用例",
+    "request": "请求",
 }
 
 

@@ -188,9 +188,9 @@ def verify_cmd(
 
 
 def _register_commands() -> None:
-    from . import analysis, screen, testing
+    from . import analysis, screen, service, testing
 
-    for module in (analysis, screen, testing):
+    for module in (analysis, screen, service, testing):
         module.register(app)
 
 

@@ -42,7 +42,7 @@ LangOpt = Annotated[Lang, typer.Option("--lang", "-l", help="Language of text ou
 def _fail(exc: RongcuoError, fmt: Format, lang: Lang | str = Lang.zh) -> NoReturn:
     """Report ``exc`` (text on stderr in ``lang``, or JSON on stdout) and exit 1."""
     if fmt is Format.json:
-        out.print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), markup=False)
+        out.print(json.dumps(exc.to_dict(str(lang)), ensure_ascii=False, indent=2), markup=False)
     else:
         err.print(f"rongcuo: {exc.render(str(lang))}", markup=False)
     raise typer.Exit(EXIT_INVALID)

@@ -37,16 +37,22 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     StrictBool,
+    ValidationError,
+    ValidationInfo,
     model_validator,
 )
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
+
+from ..errors import CODES, suggest
 
 __all__ = [
     "DATE_ORDER",
     "FACTS",
+    "MAX_LIST_ITEMS",
     "Beneficiary",
     "Cause",
     "Conduct",
@@ -98,6 +104,9 @@ __all__ = [
 
 MAX_TEXT: Final = 20_000
 """Longest free-text field, in characters."""
+
+MAX_LIST_ITEMS: Final = 256
+"""The longest list accepted anywhere in a filing (a set fact has a few dozen values at most)."""
 
 
 # --------------------------------------------------------------------------- enumerations
@@ -1023,23 +1032,240 @@ class Filing(_Facts):
         copy._facts = _read_vector(copy)  # an update may change any fact
         return copy
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        """Every pair of :data:`DATE_ORDER` that is known in full is in order."""
-        for earlier, get_earlier, later, get_later in _DATE_ORDER_GETTERS:
-            first, second = get_earlier(self), get_later(self)
-            if first is not None and second is not None and first > second:
-                raise PydanticCustomError(
-                    "date_order",
-                    "{earlier} ({first}) is after {later} ({second}); it must be on or before it",
-                    {
-                        "earlier": earlier,
-                        "later": later,
-                        "first": first.isoformat(),
-                        "second": second.isoformat(),
-                    },
+    @model_validator(mode="wrap")
+    @classmethod
+    def _coded(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
+    ) -> Self:
+        """rongcuo's own checks and codes, however a filing is validated (``model_validate``, a
+        FastAPI body, a field of another model), not only through ``parse_filing``.
+
+        Before the model reads the document: a list longer than :data:`MAX_LIST_ITEMS` stops
+        validation (``filing_too_long``), and a value a set fact lists twice is an error at the
+        repeat (``filing_duplicate_value``), where a ``frozenset`` would silently collapse it.
+        Every error then carries its rongcuo code as its ``type`` (the pydantic type is kept in
+        ``ctx["pydantic_type"]``, a did-you-mean hint in ``ctx["hint"]``), and a message that
+        says what was found. A validation context ``{"positions": ...}`` (a YAML document's
+        positions by path) lets a repeat's message name the line of its first appearance.
+        """
+        found: list[InitErrorDetails] = []
+        if isinstance(data, Mapping) and _any_list_to_check(data):
+            context = info.context if isinstance(info.context, Mapping) else {}
+            found = _list_errors(data, context.get("positions"))
+            if any(_error_code(e) == "filing_too_long" for e in found):
+                raise ValidationError.from_exception_data(cls.__name__, found)
+        try:
+            filing = handler(data)
+        except ValidationError as exc:
+            coded = [*found, *_coded_errors(exc)]
+            raise ValidationError.from_exception_data(cls.__name__, coded) from None
+        found.extend(_dates_out_of_order(filing))
+        if found:
+            raise ValidationError.from_exception_data(cls.__name__, found)
+        return filing
+
+
+def _dates_out_of_order(filing: Filing) -> list[InitErrorDetails]:
+    """An error for every pair of :data:`DATE_ORDER` that is known in full and out of order,
+    at the earlier date of the pair."""
+    errors = []
+    for earlier, get_earlier, later, get_later in _DATE_ORDER_GETTERS:
+        first, second = get_earlier(filing), get_later(filing)
+        if first is not None and second is not None and first > second:
+            message = (
+                f"{earlier} ({first.isoformat()}) is after {later} ({second.isoformat()}); "
+                "it must be on or before it"
+            )
+            hint = "correct one of the two dates, or leave out the one that is not certain"
+            loc = tuple(earlier.split("."))
+            errors.append(
+                _coded_error(
+                    "filing_dates_out_of_order", message, loc, first.isoformat(), hint=hint
                 )
-        return self
+            )
+    return errors
+
+
+# --------------------------------------------------------------------------- coded errors
+
+#: pydantic error types and the rongcuo codes they become
+_PYDANTIC_CODES: Final = {
+    "extra_forbidden": "filing_unknown_field",
+    "too_long": "filing_too_long",
+    "string_too_long": "filing_too_long",
+    "enum": "filing_invalid_value",
+    "literal_error": "filing_invalid_value",
+    "string_too_short": "filing_invalid_value",
+    "too_short": "filing_invalid_value",
+    "missing": "filing_invalid_value",
+    "model_type": "filing_wrong_type",
+    "model_attributes_type": "filing_wrong_type",
+    "dict_type": "filing_wrong_type",
+}
+
+
+def _code_of(err_type: str, msg: str) -> str:
+    """The rongcuo code of a pydantic error type."""
+    if err_type in CODES:
+        return err_type
+    if err_type in _PYDANTIC_CODES:
+        return _PYDANTIC_CODES[err_type]
+    if err_type == "value_error" and "date" in msg:
+        return "filing_invalid_date"
+    if err_type.endswith(("_type", "_parsing")):
+        return "filing_wrong_type"
+    return "filing_invalid_value"
+
+
+def _error_code(err: InitErrorDetails) -> str:
+    kind = err["type"]
+    return kind if isinstance(kind, str) else kind.type
+
+
+def _coded_error(
+    code: str, message: str, loc: tuple[str | int, ...], given: object, **ctx: str
+) -> InitErrorDetails:
+    # the message is the template's only placeholder, and the last key, so that nothing in it
+    # (text a filer wrote, echoed back) is taken for a placeholder
+    return InitErrorDetails(
+        type=PydanticCustomError(code, "{message}", {**ctx, "message": message}),
+        loc=loc,
+        input=given,
+    )
+
+
+def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:
+    """The field names of the model that holds ``loc``, for a did-you-mean hint."""
+    parent = ".".join(str(p) for p in loc[:-1])
+    if not parent:
+        return list(Filing.model_fields)
+    info = field_info(parent)
+    if info is None:
+        return []
+    try:
+        return list(_model_of(info.annotation).model_fields)
+    except TypeError:
+        return []
+
+
+def _coded_errors(exc: ValidationError) -> list[InitErrorDetails]:
+    """pydantic's errors for a filing with rongcuo's codes as their types, and its messages."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        kind, msg = err["type"], err["msg"]
+        code = _code_of(kind, msg)
+        ctx = {"pydantic_type": kind} if kind != code else {}
+        given = err.get("input")
+        if code == "filing_unknown_field" and loc:
+            msg = f"the filing model has no field {str(loc[-1])!r}"
+            hint = suggest(str(loc[-1]), _allowed_fields(loc))
+            if hint:
+                ctx["hint"] = hint
+        elif code == "filing_wrong_type" and not loc and kind in ("model_type", "dict_type"):
+            code = "filing_not_object"
+            msg = f"a filing is an object, got {type(given).__name__}"
+        if kind == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        if code != "filing_unknown_field" and kind not in CODES and _short(given):
+            shown = repr(given)
+            msg += f" (got {shown[:80]}{'…' if len(shown) > 80 else ''})"
+        out.append(_coded_error(code, msg, loc, given, **ctx))
+    return out
+
+
+def _short(given: object) -> bool:
+    """Whether a value is shown in a message: a scalar, and not an int too large to print."""
+    if isinstance(given, int) and not isinstance(given, bool):
+        return given.bit_length() <= 256
+    return isinstance(given, str | float | bool)
+
+
+def _list_errors(value: Mapping[Any, Any], positions: Any = None) -> list[InitErrorDetails]:
+    """An error for every list longer than :data:`MAX_LIST_ITEMS`, and for every value that a
+    set fact lists again (walked without recursion, on the document before the model reads it).
+
+    The model holds a set fact as a ``frozenset``, which would silently collapse a repeat (and,
+    without the length limit, accept a list of any length). The items of an over-long list are
+    not looked at. ``positions``, a YAML document's positions by path, gives the line where a
+    repeated value first appears.
+    """
+    errors: list[InitErrorDetails] = []
+    todo: list[tuple[tuple[str | int, ...], object]] = [((), value)]
+    while todo:
+        path, node = todo.pop()
+        if isinstance(node, Mapping):
+            todo.extend(((*path, str(k)), v) for k, v in node.items() if type(v) not in _SCALARS)
+        elif isinstance(node, list | tuple):
+            if len(node) > MAX_LIST_ITEMS:
+                message = f"a list of {len(node)} items; at most {MAX_LIST_ITEMS} are allowed"
+                errors.append(_coded_error("filing_too_long", message, path, len(node)))
+                continue
+            if ".".join(map(str, path)) in _SET_FACTS:
+                errors.extend(_repeats(node, path, positions))
+            todo.extend(((*path, i), v) for i, v in enumerate(node) if type(v) not in _SCALARS)
+    return errors
+
+
+def _repeats(
+    items: list[Any] | tuple[Any, ...], path: tuple[str | int, ...], positions: Any
+) -> list[InitErrorDetails]:
+    """An error at every item of a set fact's list that repeats an earlier one.
+
+    Only strings are compared: any other item is not a value of the set, and the model says so.
+    """
+    errors = []
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            continue
+        earlier = first.setdefault(item, i)
+        if earlier == i:
+            continue
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*path, earlier))
+        pos = positions.get((*path, earlier)) if isinstance(positions, Mapping) else None
+        if pos is not None:
+            where += f" on line {pos[0]}"
+        message = f"{str(item)!r} is listed again; it first appears at {where}"
+        hint = "a set fact lists each value once: remove this one, or give the value that was meant"
+        errors.append(_coded_error("filing_duplicate_value", message, (*path, i), item, hint=hint))
+    return errors
+
+
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _any_list_to_check(value: object) -> bool:
+    """Whether any list in ``value`` is longer than :data:`MAX_LIST_ITEMS` or repeats an item.
+
+    Runs on every filing validated, so it is kept cheap: scalars are skipped by their exact type,
+    a plain ``dict`` is recognised before the slower ``Mapping`` check, and a list is compared
+    with the set of its items. ``True`` is only a reason to look closer: :func:`_list_errors`
+    walks the document again and reports only what is wrong (a list of unhashable items, which
+    no valid filing has, is always looked at; a repeat outside a set fact is no problem).
+    """
+    todo = [value]
+    pop, push = todo.pop, todo.append
+    while todo:
+        node = pop()
+        if type(node) is dict or isinstance(node, Mapping):
+            for v in node.values():
+                if type(v) not in _SCALARS:
+                    push(v)
+        elif isinstance(node, list | tuple):
+            n = len(node)
+            if n > 1:
+                if n > MAX_LIST_ITEMS:
+                    return True
+                try:
+                    if len(set(node)) != n:
+                        return True
+                except TypeError:
+                    return True
+            for v in node:
+                if type(v) not in _SCALARS:
+                    push(v)
+    return False
 
 
 # --------------------------------------------------------------------------- fact catalogue
@@ -1128,6 +1354,8 @@ def _catalogue() -> dict[str, FactSpec]:
 
 #: Every fact path a rule may read, in model order.
 FACTS: Final[Mapping[str, FactSpec]] = _catalogue()
+#: The set facts, whose lists :func:`_repeats` checks for a value listed twice.
+_SET_FACTS: Final = frozenset(p for p, spec in FACTS.items() if spec.kind is FactKind.ENUM_SET)
 #: Where each fact stands in a filing's :func:`fact_vector`.
 FACT_INDEX: Final[Mapping[str, int]] = {path: i for i, path in enumerate(FACTS)}
 
