@@ -72,7 +72,7 @@ def test_cli_reads_stdin_and_writes_json() -> None:
 def test_cli_invalid_filing_exits_1_with_located_problems(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.yaml"
     bad.write_text("subject:\n  kind: team\nmotive:\n  publc_spirited: true\n", encoding="utf-8")
-    done = _cli("check", str(bad))
+    done = _cli("check", str(bad), "--lang", "en")
     assert done.returncode == 1
     assert f"{bad}:2:9: $.subject.kind: filing_invalid_value" in done.stderr
     assert "filing_unknown_field" in done.stderr and "did you mean 'public_spirited'" in done.stderr

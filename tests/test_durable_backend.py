@@ -210,7 +210,7 @@ def test_without_durable_rules_the_backend_is_unavailable() -> None:
         "import rongcuo\n"
         "try:\n"
         "    rongcuo.evaluate({}, backend='durable')\n"
-        "except rongcuo.RulesError as exc:\n"
+        "except rongcuo.RongcuoError as exc:\n"  # BackendUnavailableError, not a rule problem
         "    print(exc.codes)\n"
     )
     proc = subprocess.run(
