@@ -57,7 +57,7 @@ ELIGIBLE, INELIGIBLE, INSUFFICIENT, NEEDS_DETERMINATION = 0, 1, 2, 3
 #: a fact the code reads in this many places or more is read once, into a local (measured:
 #: fewer hoists re-read facts; more read facts that an early exit never needed)
 _SHARED_READS = 6
-_CLAUSE_ID = re.compile(r"[PN][0-9]{1,3}")
+_CLAUSE_ID = re.compile(r"[PNBC][0-9]{1,3}")  # positive, negative, bar, companion
 
 # ``not (comparison)`` written directly where Python has the operator (dates are totally ordered)
 _NOT_CMP: dict[Op, str] = {

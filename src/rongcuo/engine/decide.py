@@ -1,5 +1,9 @@
-"""The decision: negatives first, then positives, in three-valued logic.
+"""The decision: negatives first, then positives, in three-valued logic (docs/design-v2.md §6).
 
+0. Every clause is evaluated: positives, negatives, bars, companions. A positive's *effective*
+   truth is ``P and not (B_i or B_j …)`` over the bars that name it; below, "a positive holds"
+   means its effective truth. A positive that holds but is taken out by a bar that holds is
+   reported as barred, with the bars cited. A ruleset without bars has effective = raw truths.
 1. A negative clause holds → ``ineligible``, citing every negative that holds and listing the
    positives that hold but are overridden (any negative beats every positive).
 2. Otherwise, if the outcome still depends on unknown facts — a negative is unknown, or no positive
@@ -9,7 +13,10 @@
 4. Otherwise only the catch-alls (P15, N9) remain → ``needs_determination``; unless the filing
    records a determination, which decides and is cited. A recorded determination that P15 does not
    hold, with no other positive holding, makes the filing ``ineligible``: nothing on the positive
-   list covers it.
+   list covers it, and the verdict quotes the positive list's lead-in (``not_listed``), not the
+   negative list's.
+5. Companion clauses that hold or are unknown are reported beside the verdict; they never
+   change the status.
 
 Catch-all clauses without a recorded determination never make a verdict ``insufficient_facts``:
 they wait for a person, not for a fact.
@@ -53,7 +60,7 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .evaluate import TRUTHS, Memo, Program, Truth, fact_getter
+from .evaluate import TRUTHS, Memo, Program, Truth, combine, fact_getter
 
 __all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
 
@@ -90,20 +97,61 @@ def clause_values(
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
 
+def barred_by(rules: Ruleset) -> Mapping[str, tuple[str, ...]]:
+    """``{positive id: the bars that name it}``, for the positives some bar names; made once per
+    ruleset (empty for a ruleset without bars)."""
+    derived = rules.program.derived
+    found = derived.get("bars")
+    if found is None:
+        table: dict[str, list[str]] = {}
+        for bar in rules.of_list(ListKind.BAR):
+            for pid in bar.bars:
+                table.setdefault(pid, []).append(bar.id)
+        found = derived.setdefault("bars", {k: tuple(v) for k, v in table.items()})
+    assert isinstance(found, dict)
+    return found
+
+
+def effective(rules: Ruleset, values: Mapping[str, Truth]) -> Mapping[str, Truth]:
+    """Clause truths with each positive's replaced by its effective truth: ``P and not any bar
+    naming P`` (three-valued). ``values`` itself when the ruleset has no bars."""
+    table = barred_by(rules)
+    if not table:
+        return values
+    out = dict(values)
+    for pid, bars in table.items():
+        if out[pid] is F:
+            continue
+        taken = F
+        for bid in bars:
+            if values[bid] is T:
+                taken = T
+                break
+            if values[bid] is U:
+                taken = U
+        if taken is T:
+            out[pid] = F
+        elif taken is U:
+            out[pid] = U
+    return out
+
+
 def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[Clause]]:
-    """The status and the clauses that decided it."""
+    """The status and the clauses that decided it (``values``: every clause's raw truth)."""
     negatives = rules.of_list(ListKind.NEGATIVE)
     positives = rules.of_list(ListKind.POSITIVE)
     neg_true = [c for c in negatives if values[c.id] is T]
     if neg_true:
         return Status.INELIGIBLE, neg_true
-    pos_true = [c for c in positives if values[c.id] is T]
+    held = effective(rules, values)
+    pos_true = [c for c in positives if held[c.id] is T]
     neg_open = [c for c in negatives if not c.catch_all and values[c.id] is U]
-    pos_open = [c for c in positives if not c.catch_all and values[c.id] is U]
+    pos_open = [c for c in positives if not c.catch_all and held[c.id] is U]
     if neg_open or (not pos_true and pos_open):
         return Status.INSUFFICIENT_FACTS, []
     if pos_true:
         return Status.ELIGIBLE, pos_true
+    # a refusal is a recorded determination that the catch-all does not hold (not a bar)
     refused = [c for c in positives if c.catch_all and values[c.id] is F]
     if refused:
         return Status.INELIGIBLE, refused
@@ -112,6 +160,8 @@ def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[C
 
 def decide_status(filing: Filing, rules: Ruleset) -> Status:
     """Only the status: the fastest path, for bulk screening. Same answer as :func:`evaluate`."""
+    if barred_by(rules):  # the generated status function does not know about bars
+        return _status(rules, rules.program.values(filing))[0]
     return _STATUSES[rules.program.compiled.status(filing)]
 
 
@@ -185,14 +235,18 @@ def evaluate(
     if backend != "native":
         values = clause_values(parsed, rules, backend=backend)
     status, deciding = _status(rules, values)
+    held = effective(rules, values)
     overridden: list[Clause] = []
     if status is Status.INELIGIBLE:
-        overridden = [c for c in rules.of_list(ListKind.POSITIVE) if values[c.id] is T]
+        overridden = [c for c in rules.of_list(ListKind.POSITIVE) if held[c.id] is T]
     missing = (
         _missing_facts(rules, parsed, values, elements)
         if status is Status.INSUFFICIENT_FACTS
         else []
     )
+    consequences = parts.consequences[status]
+    if status is Status.INELIGIBLE and deciding and deciding[0].list is ListKind.POSITIVE:
+        consequences = parts.not_listed  # a refused catch-all: the positive list's lead-in
     # every part is a checked, frozen object already: nothing to validate again
     explanation = _Explanation(rules, parsed, elements, values, traced=trace)
     return Verdict._made(
@@ -202,12 +256,38 @@ def evaluate(
             "as_of": as_of,
             "decisive": tuple(parts.cited(c, values[c.id], parsed) for c in deciding),
             "overridden": tuple(parts.cited(c, values[c.id], parsed) for c in overridden),
+            "barred": _barred(rules, parts, values, held, parsed),
+            "bars": tuple(
+                parts.cited(c, T, parsed) for c in rules.of_list(ListKind.BAR) if values[c.id] is T
+            ),
+            "companions": tuple(
+                parts.cited(c, values[c.id], parsed)
+                for c in rules.of_list(ListKind.COMPANION)
+                if values[c.id] is not F
+            ),
             "missing_facts": tuple(missing),
-            "consequences": parts.consequences[status],
+            "consequences": consequences,
             "ruleset": parts.ruleset,
         },
         {"_derive": explanation},
     )
+
+
+def _barred(
+    rules: Ruleset,
+    parts: _Parts,
+    values: Mapping[str, Truth],
+    held: Mapping[str, Truth],
+    filing: Filing,
+) -> tuple[CitedClause, ...]:
+    """The positives that hold but are taken out, each with the bars that hold and name it."""
+    out = []
+    for pid, bars in barred_by(rules).items():
+        if values[pid] is T and held[pid] is F:
+            by = tuple(b for b in bars if values[b] is T)
+            out.append(parts.cited(rules.clause(pid), T, filing, barred_by=by))
+    order = parts.order
+    return tuple(sorted(out, key=lambda c: order[c.id]))
 
 
 class _Parts:
@@ -225,18 +305,24 @@ class _Parts:
             )
             for status in Status
         }
+        self.not_listed = tuple(
+            QuoteOut(text=q.text, citation=_citation(q.citation))
+            for q in rules.consequences.get("not_listed", ())
+        )
         self.order = {cid: i for i, cid in enumerate(rules.program.order)}
-        self._cited: dict[tuple[str, Truth], CitedClause] = {}
+        self._cited: dict[tuple[str, Truth, tuple[str, ...]], CitedClause] = {}
         self._lock = threading.Lock()
 
-    def cited(self, clause: Clause, value: Truth, filing: Filing) -> CitedClause:
+    def cited(
+        self, clause: Clause, value: Truth, filing: Filing, *, barred_by: tuple[str, ...] = ()
+    ) -> CitedClause:
         if clause.catch_all:  # quotes the filing's recorded determination: not shared
-            return _cited(clause, value, filing)
-        key = (clause.id, value)
+            return _cited(clause, value, filing, barred_by)
+        key = (clause.id, value, barred_by)
         found = self._cited.get(key)
         if found is None:
             with self._lock:
-                found = self._cited.setdefault(key, _cited(clause, value, filing))
+                found = self._cited.setdefault(key, _cited(clause, value, filing, barred_by))
         return found
 
 
@@ -305,7 +391,9 @@ def _citation(c: Citation) -> CitationOut:
     )
 
 
-def _cited(clause: Clause, value: Truth, filing: Filing) -> CitedClause:
+def _cited(
+    clause: Clause, value: Truth, filing: Filing, barred_by: tuple[str, ...] = ()
+) -> CitedClause:
     determination = None
     if clause.catch_all:
         determination = getattr(filing.determinations, clause.id, None)
@@ -317,6 +405,7 @@ def _cited(clause: Clause, value: Truth, filing: Filing) -> CitedClause:
         text=clause.text,
         summary=clause.summary,
         determination=determination,
+        barred_by=barred_by,
     )
 
 
@@ -382,19 +471,29 @@ def _missing_facts(
 
     ``elements`` are the element truths of :meth:`~rongcuo.engine.evaluate.Program.truths`; the
     sub-nodes of an undecided element are evaluated here (clause references read ``values``).
+    Never asked about (design-v2 §6.8): facts read only by decided clauses, by parts of a clause
+    that another part already settles, or by a positive that a holding bar takes out. An open
+    positive that holds but may be barred waits on the bars still unknown.
     """
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
     ]
     positives = rules.of_list(ListKind.POSITIVE)
+    held = effective(rules, values)
     open_positives = (
         []
-        if any(values[c.id] is T for c in positives)
-        else [c for c in positives if not c.catch_all and values[c.id] is U]
+        if any(held[c.id] is T for c in positives)
+        else [c for c in positives if not c.catch_all and held[c.id] is U]
     )
+    waiting = list(open_negatives)
+    table = barred_by(rules)
+    for c in open_positives:  # effectively unknown: the positive itself, or a bar naming it
+        if values[c.id] is U:
+            waiting.append(c)
+        waiting.extend(rules.clause(b) for b in table.get(c.id, ()) if values[b] is U)
     walk = _Unknowns(rules, filing, dict(values), values, elements)
     touched: dict[str, set[str]] = {}
-    for c in [*open_negatives, *open_positives]:
+    for c in dict.fromkeys(waiting):
         for path in walk.clause(c, set()):
             touched.setdefault(path, set()).add(c.id)
     order = _parts(rules).order
@@ -453,7 +552,11 @@ class _Unknowns:
         if isinstance(n, ElementRef):
             if self.element_value(c.id, n.element) is U:
                 yield from self.node(c.element(n.element).test, seen)
-        elif isinstance(n, All | AnyNode):
+            return
+        truths = {e.id: self.element_value(c.id, e.id) for e in c.elements}
+        if combine(n, truths) is not U:  # settled by some of its elements: the rest are moot
+            return
+        if isinstance(n, All | AnyNode):
             for child in n.items:
                 yield from self.combination(child, c, seen)
         elif isinstance(n, Not):

@@ -976,7 +976,10 @@ _MANIFEST: Final = {
     "documents": [
         {"id": "DOC", "issuer": "generator", "date": dt.date(2022, 12, 30), "title": "T"}
     ],
-    "consequences": {},
+    # a generated positive list may have a catch-all (P15), whose refusal quotes not_listed
+    "consequences": {
+        "not_listed": [{"text": "下列情形", "cite": {"document": "DOC", "section": "一"}}]
+    },
 }
 _PHRASES: Final = ("甲", "乙", "丙", "丁")
 

@@ -25,6 +25,17 @@ _WORDS: dict[str, dict[Lang, str]] = {
         "zh": "成立但被负面清单排除的正面条款",
         "en": "Positives that hold but are overridden",
     },
+    "barred": {
+        "zh": "成立但被排除的正面条款",
+        "en": "Positives that hold but are barred",
+    },
+    "barred_by": {"zh": "排除依据", "en": "barred by"},
+    "bars": {"zh": "排除事由", "en": "Bars that hold"},
+    "companions": {
+        "zh": "另据配套规定（不改变上述结论）",
+        "en": "Companion rules (they do not change the status)",
+    },
+    "also": {"zh": "另据", "en": "Also, under"},
     "missing": {"zh": "尚缺的事实（按影响程度排列）", "en": "Missing facts (most decisive first)"},
     "consequence": {"zh": "依据", "en": "What this status entails"},
     "reasoning": {"zh": "要件分析", "en": "Element by element"},
@@ -110,6 +121,23 @@ def _clause_block(c: CitedClause, trace: ClauseTrace | None, lang: Lang) -> list
     return lines
 
 
+def _companion(c: CitedClause, lang: Lang) -> list[str]:
+    """A companion with its truth: “另据平纪发〔2022〕3号（七）：……” in Chinese, and
+    "Also, under 平纪发〔2022〕3号 (七): …" in English."""
+    item = c.citation.item
+    if lang == "zh":
+        where = c.citation.document + (f"第{item}项" if item.isdigit() else item)
+        head = f"  {c.id}  {_w('also', lang)}{where}：“{c.text}”"
+    else:
+        bare = item.strip("（）()")
+        where = c.citation.document + (f" ({bare})" if bare else "")
+        head = f"  {c.id}  {_w('also', lang)} {where}: “{c.text}”"
+    lines = [f"{head} — {_TRUTH[lang][c.value]}", f"      {render_citation(c.citation, lang)}"]
+    if lang == "en":
+        lines.append(f"      ({c.summary})")
+    return lines
+
+
 def render_text(verdict: Verdict, *, lang: Lang = "zh", full_trace: bool = False) -> str:
     """The verdict as readable text, with citations, quotations and element-level reasons."""
     traces = {t.id: t for t in verdict.trace}
@@ -130,6 +158,20 @@ def render_text(verdict: Verdict, *, lang: Lang = "zh", full_trace: bool = False
             lines += _clause_block(c, traces.get(c.id), lang)
     if verdict.overridden:
         lines += ["", f"{_w('overridden', lang)}: " + ", ".join(c.id for c in verdict.overridden)]
+    if verdict.barred:
+        lines += ["", f"{_w('barred', lang)}:"]
+        for c in verdict.barred:
+            lines.append(
+                f"  {c.id}  “{c.text}” — {_w('barred_by', lang)}: {', '.join(c.barred_by)}"
+            )
+    if verdict.bars:
+        lines += ["", f"{_w('bars', lang)}:"]
+        for c in verdict.bars:
+            lines += _clause_block(c, traces.get(c.id), lang)
+    if verdict.companions:
+        lines += ["", f"{_w('companions', lang)}:"]
+        for c in verdict.companions:
+            lines += _companion(c, lang)
     if verdict.missing_facts:
         lines += ["", f"{_w('missing', lang)}:"]
         for m in verdict.missing_facts:

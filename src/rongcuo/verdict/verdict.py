@@ -1,7 +1,9 @@
 """The verdict: an answer with its reasons, as data.
 
 A :class:`Verdict` holds the status, the clauses that decided it (quoted and cited), positives
-that held but were overridden, the facts still missing, what the source documents attach to the
+that held but were overridden, positives that held but were barred and the bars that hold, the
+companion rules that hold or may (reported beside the status, never changing it), the facts still
+missing, what the source documents attach to the
 status, the element-by-element trace of every clause, and the ruleset's label and digest.
 It is immutable and serialises deterministically: the same filing under the same ruleset gives
 the same JSON, byte for byte.
@@ -43,6 +45,8 @@ __all__ = [
 ]
 
 TruthValue = Literal["true", "false", "unknown"]
+#: the lists a clause can belong to (``rongcuo.rules.syntax.ListKind``)
+ListName = Literal["positive", "negative", "bar", "companion"]
 _set = object.__setattr__
 
 
@@ -118,22 +122,24 @@ class ElementTrace(_Frozen):
 
 class ClauseTrace(_Frozen):
     id: str
-    list: Literal["positive", "negative"]
+    list: ListName
     value: TruthValue
     catch_all: bool
     elements: tuple[ElementTrace, ...]
 
 
 class CitedClause(_Frozen):
-    """A clause that decided the verdict, with its citation and verbatim text."""
+    """A clause the verdict cites, with its citation and verbatim text; for a barred positive,
+    the bars (that hold) that take it out."""
 
     id: str
-    list: Literal["positive", "negative"]
+    list: ListName
     value: TruthValue
     citation: CitationOut
     text: str
     summary: str
     determination: Determination | None = None
+    barred_by: tuple[str, ...] = ()
 
 
 class MissingFact(_Frozen):
@@ -165,6 +171,12 @@ class Verdict(_Frozen):
     as_of: dt.date | None = None
     decisive: tuple[CitedClause, ...]
     overridden: tuple[CitedClause, ...] = ()
+    #: positives that hold but are taken out by a bar that holds (each with ``barred_by``)
+    barred: tuple[CitedClause, ...] = ()
+    #: bars that hold
+    bars: tuple[CitedClause, ...] = ()
+    #: companion clauses that hold or are unknown, with their truth; they never change the status
+    companions: tuple[CitedClause, ...] = ()
     missing_facts: tuple[MissingFact, ...] = ()
     consequences: tuple[QuoteOut, ...] = ()
     ruleset: RulesetRef
