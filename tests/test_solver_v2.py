@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rongcuo
+import rongcuo.engine.catalogue
 from rongcuo.engine.decide import decide_status
 from rongcuo.engine.evaluate import Truth
 from rongcuo.facts.declare import DETERMINATION_CLAUSES, FactDecl, FactsDecl, FactType
@@ -536,3 +537,23 @@ def test_the_domain_holds_only_valid_filings() -> None:
     assert enc.find(date.known, date.start > date.stop, simple=False) is None
     determination = enc.fact("determinations.P15.decided_on")
     assert enc.find(enc.recorded("P15"), determination.start < determination.stop) is None
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_agrees_on_the_testing_kits_filings(complete: bool) -> None:
+    """The same agreement on the filings of ``rongcuo.testing.strategies_v2`` (the kit's own
+    generator, independent of the one above), when the kit is there."""
+    kit = pytest.importorskip("rongcuo.testing.strategies_v2")
+    domain = Domain.COMPLETE if complete else Domain.ANY
+
+    @settings(
+        max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    @given(kit.filings(complete=complete, rules=BUNDLED))
+    def check(filing: Any) -> None:
+        acts = [v for v in rongcuo.engine.catalogue.vector_of(filing) if isinstance(v, Records)]
+        if any(len(r.items) > RECORDS for r in acts):
+            return  # outside the bound (the kit draws at most three records: never, today)
+        _agree("bundled", domain, filing)
+
+    check()
