@@ -65,7 +65,8 @@ CASES: dict[str, tuple[bytes | dict[str, Any], str, list[Want]]] = {
     # NaN / Infinity
     "json_nan": (b'{"summary": NaN}', "json", [("json_syntax", "$", 1, 13)]),
     "json_infinity": (b'{"summary": -Infinity}', "json", [("json_syntax", "$", 1, 14)]),
-    "yaml_nan_for_text": (b"summary: .nan\n", "yaml", [("filing_wrong_type", "$.summary", 1, 10)]),
+    # YAML reads .nan as a float, which no JSON document holds (rongcuo._guard)
+    "yaml_nan_for_text": (b"summary: .nan\n", "yaml", [("filing_not_json", "$.summary", 1, 10)]),
     # encoding
     "json_not_utf8": (b'{"summary": "\xff"}', "json", [("not_utf8", "$", 1, 14)]),
     "yaml_not_utf8": (b'summary: "a\xc3"\n', "yaml", [("not_utf8", "$", 1, 12)]),
@@ -385,8 +386,17 @@ def test_every_value_of_every_set_fact_once_is_fine() -> None:
     assert parse_filing(doc) == filing
 
 
-def test_a_python_set_is_taken_as_it_is() -> None:
-    filing = parse_filing({"matter": {"causes": {"negligence"}, "error_kinds": frozenset()}})
+def test_a_python_set_is_refused_with_a_hint_to_give_a_list() -> None:
+    """A filing is a JSON value: a set is not one (its order, and repeats, are lost), so it is
+    refused before the model reads it (rongcuo._guard); the list is read as a set fact."""
+    with pytest.raises(FilingError) as info:
+        parse_filing({"matter": {"causes": {"negligence"}, "error_kinds": frozenset()}})
+    assert [(p.code, p.location.json_path()) for p in info.value.problems] == [
+        ("filing_not_json", "$.matter.causes"),
+        ("filing_not_json", "$.matter.error_kinds"),
+    ]
+    assert all("as a list" in p.hint for p in info.value.problems)
+    filing = parse_filing({"matter": {"causes": ["negligence"], "error_kinds": []}})
     assert filing.matter.causes == {Cause.NEGLIGENCE}
     assert filing.matter.error_kinds == frozenset()
 

@@ -248,10 +248,15 @@ def test_a_verdict_under_other_rules(
 
 def test_a_malformed_verdict(rules: rongcuo.Ruleset, filings: list[Filing]) -> None:
     filing, verdict = _decided(rules, filings)
-    for bad in ["{", "[]", json.dumps({**json.loads(verdict.to_json()), "status": "maybe"})]:
+    for bad in ["[]", json.dumps({**json.loads(verdict.to_json()), "status": "maybe"})]:
         with pytest.raises(VerdictError) as info:
             rongcuo.verify(bad, filing, rules=rules)
         assert set(info.value.codes) == {"verdict_malformed"}
+    with pytest.raises(VerdictError) as info:  # not JSON: read by the one JSON reader
+        rongcuo.verify("{", filing, rules=rules, filename="v.json")
+    assert info.value.codes == ("json_syntax",)
+    assert info.value.problems[0].location.file == "v.json"
+    assert info.value.problems[0].location.line == 1
 
 
 # --------------------------------------------------------------------------- CLI

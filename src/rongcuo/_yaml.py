@@ -118,6 +118,7 @@ class Document:
 # --------------------------------------------------------------------------- scalar resolution
 
 _TAG_PREFIX: Final = "tag:yaml.org,2002:"
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _STR: Final = _TAG_PREFIX + "str"
 _INT: Final = _TAG_PREFIX + "int"
 _FLOAT: Final = _TAG_PREFIX + "float"
@@ -516,6 +517,22 @@ class _Builder:
             )
         value: Any = None
         ok = self._check_tag(event.tag, "scalar", _SCALAR_TAGS, mark, path)
+        lone = _SURROGATE.search(event.value)
+        if lone is not None:  # "\ud83d\ude00": a pair of escapes is the one character it encodes
+            try:
+                event.value = event.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+                lone = None
+            except UnicodeDecodeError:
+                pass
+        if ok and lone is not None:  # "\ud800" in a quoted scalar: no UTF-8 text holds it
+            ok = False
+            self.problem(
+                "not_utf8",
+                f"the escape \\u{ord(lone.group()):04x} is a lone surrogate, which no UTF-8 "
+                "text can hold",
+                mark,
+                path,
+            )
         if ok:
             if event.tag is not None:
                 tag = event.tag

@@ -35,6 +35,8 @@ __all__ = [
     "RongcuoError",
     "RulesError",
     "VerdictError",
+    "escape_terminal",
+    "show",
 ]
 
 #: Every error code rongcuo emits, with a one-line meaning.
@@ -52,6 +54,7 @@ CODES: Final[dict[str, str]] = {
     "yaml_multiple_documents": "more than one YAML document in one file",
     "json_syntax": "the text is not valid JSON",
     "json_duplicate_key": "a key appears twice in one JSON object",
+    "option_invalid": "a command-line option whose value is malformed (--as-of, --rules)",
     # rule files
     "rules_missing_file": "a file the ruleset needs is missing",
     "rules_wrong_type": "a value in a rule file has the wrong type",
@@ -92,6 +95,7 @@ CODES: Final[dict[str, str]] = {
     "facts_cycle": "broader values (nesting and also:) that form a cycle",
     # filings
     "filing_not_object": "a filing must be a JSON/YAML object",
+    "filing_not_json": "a Python value JSON cannot hold: a cycle, a set, bytes, NaN, a non-str key",
     "filing_unknown_field": "a field the filing model does not define",
     "filing_wrong_type": "a value of the wrong type",
     "filing_invalid_value": "a value outside what the field allows",
@@ -108,6 +112,8 @@ CODES: Final[dict[str, str]] = {
     "verdict_receipt_mismatch": "a stored verdict's receipt does not match its contents",
     "verdict_mismatch": "re-evaluating the filing gives a different verdict",
     "verdict_ruleset_mismatch": "the verdict was made under a different ruleset",
+    "verdict_receipt_kind": "a keyed receipt checked without the key, or an unkeyed one with a key",
+    "receipt_key": "a receipt key that cannot be used (empty, or shorter than 16 bytes)",
     # screening
     "screen_resume_mismatch": "an output to resume is not the output of a prefix of this input",
     # evaluation backends
@@ -274,6 +280,77 @@ def suggest(name: str, known: Iterable[str]) -> str:
     return f"did you mean {match[0]!r}?" if match else ""
 
 
+# --------------------------------------------------------------------------- values in messages
+
+#: characters a terminal may act on rather than show: C0 and C1 controls but newline and tab,
+#: DEL, lone surrogates (unencodable), and the bidirectional overrides and isolates
+_UNSAFE: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_BIG_INT_BITS: Final = 200  # about 60 digits: larger ints are described, not written out
+
+
+def _escaped(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_terminal(text: str) -> str:
+    """``text`` with every character a terminal could act on written as an escape (``\\x1b``,
+    ``\\ud800``, ``\\u202e``); newlines and tabs are kept. Used for all text the CLI prints."""
+    return _UNSAFE.sub(_escaped, text) if _UNSAFE.search(text) else text
+
+
+def _digits(n: int) -> int:
+    """The number of decimal digits of ``n`` (never through ``str``, which refuses huge ints)."""
+    n = abs(n)
+    if n < 10:
+        return 1
+    d = int((n.bit_length() - 1) * 0.30102999566398120) + 1  # a lower bound, or one too many
+    if n >= 10**d:
+        d += 1
+    elif n < 10 ** (d - 1):
+        d -= 1
+    return d
+
+
+def show(value: object, limit: int = 60) -> str:
+    """A value of the input as a message quotes it: short, escaped, and never failing.
+
+    Strings are quoted like ``repr`` (so control characters, lone surrogates and bidi
+    overrides come out as escapes) and cut after ``limit`` characters with a marker saying how
+    long they were; an int of more than about 60 digits is ``<int of N digits>`` (``str`` of an
+    int over 4,300 digits raises); collections and other objects are described by their type
+    and size, never by their own ``repr``.
+
+    >>> show("a\\x1b[31mb")
+    "'a\\\\x1b[31mb'"
+    >>> show(10**5000)
+    '<int of 5001 digits>'
+    >>> show("x" * 100, limit=5)
+    "'xxxxx'… (100 characters)"
+    """
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() > _BIG_INT_BITS:
+            return f"<int of {_digits(value)} digits>"
+        return escape_terminal(int.__repr__(value))
+    if isinstance(value, float):
+        return float.__repr__(value)
+    if isinstance(value, str | bytes):
+        cut = value[:limit]
+        text = escape_terminal(repr(cut) if isinstance(cut, str) else bytes.__repr__(cut))
+        if len(value) > limit:
+            unit = "characters" if isinstance(value, str) else "bytes"
+            text += f"… ({len(value)} {unit})"
+        return text
+    if isinstance(value, dict | list | tuple | set | frozenset):
+        kind = type(value).__name__
+        return f"<{kind} of {len(value)} {'keys' if isinstance(value, dict) else 'items'}>"
+    return f"<{type(value).__name__} object>"
+
+
 #: The Chinese meaning of every code in :data:`CODES` (a test keeps the two in step).
 CODES_ZH: Final[dict[str, str]] = {
     "io_error": "文件无法读取",
@@ -288,6 +365,7 @@ CODES_ZH: Final[dict[str, str]] = {
     "yaml_multiple_documents": "一个文件中有多个 YAML 文档",
     "json_syntax": "文本不是有效的 JSON",
     "json_duplicate_key": "同一 JSON 对象中的键重复出现",
+    "option_invalid": "命令行选项的值格式有误（--as-of、--rules、--key-file）",
     "rules_missing_file": "规则集缺少必需的文件",
     "rules_wrong_type": "规则文件中的值类型有误",
     "rules_unknown_key": "规则语言未定义的键",
@@ -325,6 +403,7 @@ CODES_ZH: Final[dict[str, str]] = {
     "facts_unknown_value": "also: 引用了类别中没有的取值",
     "facts_cycle": "上位取值（嵌套与 also:）形成循环",
     "filing_not_object": "备案必须是 JSON/YAML 对象",
+    "filing_not_json": "JSON 无法表示的 Python 值：循环引用、集合、字节、NaN 或非字符串键",
     "filing_unknown_field": "备案模型未定义的字段",
     "filing_wrong_type": "值的类型有误",
     "filing_invalid_value": "值超出该字段允许的范围",
@@ -340,6 +419,8 @@ CODES_ZH: Final[dict[str, str]] = {
     "verdict_receipt_mismatch": "存档结论的回执与其内容不符",
     "verdict_mismatch": "重新评估备案得到的结论不同",
     "verdict_ruleset_mismatch": "该结论是在另一个规则集下作出的",
+    "verdict_receipt_kind": "带密钥的回执未用密钥核验，或无密钥的回执用了密钥核验",
+    "receipt_key": "回执密钥不可用（为空，或短于 16 字节）",
     "screen_resume_mismatch": "要续写的输出不是本输入某个前缀的输出",
     "durable_untranslatable": "durable-rules 后端在其限制内无法表达的条款",
     "backend_unavailable": "未安装所需的可选依赖",

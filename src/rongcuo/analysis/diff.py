@@ -34,9 +34,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import _yaml
 from ..engine.evaluate import Memo, Truth
-from ..errors import FilingError, Location, Problem, RulesError
+from ..errors import FilingError, Location, Problem, RulesError, show
 from ..facts.model import Filing
+from ..reader import shown_path
 from ..rules.ruleset import Ruleset, node_data
 from ..rules.syntax import Clause, ClauseRef, ListKind, walk
 from ..verdict.verdict import Status
@@ -100,37 +102,89 @@ def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
         raise RulesError(
             [Problem("rules_git_revision", "git: needs a revision, e.g. git:HEAD", Location(spec))]
         )
+    if rev.startswith("-") or directory.startswith("-") or "\x00" in spec:
+        # never an option of git's (git:--output=FILE would write a file)
+        raise RulesError(
+            [
+                Problem(
+                    "rules_git_revision",
+                    f"{show(rev)} is not a revision: a revision never starts with '-'",
+                    Location(shown_path(spec)),
+                    "name a commit, branch or tag, e.g. git:HEAD~1 or git:v1.0",
+                )
+            ]
+        )
     texts: dict[str, bytes] = {}
     problems: list[Problem] = []
+    limit = _yaml.DEFAULT_LIMITS.max_bytes
     for name in FILES:
+        shown = Location(shown_path(f"git:{rev}:{directory}/{name}"))
         try:
-            done = subprocess.run(
-                ["git", "show", f"{rev}:./{directory}/{name}"],
-                cwd=where,
-                capture_output=True,
-                check=False,
-                timeout=60,
-            )
+            code, blob, stderr = _git_show(f"{rev}:./{directory}/{name}", where, limit)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RulesError(
-                [Problem("rules_git_revision", f"cannot run git: {exc}", Location(spec))]
+                [
+                    Problem(
+                        "rules_git_revision", f"cannot run git: {exc}", Location(shown_path(spec))
+                    )
+                ]
             ) from None
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if blob is None:
+            problems.append(
+                Problem(
+                    "too_large",
+                    f"more than {limit} bytes; a rule file holds at most {limit}",
+                    shown,
+                )
+            )
+            continue
+        if code != 0:
+            message = stderr.decode("utf-8", "replace").strip().splitlines()
             problems.append(
                 Problem(
                     "rules_git_revision",
                     f"cannot read {directory}/{name} at {rev}: "
                     + (message[0] if message else "git show failed"),
-                    Location(f"git:{rev}:{directory}/{name}"),
+                    shown,
                 )
             )
             continue
-        texts[name] = done.stdout
+        texts[name] = blob
     if problems:
         raise RulesError(problems)
     origin = f"git:{rev}" + (f":{directory}" if directory != "rules" else "")
     return load_ruleset_texts(texts, origin=origin)
+
+
+def _git_show(obj: str, cwd: Path, limit: int) -> tuple[int, bytes | None, bytes]:
+    """``git show --end-of-options OBJ``: its exit status, at most ``limit`` bytes of its output
+    (``None`` when there is more: git is stopped) and the start of its standard error.
+
+    ``--end-of-options`` (git 2.24 and later) makes git read ``OBJ`` as a revision even when it
+    starts with ``-``; :func:`load_side` refuses such revisions before git is ever run.
+    """
+    with subprocess.Popen(
+        ["git", "show", "--end-of-options", obj],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = proc.stdout.read(min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            proc.kill()
+            proc.wait(timeout=60)
+            return proc.returncode, None, b""
+        stderr = proc.stderr.read(64 * 1024)
+        return proc.wait(timeout=60), b"".join(chunks), stderr
 
 
 # --------------------------------------------------------------------------- results

@@ -8,7 +8,6 @@ error (a bug in rongcuo: please report it).
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import json
 import os
@@ -24,16 +23,22 @@ from ..facts.model import Filing
 from ._common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
+    AsOfOpt,
     Format,
     FormatOpt,
+    KeyFileOpt,
     Lang,
     LangOpt,
     RulesOpt,
     _argv_lang,
+    _date,
     _fail,
+    _key,
     _rules,
+    dumps_json,
     err,
     out,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -73,10 +78,8 @@ def check(
     trace: Annotated[
         bool, typer.Option("--trace", help="Show every clause, not only the deciding ones.")
     ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Reference date YYYY-MM-DD: no fact may be dated after it."),
-    ] = None,
+    as_of: AsOfOpt = None,
+    key_file: KeyFileOpt = None,
     backend: Annotated[
         BackendName,
         typer.Option(
@@ -92,16 +95,17 @@ def check(
         register_backend("durable", _durable_values)
     try:
         reference = _date(as_of)
+        key = _key(key_file)
         ruleset = _rules(rules)
         verdict = evaluate(
-            _read_filing(file), rules=ruleset, as_of=reference, backend=backend.value
+            _read_filing(file), rules=ruleset, as_of=reference, backend=backend.value, key=key
         )
     except RongcuoError as exc:
         _fail(exc, fmt, lang)
     if fmt is Format.json:
         out.print(verdict.to_json(), markup=False)
     else:
-        out.print(render_text(verdict, lang=lang.value, full_trace=trace), markup=False, end="")
+        say(render_text(verdict, lang=lang.value, full_trace=trace), end="")
 
 
 def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
@@ -109,17 +113,6 @@ def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
     from ..testing.durable import durable_program
 
     return durable_program(rules).values(filing)
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date YYYY-MM-DD", param_hint="--as-of"
-        ) from None
 
 
 @app.command()
@@ -150,13 +143,13 @@ def rules_cmd(
                 for c in ruleset.clauses
             ],
         }
-        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        out.print(dumps_json(data, indent=2), markup=False)
         return
-    out.print(f"{ruleset.label}  sha256:{ruleset.digest}", markup=False)
-    out.print(f"source {ruleset.meta.source}, effective {ruleset.meta.effective}", markup=False)
+    say(f"{ruleset.label}  sha256:{ruleset.digest}")
+    say(f"source {ruleset.meta.source}, effective {ruleset.meta.effective}")
     for c in ruleset.clauses:
         shown = c.text if lang is Lang.zh else c.summary
-        out.print(f"  {c.id:<4} {shown}", markup=False)
+        say(f"  {c.id:<4} {shown}")
 
 
 @app.command("verify")
@@ -166,8 +159,12 @@ def verify_cmd(
     rules: RulesOpt = None,
     fmt: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
+    key_file: KeyFileOpt = None,
 ) -> None:
-    """Check a stored verdict against its filing and rules (receipt, ruleset, re-evaluation)."""
+    """Check a stored verdict against its filing and rules (receipt, ruleset, re-evaluation).
+
+    The receipt is a digest, not a signature; verify trusts the filing and rules it is given.
+    With --key-file, the receipt must be keyed with that key (HMAC-SHA256)."""
     from ..errors import VerdictError
     from ..verdict.verify import verify
 
@@ -178,13 +175,19 @@ def verify_cmd(
             raise VerdictError(
                 [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(verdict_file)))]
             ) from None
-        verdict = verify(raw, _read_filing(filing_file), rules=_rules(rules))
+        verdict = verify(
+            raw,
+            _read_filing(filing_file),
+            rules=_rules(rules),
+            key=_key(key_file),
+            filename=str(verdict_file),
+        )
     except RongcuoError as exc:
         _fail(exc, fmt, lang)
     if fmt is Format.json:
         out.print(json.dumps({"verified": True, "receipt": verdict.receipt}), markup=False)
     else:
-        out.print(f"verified: {verdict.status.value} · {verdict.receipt}", markup=False)
+        say(f"verified: {verdict.status.value} · {verdict.receipt}")
 
 
 def _register_commands() -> None:

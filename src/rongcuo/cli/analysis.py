@@ -8,13 +8,12 @@ or when the ruleset does not load; else 0.
 """
 
 import enum
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import RongcuoError
+from ..errors import RongcuoError, escape_terminal
 
 
 class DiffFormat(enum.StrEnum):
@@ -25,7 +24,18 @@ class DiffFormat(enum.StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
-    from ._common import EXIT_INTERNAL, Format, FormatOpt, Lang, LangOpt, _fail, out
+    from ._common import (
+        EXIT_INTERNAL,
+        Format,
+        FormatOpt,
+        Lang,
+        LangOpt,
+        _fail,
+        _rules,
+        dumps_json,
+        out,
+        say,
+    )
 
     @app.command("diff")
     def diff_cmd(
@@ -55,13 +65,14 @@ def register(app: typer.Typer) -> None:
 
         err_fmt = Format.json if fmt is DiffFormat.json else Format.text
         try:
+            _not_the_corpus(output, corpus)
             a = load_side(old)
             b = load_side(new)
             result = diff_rulesets(a, b, corpus=corpus)
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
-            text = json.dumps(result.to_data(), ensure_ascii=False, indent=2) + "\n"
+            text = dumps_json(result.to_data(), indent=2) + "\n"
         elif fmt is DiffFormat.html:
             from ..analysis.report_html import render_html
 
@@ -78,7 +89,7 @@ def register(app: typer.Typer) -> None:
     @app.command("lint")
     def lint_cmd(
         rules: Annotated[
-            Path | None,
+            str | None,
             typer.Argument(
                 help="A ruleset directory (default: the bundled rules).", show_default=False
             ),
@@ -89,17 +100,40 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a ruleset with the solver: unreachable or vacuous clauses, examples, phrases."""
         from ..analysis.lint import lint_ruleset
-        from ..rules.load import load_ruleset
 
         try:
-            report = lint_ruleset(load_ruleset(rules))
+            report = lint_ruleset(_rules(rules))
         except RongcuoError as exc:
             _fail(exc, fmt, lang)
         if fmt is Format.json:
-            out.print(json.dumps(report.to_data(), ensure_ascii=False, indent=2), markup=False)
+            out.print(dumps_json(report.to_data(), indent=2), markup=False)
         else:
-            out.print(report.render_text(lang=lang.value), markup=False, end="")
+            say(report.render_text(lang=lang.value), end="")
         raise typer.Exit(report.exit_code(strict=strict))
+
+
+def _not_the_corpus(output: Path | None, corpus: Path | None) -> None:
+    """Refuse ``--output`` naming the ``--corpus`` file (the same file by device and inode):
+    writing the report would destroy the corpus."""
+    if output is None or corpus is None:
+        return
+    try:
+        same = output.samefile(corpus)
+    except OSError:
+        return  # the output does not exist yet, or the corpus cannot be read (reported later)
+    if same:
+        from ..errors import Location, Problem
+
+        raise RongcuoError(
+            [
+                Problem(
+                    "option_invalid",
+                    "--output is the --corpus file: writing the report would destroy the corpus",
+                    Location(str(output)),
+                    "write the report to another file",
+                )
+            ]
+        )
 
 
 def _emit(text: str, output: Path | None, console: object) -> None:
@@ -116,4 +150,4 @@ def _emit(text: str, output: Path | None, console: object) -> None:
     from rich.console import Console
 
     assert isinstance(console, Console)
-    console.print(text, markup=False, end="")
+    console.print(escape_terminal(text), markup=False, end="")

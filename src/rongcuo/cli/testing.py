@@ -7,7 +7,6 @@ can decide the outcome. Exit status: 0 when every expectation held, 3 when some 
 expectation, 1 when the cases or the ruleset cannot be read, 2 for a usage error.
 """
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +19,18 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     # the shared options live in rongcuo.cli, which is importing this module
     from ..errors import RongcuoError
-    from ._common import Format, FormatOpt, Lang, LangOpt, RulesOpt, _fail, _rules, out
+    from ._common import (
+        Format,
+        FormatOpt,
+        Lang,
+        LangOpt,
+        RulesOpt,
+        _fail,
+        _rules,
+        dumps_json,
+        out,
+        say,
+    )
 
     @app.command("coverage")
     def coverage_cmd(
@@ -52,8 +62,8 @@ def register(app: typer.Typer) -> None:
             loaded += clause_example_cases(ruleset)
         report = coverage(loaded, ruleset)
         if fmt is Format.json:
-            out.print(json.dumps(report.to_data(), ensure_ascii=False, indent=2), markup=False)
+            out.print(dumps_json(report.to_data(), indent=2), markup=False)
         else:
-            out.print(render_coverage(report, lang=lang.value), markup=False, end="")
+            say(render_coverage(report, lang=lang.value), end="")
         if report.failures:
             raise typer.Exit(EXIT_CASES_FAILED)

@@ -11,6 +11,7 @@ the reading of text and the positions of the errors in it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ import jiter
 import pydantic
 
 from .. import _yaml
+from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
 from .model import MAX_LIST_ITEMS, Filing
 
@@ -55,6 +57,7 @@ def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "
 
 
 def _validate(value: object, filename: str, doc: _yaml.Document | None = None) -> Filing:
+    _guarded(value, filename)
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
@@ -65,6 +68,22 @@ def _validate(value: object, filename: str, doc: _yaml.Document | None = None) -
         return Filing.model_validate(dict(value), context=context)
     except pydantic.ValidationError as exc:
         raise FilingError(problems_from_validation(exc, filename=filename)) from None
+
+
+def _guarded(value: object, filename: str) -> None:
+    """:func:`rongcuo._guard.check_json_value`, its problems given the file name: no cycle, no
+    non-JSON value, no huge int or lone surrogate reaches the model (or its error messages)."""
+    try:
+        check_json_value(value)
+    except FilingError as exc:
+        if not filename:
+            raise
+        raise FilingError(
+            [
+                dataclasses.replace(p, location=Location(filename, path=p.location.path))
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def _json(data: bytes, filename: str) -> object:

@@ -28,11 +28,11 @@ from typing import Any, Final
 
 from .. import _yaml
 from ..engine.evaluate import Program, Truth, combine
-from ..errors import FilingError, Location, Problem, RulesError, suggest
+from ..errors import FilingError, Location, Problem, RulesError, show, suggest
 from ..facts.filings import parse_filing
 from .cache import cached_load
 from .check import check_clauses, typed_test
-from .ruleset import Ruleset, register_loader
+from .ruleset import Ruleset, register_compiler, register_loader
 from .syntax import (
     All,
     Citation,
@@ -174,10 +174,19 @@ def _read_manifest(
     )
     if data is None:
         return None, None, {}
-    if "rongcuo" in data and data["rongcuo"] != LANGUAGE_VERSION:
+    if "rongcuo" in data and type(data["rongcuo"]) is not int:  # true == 1 in Python
         r.err(
             "rules_metadata",
-            f"this is rule language {data['rongcuo']!r}; rongcuo reads version {LANGUAGE_VERSION}",
+            f"the rule language version is a whole number, got {_type(data['rongcuo'])} "
+            f"{show(data['rongcuo'])}",
+            ("rongcuo",),
+            hint=f"rongcuo: {LANGUAGE_VERSION}",
+        )
+    elif "rongcuo" in data and data["rongcuo"] != LANGUAGE_VERSION:
+        r.err(
+            "rules_metadata",
+            f"this is rule language {show(data['rongcuo'])}; rongcuo reads version "
+            f"{LANGUAGE_VERSION}",
             ("rongcuo",),
         )
     documents: dict[str, Document] = {}
@@ -821,13 +830,29 @@ def load_ruleset_texts(
     return Ruleset(meta, documents, tuple(clauses), consequences, program=program, origin=origin)
 
 
-register_loader(load_ruleset_texts)  # a pickled Ruleset is rebuilt by loading its texts
+def _compile(clauses: tuple[Clause, ...], facts: object) -> Program:
+    """``Program(clauses)``, with a v2 ruleset's facts declaration when it has one."""
+    args: tuple[Any, ...] = (clauses,) if facts is None else (clauses, facts)
+    return Program(*args)
+
+
+register_loader(load_ruleset_texts)  # texts pickled by an older rongcuo are loaded again
+register_compiler(_compile)  # a pickled Ruleset's clauses are compiled again
 
 
 def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
     """Load the ruleset in ``directory``, or the bundled one when it is ``None``."""
     if directory is None:
         return bundled_ruleset()
+    if not isinstance(directory, str | os.PathLike):
+        raise TypeError(
+            "load_ruleset(directory=...): pass a directory path (str or pathlib.Path) or None "
+            f"for the bundled rules, not {type(directory).__name__}"
+        )
+    if not os.fspath(directory):  # Path("") is "." : an empty name would read the current directory
+        raise RulesError(
+            [Problem("io_error", "an empty path names no ruleset directory", Location(""))]
+        )
     root = Path(directory)
     texts: dict[str, bytes] = {}
     problems: list[Problem] = []

@@ -103,7 +103,23 @@ class Ruleset:
         )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return (_rebuild, (self.dump_texts(), self.origin))
+        # its checked parts, recompiled on unpickling: no text is read again, so no value can be
+        # read back as another type (a label "1e5" dumped as YAML would come back a number)
+        catalogue = getattr(self.program, "catalogue", None)
+        facts: Mapping[str, Any] | None = getattr(self, "facts", None)  # a v2 ruleset's
+        return (
+            _rebuild_parts,
+            (
+                self.meta,
+                dict(self.documents),
+                self.clauses,
+                dict(self.consequences),
+                self.origin,
+                None if facts is None else dict(facts),
+                None if catalogue is None else catalogue.decl,
+                self.digest,
+            ),
+        )
 
     def clause(self, clause_id: str) -> Clause:
         return self._by_id[clause_id]
@@ -179,6 +195,37 @@ def register_loader(load_texts: Callable[..., Ruleset]) -> None:
 
 def _rebuild(texts: dict[str, str], origin: str) -> Ruleset:
     return _loader[0](texts, origin=origin)
+
+
+# how a pickled Ruleset's predicates are compiled again (``Program``, registered by the loader:
+# the engine sits a stage above this module)
+_compiler: list[Callable[..., Program]] = []
+
+
+def register_compiler(compile_clauses: Callable[..., Program]) -> None:
+    """Set the function that compiles clauses (``Program(clauses, facts)``); unpickling calls it."""
+    _compiler[:] = [compile_clauses]
+
+
+def _rebuild_parts(
+    meta: Meta,
+    documents: dict[str, Document],
+    clauses: tuple[Clause, ...],
+    consequences: dict[str, tuple[Quote, ...]],
+    origin: str,
+    facts: dict[str, Any] | None,
+    decl: object,
+    digest: str,
+) -> Ruleset:
+    """A pickled ruleset: its parts as they were checked, the predicates compiled again."""
+    program = _compiler[0](clauses, decl)
+    extra: dict[str, Any] = {} if facts is None else {"facts": facts}  # a v2 ruleset's facts
+    rebuilt = Ruleset(
+        meta, documents, clauses, consequences, program=program, origin=origin, **extra
+    )
+    if rebuilt.digest != digest:  # the parts were altered in the pickle
+        raise ValueError(f"a pickled ruleset does not match its digest sha256:{digest[:16]}")
+    return rebuilt
 
 
 def _json_default(value: object) -> object:

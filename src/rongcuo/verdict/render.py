@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .._guard import expect_type
+from ..errors import escape_terminal, show
 from ..facts.model import FACTS
 from ..rules.syntax import citation_text
 from .verdict import CitationOut, CitedClause, ClauseTrace, ElementTrace, FactRead, Status, Verdict
@@ -139,7 +141,18 @@ def _companion(c: CitedClause, lang: Lang) -> list[str]:
 
 
 def render_text(verdict: Verdict, *, lang: Lang = "zh", full_trace: bool = False) -> str:
-    """The verdict as readable text, with citations, quotations and element-level reasons."""
+    """The verdict as readable text, with citations, quotations and element-level reasons.
+
+    Control and escape characters from the filing or the rules (an id holding ``\x1b[31m``)
+    come out escaped, so the text is safe to print on a terminal."""
+    if lang not in ("zh", "en"):
+        expect_type(lang, str, func="render_text", name="lang", give='"zh" or "en"')
+        raise ValueError(f'render_text(lang=...): pass "zh" or "en", not {show(lang)}')
+    expect_type(verdict, Verdict, func="render_text", name="verdict", give="a Verdict")
+    return escape_terminal(_render_text(verdict, lang=lang, full_trace=full_trace))
+
+
+def _render_text(verdict: Verdict, *, lang: Lang, full_trace: bool) -> str:
     traces = {t.id: t for t in verdict.trace}
     status = verdict.status
     lines = [f"{_w('status', lang)}: {status.title(lang)} ({status.value})"]
