@@ -191,6 +191,45 @@ def test_without_a_bar_in_play_every_golden_case_decides_as_before(
     assert compared >= 20
 
 
+def test_the_generated_status_settles_positives_on_their_effective_truth(
+    barred_rules: rongcuo.Ruleset,
+) -> None:
+    """The fast status function (generated code) agrees with the decision on every golden case
+    with each bar's fact set true, false or left out, and one more fact left out."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    cases = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))["filing"]
+        for p in sorted(CASES.glob("*.yaml"))
+    ]
+    bar_facts = [("violation", "explicitly_prohibited"), ("motive", "public_spirited")]
+    seen: set[str] = set()
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.sampled_from(cases),
+        st.lists(st.sampled_from([True, False, None]), min_size=2, max_size=2),
+        st.data(),
+    )
+    def check(case: dict[str, Any], bar_values: list[bool | None], data: st.DataObject) -> None:
+        filing = copy.deepcopy(case)
+        for (group, fact), value in zip(bar_facts, bar_values, strict=True):
+            filing.setdefault(group, {}).pop(fact, None)
+            if value is not None:
+                filing[group][fact] = value
+        groups = sorted(g for g, v in filing.items() if isinstance(v, dict) and v)
+        group = data.draw(st.sampled_from(groups))
+        filing[group].pop(data.draw(st.sampled_from(sorted(filing[group]))))
+        verdict = rongcuo.evaluate(filing, rules=barred_rules, trace=False)
+        assert decide_status(rongcuo.parse_filing(filing), barred_rules) is verdict.status
+        seen.update(f"barred:{c.id}" for c in verdict.barred)
+        seen.update(f"{verdict.status.value}" for c in verdict.bars)
+
+    check()
+    assert len(seen) >= 3  # positives were barred, under more than one status
+
+
 # --------------------------------------------------------------------------- P15 refusal
 
 

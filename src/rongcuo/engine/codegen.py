@@ -374,13 +374,22 @@ def _dependency_order(order: Sequence[str], by_id: dict[str, Clause]) -> list[st
 def _status_function(
     ctx: _Context, order: Sequence[str], referenced: set[str], signature: str
 ) -> None:
-    """``status(f)``: :func:`rongcuo.engine.decide._status` written out with early exits."""
+    """``status(f)``: :func:`rongcuo.engine.decide._status` written out with early exits.
+
+    A positive that bars name is settled on its effective truth, ``P and not (B_i or …)``
+    (design-v2 §6.2): each bar is computed once, on first need, and only while ``P`` is not false.
+    """
     w, by_id = ctx.w, ctx.by_id
     negatives = [by_id[c] for c in order if by_id[c].list is ListKind.NEGATIVE]
     positives = [by_id[c] for c in order if by_id[c].list is ListKind.POSITIVE]
+    bars_of: dict[str, list[str]] = {}
+    for cid in order:
+        for pid in by_id[cid].bars:
+            bars_of.setdefault(pid, []).append(cid)
+    lazy = set(referenced) | {b for bars in bars_of.values() for b in bars}
 
     def body() -> None:
-        for cid in sorted(referenced, key=order.index):
+        for cid in sorted(lazy, key=order.index):
             w.emit(1, f"{_clause_var(cid)} = -1")
         w.emit(1, "open_ = False")
 
@@ -390,6 +399,11 @@ def _status_function(
                     w.emit(1, f"v = {ctx.clause(c.id, 1, 0)}")
                 else:
                     ctx.fold_clause(c.id, "v", 1)
+                if c.catch_all and c.id in bars_of:
+                    w.emit(1, "raw = v")  # a refusal is the determination's, not a bar's
+                for bar in bars_of.get(c.id, ()):
+                    w.emit(1, "if v:")
+                    w.emit(2, f"v = min(v, 2 - {ctx.clause(bar, 2, 0)})")
 
             w.block(compute)
 
@@ -415,7 +429,7 @@ def _status_function(
             settle(c, ELIGIBLE)
             if c.catch_all:
                 refusable.append(c.id)
-                w.emit(1, f"refused_{c.id} = v == 0")
+                w.emit(1, f"refused_{c.id} = {'raw' if c.id in bars_of else 'v'} == 0")
         w.emit(1, "if open_:")
         w.emit(2, f"return {INSUFFICIENT}")
         for cid in refusable:
