@@ -27,9 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from os import PathLike
 from typing import Any, Final, Literal, get_args
 
-from ..errors import FilingError, Location, Problem
+from .._guard import expect_type
+from ..errors import FilingError, Location, Problem, show
 from ..facts.model import FACT_INDEX, FACTS, Filing, fact_vector
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
@@ -175,6 +177,12 @@ _STATUSES: dict[int, Status] = {
 def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
     if isinstance(filing, Filing):
         return filing
+    if isinstance(filing, str | bytes | PathLike):
+        raise TypeError(
+            "evaluate(filing=...): pass a Filing or a mapping in its JSON shape, not "
+            f"{type(filing).__name__}; read text with rongcuo.parse_filing(text) and a file "
+            "with rongcuo.load_filing(path)"
+        )
     if not isinstance(filing, Mapping):
         raise FilingError(
             [Problem("filing_not_object", f"a filing is a mapping, got {type(filing).__name__}")]
@@ -182,6 +190,25 @@ def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
     from ..facts.filings import parse_filing
 
     return parse_filing(filing)  # the same checks as for a document (list lengths included)
+
+
+def _check_arguments(rules: object, as_of: object, trace: object, backend: object) -> None:
+    """A :class:`TypeError` that says what to pass, for an argument of the wrong type."""
+    if rules is not None and not isinstance(rules, Ruleset):
+        give = "a Ruleset (rongcuo.load_ruleset(directory)) or None for the bundled rules"
+        expect_type(rules, Ruleset, func="evaluate", name="rules", give=give)
+    if as_of is not None:
+        give = "a datetime.date (e.g. datetime.date(2023, 5, 1)) or None"
+        if isinstance(as_of, dt.datetime):
+            give += "; for a datetime, pass its .date()"
+        expect_type(as_of, dt.date, func="evaluate", name="as_of", give=give)
+    expect_type(trace, bool, func="evaluate", name="trace", give="True or False")
+    if backend not in BACKENDS:
+        expect_type(
+            backend, str, func="evaluate", name="backend", give=" or ".join(map(repr, BACKENDS))
+        )
+        wanted = " or ".join(map(repr, BACKENDS))
+        raise ValueError(f"evaluate(backend=...): pass {wanted}, not {show(backend)}")
 
 
 def _check_dates(filing: Filing, as_of: dt.date) -> None:
@@ -209,6 +236,7 @@ def evaluate(
     as_of: dt.date | None = None,
     trace: bool = True,
     backend: Backend = "native",
+    key: bytes | None = None,
 ) -> Verdict:
     """Screen one filing and return its :class:`~rongcuo.verdict.verdict.Verdict`.
 
@@ -218,8 +246,16 @@ def evaluate(
     error; nothing reads the clock. ``trace=False`` leaves out the element-level trace.
     ``backend`` chooses who computes the clause truths the decision runs on: ``"native"`` (the
     default) or ``"durable"``, the independent durable-rules evaluator
-    (:mod:`rongcuo.testing.durable`).
+    (:mod:`rongcuo.testing.durable`). ``key`` (bytes, at least 16) makes the receipt an
+    HMAC-SHA256 under that secret key (``hmac-sha256:…``) instead of a plain digest
+    (:mod:`rongcuo.verdict.receipt`). An argument of the wrong type is a :class:`TypeError`
+    saying what to pass.
     """
+    _check_arguments(rules, as_of, trace, backend)
+    if key is not None:
+        from ..verdict.receipt import check_key
+
+        key = check_key(key)
     if rules is None:
         from ..rules.load import bundled_ruleset
 
@@ -246,7 +282,7 @@ def evaluate(
     if status is Status.INELIGIBLE and deciding and deciding[0].list is ListKind.POSITIVE:
         consequences = parts.not_listed  # a refused catch-all: the positive list's lead-in
     # every part is a checked, frozen object already: nothing to validate again
-    explanation = _Explanation(rules, parsed, elements, values, traced=trace)
+    explanation = _Explanation(rules, parsed, elements, values, traced=trace, key=key)
     return Verdict._made(
         {
             "status": status,
@@ -341,7 +377,7 @@ class _Explanation:
     """A verdict's trace and receipt, built when first asked for: the element truths were all
     computed with the verdict; this quotes them, with the facts each element read."""
 
-    __slots__ = ("elements", "filing", "rules", "traced", "values")
+    __slots__ = ("elements", "filing", "key", "rules", "traced", "values")
 
     def __init__(
         self,
@@ -351,9 +387,10 @@ class _Explanation:
         values: Mapping[str, Truth],
         *,
         traced: bool,
+        key: bytes | None = None,
     ) -> None:
         self.rules, self.filing, self.elements = rules, filing, elements
-        self.values, self.traced = values, traced
+        self.values, self.traced, self.key = values, traced, key
 
     def trace(self) -> tuple[ClauseTrace, ...]:
         if not self.traced:
@@ -369,7 +406,7 @@ class _Explanation:
     def receipt(self, verdict: Verdict) -> str:
         from ..verdict.receipt import receipt_for
 
-        return receipt_for(verdict, self.filing)
+        return receipt_for(verdict, self.filing, key=self.key)
 
     def __copy__(self) -> _Explanation:
         return self
