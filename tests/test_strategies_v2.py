@@ -1,0 +1,200 @@
+"""The v2 Hypothesis strategies keep their promises, under Hypothesis's DEFAULT settings: valid
+filings, the wanted clause truth for every clause (checked by the engine), boundary pairs one fact
+apart, registered types, canonical dumps, and a wrong property reported small and fast."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rongcuo.engine.decide import decide_status
+from rongcuo.engine.evaluate import Truth
+from rongcuo.facts.parse import parse_filing_v2
+from rongcuo.facts.v2 import FACTS, Act, Exemption, Filing, fact_vector
+from rongcuo.facts.values import PartialDate, PartialSet
+from rongcuo.rules.syntax import ListKind
+from rongcuo.testing import strategies_v2 as S
+
+RULES = S._rules(None)
+IDS = [c.id for c in RULES.clauses]
+MOVERS = [c.id for c in RULES.clauses if c.list is not ListKind.COMPANION]
+PLAIN = [p for p in FACTS if not p.startswith("determinations.")]
+
+
+def _truth(filing: Filing, clause_id: str) -> Truth:
+    return RULES.program.values(filing)[clause_id]
+
+
+def _same_document(filing: Filing) -> None:
+    """Valid as a document: its canonical JSON reads back (with every check) as itself."""
+    text = json.dumps(filing.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+    again = parse_filing_v2(json.loads(text))
+    assert again == filing
+    assert fact_vector(again) == fact_vector(filing)
+
+
+@given(S.filings())
+def test_filings_are_valid_documents(filing: Filing) -> None:
+    _same_document(filing)
+
+
+@given(S.filings(complete=True))
+def test_complete_filings_know_every_fact(filing: Filing) -> None:
+    vector = dict(zip(FACTS, fact_vector(filing), strict=True))
+    assert [p for p in PLAIN if vector[p] is None] == []
+    for p in PLAIN:
+        value = vector[p]
+        if isinstance(value, PartialSet):
+            assert value.complete and not value.no
+    assert filing.acts.items is not None and filing.acts.items.complete
+
+
+@given(S.filings(rules=RULES))
+def test_filings_for_rules_only_fill_what_the_rules_read(filing: Filing) -> None:
+    read = S._scope(RULES)
+    vector = dict(zip(FACTS, fact_vector(filing), strict=True))
+    assert {p for p in PLAIN if vector[p] is not None} <= read
+
+
+def test_filings_are_varied() -> None:
+    """Partial sets, coarse values, partial dates, NA, incomplete act lists all turn up."""
+    seen: set[str] = set()
+
+    @given(S.filings())
+    def look(filing: Filing) -> None:
+        for value in fact_vector(filing):
+            if isinstance(value, PartialSet) and not value.complete:
+                seen.add("partial set")
+            if isinstance(value, PartialDate) and not value.is_exact:
+                seen.add("partial date")
+            if repr(value) == "n/a":
+                seen.add("na")
+        if filing.acts.items is not None and not filing.acts.items.complete:
+            seen.add("incomplete acts")
+        if filing.subject.organisation in ("grassroots", "department"):
+            seen.add("coarse")
+        if filing.determinations.P15 is not None:
+            seen.add("determination")
+
+    look()
+    assert seen == {
+        "partial set",
+        "partial date",
+        "na",
+        "incomplete acts",
+        "coarse",
+        "determination",
+    }
+
+
+@pytest.mark.parametrize("clause_id", IDS)
+def test_satisfying_under_default_settings(clause_id: str) -> None:
+    @given(S.satisfying(clause_id))
+    def check(filing: Filing) -> None:
+        assert _truth(filing, clause_id) is Truth.TRUE
+        _same_document(filing)
+
+    check()
+
+
+@pytest.mark.parametrize("clause_id", IDS)
+def test_violating_under_default_settings(clause_id: str) -> None:
+    @given(S.violating(clause_id))
+    def check(filing: Filing) -> None:
+        assert _truth(filing, clause_id) is Truth.FALSE
+
+    check()
+
+
+def _differences(a: Filing, b: Filing) -> list[str]:
+    return [p for p, x, y in zip(FACTS, fact_vector(a), fact_vector(b), strict=True) if x != y]
+
+
+@pytest.mark.parametrize("clause_id", IDS)
+def test_boundary_pairs_under_default_settings(clause_id: str) -> None:
+    @given(S.boundary_pairs(clause_id))
+    def check(pair: tuple[Filing, Filing]) -> None:
+        holds, fails = pair
+        assert _truth(holds, clause_id) is Truth.TRUE
+        assert _truth(fails, clause_id) is Truth.FALSE
+        assert len(_differences(holds, fails)) == 1
+
+    check()
+
+
+@pytest.mark.parametrize("clause_id", MOVERS)
+def test_boundary_pairs_that_move_the_status(clause_id: str) -> None:
+    @given(S.boundary_pairs(clause_id, status_differs=True))
+    def check(pair: tuple[Filing, Filing]) -> None:
+        holds, fails = pair
+        assert decide_status(holds, RULES) is not decide_status(fails, RULES)
+        a, b = RULES.program.values(holds), RULES.program.values(fails)
+        assert [c for c in a if a[c] is not b[c]] == [clause_id]
+
+    check()
+
+
+def test_unknown_clause_and_companion_status() -> None:
+    with pytest.raises(ValueError, match="no clause"):
+        S.satisfying("P99")
+    companion = next(c.id for c in RULES.clauses if c.list is ListKind.COMPANION)
+    with pytest.raises(ValueError, match="companion"):
+        S.boundary_pairs(companion, status_differs=True)
+
+
+def test_registered_types_give_varied_filings() -> None:
+    seen: set[bytes] = set()
+
+    @given(st.from_type(Filing), st.from_type(Act), st.from_type(Exemption))
+    def look(filing: Filing, act: Act, exemption: Exemption) -> None:
+        assert isinstance(filing, Filing) and isinstance(act, Act)
+        seen.add(json.dumps(filing.model_dump(mode="json"), sort_keys=True).encode())
+
+    look()
+    assert len(seen) > 50
+
+
+@given(S.filings())
+def test_equal_filings_dump_identically(filing: Filing) -> None:
+    """A set written in another order, or the same filing rebuilt, dumps to the same bytes."""
+    doc = filing.model_dump(mode="json")
+    shuffled = json.loads(json.dumps(doc))
+    for group in shuffled.values():
+        if isinstance(group, dict):
+            for key, value in group.items():
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    group[key] = list(reversed(value))
+    again = parse_filing_v2(shuffled)
+    assert again == filing
+    assert json.dumps(again.model_dump(mode="json")) == json.dumps(doc)
+
+
+def test_a_wrong_property_is_reported_small_and_fast() -> None:
+    """'P3 never holds' fails, shrunk to a minimal filing, in under 10 s (a fresh process)."""
+    script = textwrap.dedent(
+        """
+        from hypothesis import given
+        from rongcuo.engine.evaluate import Truth
+        from rongcuo.testing import strategies_v2 as S
+        rules = S._rules(None)
+
+        @given(S.satisfying("P3"))
+        def p3_never_holds(filing):
+            assert rules.program.values(filing)["P3"] is not Truth.TRUE
+
+        p3_never_holds()
+        """
+    )
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    elapsed = time.monotonic() - start
+    assert run.returncode != 0
+    assert "p3_never_holds(" in run.stderr and "filing=Filing(" in run.stderr
+    assert elapsed < 10, elapsed
