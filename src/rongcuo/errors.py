@@ -42,7 +42,8 @@ __all__ = [
 #: Every error code rongcuo emits, with a one-line meaning.
 CODES: Final[dict[str, str]] = {
     # reading text
-    "io_error": "the file could not be read",
+    "io_error": "a file or stream could not be read or written",
+    "not_regular_file": "a path that must be a regular file is a directory, FIFO, device or socket",
     "not_utf8": "the bytes are not valid UTF-8",
     "too_large": "the document is larger than the limit",
     "too_deep": "the document nests deeper than the limit",
@@ -115,7 +116,9 @@ CODES: Final[dict[str, str]] = {
     "verdict_receipt_kind": "a keyed receipt checked without the key, or an unkeyed one with a key",
     "receipt_key": "a receipt key that cannot be used (empty, or shorter than 16 bytes)",
     # screening
-    "screen_resume_mismatch": "an output to resume is not the output of a prefix of this input",
+    "screen_resume_mismatch": "an output to resume was not made from this input, rules and options",
+    "screen_output_is_input": "the output of screen is one of its input files",
+    "screen_output_locked": "another screen run is writing the same output",
     # evaluation backends
     "durable_untranslatable": "a clause the durable-rules backend cannot express within its limits",
     "backend_unavailable": "an optional dependency (an extra, e.g. rongcuo[solver]) is missing",
@@ -353,7 +356,8 @@ def show(value: object, limit: int = 60) -> str:
 
 #: The Chinese meaning of every code in :data:`CODES` (a test keeps the two in step).
 CODES_ZH: Final[dict[str, str]] = {
-    "io_error": "文件无法读取",
+    "io_error": "文件或数据流无法读取或写入",
+    "not_regular_file": "该路径应是普通文件，却是目录、管道（FIFO）、设备或套接字",
     "not_utf8": "字节不是有效的 UTF-8 编码",
     "too_large": "文档超过大小限制",
     "too_deep": "文档嵌套层数超过限制",
@@ -421,7 +425,9 @@ CODES_ZH: Final[dict[str, str]] = {
     "verdict_ruleset_mismatch": "该结论是在另一个规则集下作出的",
     "verdict_receipt_kind": "带密钥的回执未用密钥核验，或无密钥的回执用了密钥核验",
     "receipt_key": "回执密钥不可用（为空，或短于 16 字节）",
-    "screen_resume_mismatch": "要续写的输出不是本输入某个前缀的输出",
+    "screen_resume_mismatch": "要续写的输出不是由本输入、本规则集和本选项产生的",
+    "screen_output_is_input": "screen 的输出文件就是它的某个输入文件",
+    "screen_output_locked": "另一个 screen 进程正在写同一个输出文件",
     "durable_untranslatable": "durable-rules 后端在其限制内无法表达的条款",
     "backend_unavailable": "未安装所需的可选依赖",
     "coverage_case": "覆盖率用例格式有误（不是映射、没有备案或有未知的键）",

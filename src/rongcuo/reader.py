@@ -117,10 +117,9 @@ def _not_regular(path: str | os.PathLike[str], mode: int, error: ErrorType) -> R
         [
             Problem(
                 "not_regular_file",
-                f"{what}, not a regular file",
+                f"{what}, not a regular file: give the path of a regular file",
                 Location(shown_path(path)),
-                "give the path of a regular file (a symlink counts as the file it names)",
-                message_zh=f"是{what_zh}，不是普通文件",
+                message_zh=f"是{what_zh}，不是普通文件：请给出普通文件的路径",
             )
         ]
     )
@@ -275,7 +274,7 @@ def parse_json(data: bytes, *, filename: str = "", error: ErrorType = RongcuoErr
     Traceback (most recent call last):
     ...
     rongcuo.errors.RongcuoError: 1 problem in input
-      x.json:1:14: json_duplicate_key: Detected duplicate key "a" at line 1 column 14 (give each key once)
+      x.json:1:14: json_duplicate_key: Detected duplicate key "a" at line 1 column 14
     """
     if not data.isascii():
         try:
@@ -294,14 +293,14 @@ def json_problem(text: str, filename: str = "") -> Problem:
     m = _POSITION.search(text)
     line, col = (int(m.group(1)), max(int(m.group(2)), 1)) if m else (0, 0)
     if "recursion limit" in text:
-        code, hint = "too_deep", "a document nests at most 200 levels"
+        code = "too_deep"  # jiter nests at most 200 levels
     elif "duplicate key" in text:
-        code, hint = "json_duplicate_key", "give each key once"
+        code = "json_duplicate_key"
     elif "number out of range" in text:
-        code, hint = "too_large", "a number has at most 4,300 digits"
+        code = "too_large"  # an integer of more than 4,300 digits
     else:
-        code, hint = "json_syntax", ""
-    return Problem(code, text, Location(filename, line, col), hint)
+        code = "json_syntax"
+    return Problem(code, text, Location(filename, line, col))
 
 
 def parse_yaml(

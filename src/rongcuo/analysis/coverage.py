@@ -28,12 +28,11 @@ mattering at all are *unexercised*: nothing in the cases would notice if they we
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from .. import _yaml
+from .. import _yaml, reader
 from ..engine.decide import _status, evaluate
 from ..engine.evaluate import Truth, combine
 from ..errors import FilingError, Location, Problem, RongcuoError
@@ -57,6 +56,8 @@ __all__ = [
 EXPECT_KEYS: Final = ("status", "decisive", "overridden", "missing_first", "clauses")
 CASE_KEYS: Final = ("description", "filing", "expect")
 SUFFIXES: Final = (".yaml", ".yml", ".json", ".jsonl")
+MAX_CASES_BYTES: Final = 64 * 1024 * 1024
+"""The largest case file read (a JSONL file of many cases; YAML files are held to 2 MiB)."""
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
 
@@ -135,23 +136,24 @@ def _case(data: object, name: str, where: Location, locate: Any) -> Case:
 
 
 def _read_file(path: Path) -> list[Case]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = Problem("io_error", f"cannot read: {exc.strerror}", Location(str(path)))
-        raise CaseError([problem]) from None
-    shown = str(path)
+    # bounded, regular files only, one JSON path (rongcuo.reader): duplicate keys, deep nesting,
+    # huge numbers and bad UTF-8 are coded problems, never accepted or replaced
+    raw = reader.read_file(path, limit=MAX_CASES_BYTES, error=CaseError, what="a case file")
+    shown = reader.shown_path(path)
     if path.suffix == ".jsonl":
         cases: list[Case] = []
         problems: list[Problem] = []
-        for i, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+        for i, line in enumerate(raw.split(b"\n"), 1):
             if not line.strip():
                 continue
             where = Location(shown, i, 1)
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem("json_syntax", exc.msg, Location(shown, i, exc.colno)))
+                data = reader.parse_json(line, filename=shown, error=CaseError)
+            except CaseError as exc:
+                problems.extend(
+                    dataclasses.replace(p, location=Location(shown, i, p.location.col or 1))
+                    for p in exc.problems
+                )
                 continue
             try:
                 cases.append(_case(data, f"{path.name}:{i}", where, lambda p, w=where: _at(w, p)))
@@ -161,10 +163,7 @@ def _read_file(path: Path) -> list[Case]:
             raise CaseError(problems)
         return cases
     if path.suffix == ".json":
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CaseError([Problem("json_syntax", str(exc), Location(shown))]) from None
+        data = reader.parse_json(raw, filename=shown, error=CaseError)
         where = Location(shown)
         return [_case(data, path.name, where, lambda p, key=False: _at(where, p))]
     doc = _yaml.load_yaml(raw, filename=shown, error=CaseError)
@@ -179,7 +178,8 @@ def load_cases(path: str | Path) -> list[Case]:
     """Every case under ``path`` (a directory, or one file), in file-name order."""
     root = Path(path)
     if root.is_dir():
-        files = sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and p.is_file())
+        # a FIFO or device named *.yaml is refused by the reader (not_regular_file), not skipped
+        files = sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and not p.is_dir())
     elif root.is_file():
         files = [root]
     else:

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import _yaml
+from .. import _yaml, reader
 from ..engine.evaluate import Memo, Truth
 from ..errors import FilingError, Location, Problem, RulesError, show
 from ..facts.model import Filing
@@ -675,18 +675,16 @@ def diff_rulesets(
 
 # --------------------------------------------------------------------------- corpus replay
 
+MAX_CORPUS_BYTES = 256 * 1024 * 1024
+"""The largest corpus ``diff --corpus`` reads (it holds every filing in memory at once)."""
+
 
 def read_corpus(path: str | Path) -> list[tuple[int, Filing]]:
     """The filings of a JSON Lines file, with their line numbers; every bad line is reported."""
     from ..facts.filings import parse_filing
 
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise FilingError(
-            [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(p)))]
-        ) from None
+    data = reader.read_file(p, limit=MAX_CORPUS_BYTES, error=FilingError, what="a corpus")
     problems: list[Problem] = []
     out: list[tuple[int, Filing]] = []
     for n, raw in enumerate(data.splitlines(), start=1):

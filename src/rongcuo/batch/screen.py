@@ -23,26 +23,45 @@ or a coded error; a bad record never stops the run::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import json
 import os
+import re
 import signal
+import stat
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Literal
 
+from .. import reader
 from ..engine.decide import _missing_facts, _status, evaluate
 from ..errors import FilingError, Location, Problem, RongcuoError
-from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
+from ..facts.filings import MAX_FILING_BYTES, parse_filing
 from ..facts.model import Filing
 from ..rules.ruleset import Ruleset
 from ..verdict.verdict import Status
+from .output import (
+    Lock,
+    Manifest,
+    ScreenError,
+    Sink,
+    check_not_input,
+    compare,
+    fsync,
+    manifest_path,
+    mismatch,
+    open_sink,
+    read_manifest,
+)
 
 __all__ = [
+    "ScreenError",
     "Summary",
     "screen_record",
     "screen_records",
@@ -60,6 +79,7 @@ FSYNC_SECONDS: Final = 5.0
 FILING_SUFFIXES: Final = (".json", ".yaml", ".yml")
 
 Record = dict[str, Any]
+Format = Literal["json", "yaml"]
 
 
 # --------------------------------------------------------------------------- the pure layer
@@ -93,7 +113,7 @@ def _problem(p: Problem, line: int | None) -> dict[str, Any]:
     loc = p.location
     location: dict[str, Any] = {}
     if loc.file:
-        location["file"] = loc.file
+        location["file"] = reader.shown_path(loc.file)  # a file name that is not UTF-8, escaped
     if line is not None:  # a JSONL record: its line in the input; jiter's column within it
         location["line"] = line
         if loc.col:
@@ -248,18 +268,61 @@ def _clause_key(cid: str) -> tuple[str, int, str]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Task:
-    """What to screen: JSONL lines ``(line number, bytes)`` or filing files ``(name, path)``."""
+    """What to screen: JSONL lines ``(line number, bytes)`` or filing files ``(name, path)``.
+
+    A file's ``name`` is how records show it (bytes that are not UTF-8 escaped as ``\\xNN``);
+    ``path`` is what the operating system is given.
+    """
 
     lines: tuple[tuple[int, bytes | None], ...] = ()
     files: tuple[tuple[str, str], ...] = ()
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Done:
+    """A screened chunk: its output lines, its summary, and (for files) what was read: one
+    digest line a file, and the bytes read, for the manifest's account of the input."""
+
+    data: bytes
+    summary: Summary
+    digests: bytes = b""
+    nbytes: int = 0
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _dumps(record: Record) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    """One JSONL line. Never fails: a lone surrogate (from an undecodable file name, say) is
+    written as the text ``\\udcff`` rather than breaking the run."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return (text + "\n").encode()
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", text)
+        return (text + "\n").encode()
 
 
-def screen_task(task: Task, *, rules: Ruleset, trace: bool = False) -> tuple[bytes, Summary]:
-    """Screen one chunk: its output lines, joined, and its summary. Pure."""
+def _format(path: str) -> Format:
+    suffix = os.path.splitext(path)[1].lower()  # noqa: PTH122 - a str path, maybe undecodable
+    return "json" if suffix == ".json" else "yaml"
+
+
+def read_entry(name: str, path: str) -> tuple[bytes | RongcuoError, bytes, int]:
+    """A directory entry's bytes (or the coded error reading them), its digest line for the
+    manifest, and the number of bytes read. Bounded; regular files only (:mod:`rongcuo.reader`)."""
+    try:
+        raw = reader.read_file(path, limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
+    except RongcuoError as exc:
+        code = exc.problems[0].code
+        return exc, f"{name}\0{code}\n".encode("utf-8", "backslashreplace"), 0
+    digest = hashlib.sha256(raw).hexdigest()
+    return raw, f"{name}\0{digest}\n".encode("utf-8", "backslashreplace"), len(raw)
+
+
+def screen_task(task: Task, *, rules: Ruleset, trace: bool = False) -> Done:
+    """Screen one chunk: its output lines, joined, and its summary. Pure but for reading the
+    files a directory chunk names; every file gives a record, whatever is wrong with it."""
     out: list[bytes] = []
     summary = Summary()
     for n, raw in task.lines:
@@ -278,16 +341,23 @@ def screen_task(task: Task, *, rules: Ruleset, trace: bool = False) -> tuple[byt
             record = screen_record(raw, rules=rules, trace=trace, source={"line": n})
         summary.add(record)
         out.append(_dumps(record))
+    digests: list[bytes] = []
+    nbytes = 0
     for name, path in task.files:
+        data, digest, size = read_entry(name, path)
+        digests.append(digest)
+        nbytes += size
         try:
-            filing = load_filing(path)
+            if isinstance(data, RongcuoError):
+                raise data
+            filing = parse_filing(data, filename=reader.shown_path(path), format=_format(path))
         except RongcuoError as exc:
             record = {"file": name, "error": _error(exc)}
         else:
             record = screen_record(filing, rules=rules, trace=trace, source={"file": name})
         summary.add(record)
         out.append(_dumps(record))
-    return b"".join(out), summary
+    return Done(b"".join(out), summary, b"".join(digests), nbytes)
 
 
 # the state of a worker process of a pool: set once by _init_worker, read by _work
@@ -301,55 +371,91 @@ def _init_worker(rules: Ruleset, trace: bool) -> None:
     _worker["trace"] = trace
 
 
-def _work(task: Task) -> tuple[bytes, Summary]:
+def _work(task: Task) -> Done:
     return screen_task(task, rules=_worker["rules"], trace=_worker["trace"])
 
 
 # --------------------------------------------------------------------------- reading the input
 
-
-class InputError(Exception):
-    """The input itself cannot be read (not a bad record: the run cannot start)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+InputError = ScreenError  # the name this exception had before the output checks joined it
 
 
-def _read_lines(stream: IO[bytes], *, skip: int = 0) -> Iterator[tuple[int, bytes | None]]:
-    """``(line number, line)`` without its end of line; ``None`` for an over-long line.
+class _Lines:
+    """The lines of a JSONL input, numbered, with an account of the bytes read: how many, and
+    their SHA-256 (what the manifest records of the part of the input already consumed)."""
 
-    Memory stays bounded: a line longer than the limit is skipped through, never held. Raises
-    :class:`InputError` if the input has fewer than ``skip`` lines (an output to resume that
-    holds more records than this input).
-    """
-    limit = MAX_FILING_BYTES + 2
-    n = 0
-    readline = stream.readline
-    while True:
-        raw = readline(limit)
-        if not raw:
-            if n < skip:
-                raise InputError(
-                    Problem(
-                        "screen_resume_mismatch",
-                        f"the output holds {skip} records but the input only {n} lines",
-                    )
-                )
-            return
-        n += 1
-        long = False
-        while len(raw) >= limit and not raw.endswith(b"\n"):
-            long = True
-            raw = readline(limit)
+    def __init__(self, stream: IO[bytes], name: str) -> None:
+        self.stream = stream
+        self.name = name
+        self.n = 0
+        self.bytes = 0
+        self.sha = hashlib.sha256()
+        self._lines = self._read()
+
+    def _read(self) -> Iterator[tuple[int, bytes | None]]:
+        """``(line number, line)`` without its end of line; ``None`` for an over-long line,
+        which is skipped through, never held (memory stays bounded)."""
+        limit = MAX_FILING_BYTES + 2
+        readline = self.stream.readline
+        while True:
+            raw = self._readline(readline, limit)
             if not raw:
-                break
-        if n <= skip:
-            continue
-        if long:
-            yield n, None
-        else:
-            yield n, raw.rstrip(b"\r\n")
+                return
+            self.n += 1
+            long = False
+            while len(raw) >= limit and not raw.endswith(b"\n"):
+                long = True
+                raw = self._readline(readline, limit)
+                if not raw:
+                    break
+            yield self.n, None if long else raw.rstrip(b"\r\n")
+
+    def _readline(self, readline: Callable[[int], bytes], limit: int) -> bytes:
+        try:
+            raw = readline(limit)
+        except OSError as exc:
+            raise ScreenError(reader.io_problem(exc, self.name)) from None
+        self.sha.update(raw)
+        self.bytes += len(raw)
+        return raw
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        return self._lines
+
+    def skip(self, count: int, check: tuple[int, int, str], where: Path) -> None:
+        """Read past the first ``count`` lines (those an output to resume holds), checking on
+        the way that the first ``check[0]`` of them are ``check[1]`` bytes with SHA-256
+        ``check[2]``, as the manifest says."""
+        records, nbytes, digest = check
+        if records == 0:
+            _check_consumed(where, self.bytes, self.sha.hexdigest(), nbytes, digest, self.name)
+        for _ in range(count):
+            if next(self._lines, None) is None:
+                raise mismatch(
+                    where,
+                    ("input", "size"),
+                    f"the output holds {count} records but the input {self.name} "
+                    f"only {self.n} lines",
+                    f"输出中有 {count} 条记录，但输入 {self.name} 只有 {self.n} 行",
+                )
+            if self.n == records:
+                _check_consumed(where, self.bytes, self.sha.hexdigest(), nbytes, digest, self.name)
+
+
+def _check_consumed(
+    where: Path, got_bytes: int, got_sha: str, want_bytes: int, want_sha: str, name: str
+) -> None:
+    if (got_bytes, got_sha) != (want_bytes, want_sha):
+        raise mismatch(
+            where,
+            ("consumed", "sha256"),
+            f"the part of the input the output was made from ({want_bytes} bytes, sha256 "
+            f"{want_sha[:16]}…) is not the start of {name} ({got_bytes} bytes, sha256 "
+            f"{got_sha[:16]}…): another input, or the input was changed",
+            f"输出所依据的输入部分（{want_bytes} 字节，sha256 {want_sha[:16]}…）"
+            f"与 {name} 的开头（{got_bytes} 字节，sha256 {got_sha[:16]}…）不符："
+            "是另一个输入，或输入已被改动",
+        )
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -363,55 +469,82 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def filing_files(directory: Path) -> list[Path]:
-    """The filings in a directory: its ``.json``, ``.yaml`` and ``.yml`` files, sorted by name."""
-    return sorted(
-        (p for p in directory.iterdir() if p.suffix.lower() in FILING_SUFFIXES and p.is_file()),
-        key=lambda p: p.name,
-    )
+def filing_files(directory: Path) -> list[tuple[str, str]]:
+    """The filings in a directory, sorted by name, as ``(shown name, path)``.
+
+    Every entry whose name ends in ``.json``, ``.yaml`` or ``.yml`` and that is not a
+    directory: a broken symlink, a FIFO or a device with such a name is listed too, and gets an
+    error record in its place (nothing is skipped silently). A name that is not valid UTF-8 is
+    shown with its bad bytes escaped.
+    """
+    found: list[tuple[str, str]] = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if not entry.name.lower().endswith(FILING_SUFFIXES):
+                    continue
+                try:
+                    if entry.is_dir():
+                        continue  # subdirectories are not screened
+                except OSError:
+                    pass  # reported by the reader, in its record
+                found.append((reader.shown_path(entry.name), entry.path))
+    except OSError as exc:
+        raise ScreenError(reader.io_problem(exc, directory)) from None
+    return sorted(found, key=lambda e: e[1])
 
 
 # --------------------------------------------------------------------------- resuming
 
 
-def _resume_point(output: Path, expected: Callable[[int, Record], bool]) -> tuple[int, Summary]:
-    """Check an existing output; drop a torn last line; return how many records it holds.
+def _resume_point(
+    output: Path, expected: Callable[[int, Record], bool]
+) -> tuple[int, Summary, int]:
+    """Check an existing output: its records, a torn last line dropped. Returns how many
+    records it holds, their summary, and the byte length of that valid prefix.
 
     ``expected(k, record)`` says whether ``record`` is the output for the k-th input record
-    (counted from 0). Raises :class:`InputError` when the output is not a prefix of this input.
+    (counted from 0). Raises ``screen_resume_mismatch`` when it is not.
     """
     summary = Summary()
     count = 0
     good = 0  # byte length of the valid prefix
-    with output.open("rb") as f:
+    shown = reader.shown_path(output)
+    try:
+        f = reader.fdopen_read(reader.open_regular(output, error=RongcuoError))
+    except RongcuoError as exc:
+        raise ScreenError(exc.problems[0]) from None
+    with f:
         for raw in f:
             if not raw.endswith(b"\n"):
-                break  # a torn last line, cut short by a kill: dropped below
-            where = Location(str(output), count + 1, 1)
+                break  # a torn last line, cut short by a kill: dropped
+            where = Location(shown, count + 1, 1)
             try:
-                record = json.loads(raw)
-            except ValueError:
-                raise InputError(
-                    Problem("screen_resume_mismatch", "not a JSON record", where)
+                record = reader.parse_json(raw, filename=shown, error=RongcuoError)
+            except RongcuoError:
+                raise ScreenError(
+                    Problem(
+                        "screen_resume_mismatch",
+                        "not a JSON record",
+                        where,
+                        message_zh="不是 JSON 记录",
+                    )
                 ) from None
             if not isinstance(record, dict) or not expected(count, record):
-                raise InputError(
+                raise ScreenError(
                     Problem(
                         "screen_resume_mismatch",
                         f"record {count + 1} of the output is not the output for input record "
                         f"{count + 1}: is it the output of another input?",
                         where,
+                        message_zh=f"输出的第 {count + 1} 条记录不是输入第 {count + 1} 条的结果："
+                        "是否为另一个输入的输出？",
                     )
                 )
             summary.add(record)
             count += 1
             good += len(raw)
-    if good != output.stat().st_size:
-        with output.open("r+b") as f:
-            f.truncate(good)
-            f.flush()
-            os.fsync(f.fileno())
-    return count, summary
+    return count, summary, good
 
 
 # --------------------------------------------------------------------------- the run
@@ -450,6 +583,57 @@ class _Stop:
             raise KeyboardInterrupt
 
 
+@dataclasses.dataclass
+class _Input:
+    """What a run reads: a JSONL file, standard input, or a directory's filings."""
+
+    kind: str  # "jsonl", "stdin" or "directory"
+    shown: str  # the absolute path as records and messages show it; "-" for stdin
+    size: int | None
+    stream: IO[bytes] | None = None
+    entries: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    path: str = ""
+
+    def close(self) -> None:
+        if self.stream is not None and self.kind == "jsonl":
+            self.stream.close()
+
+
+def _open_input(source: str) -> _Input:
+    """Open ``source``: ``-`` (standard input), a directory, or a regular JSONL file."""
+    if source == "-":
+        stream = sys.stdin.buffer if sys.stdin is not None else None
+        if stream is None:
+            raise ScreenError(
+                Problem(
+                    "io_error",
+                    "cannot read: standard input is closed",
+                    Location(reader.STDIN),
+                    message_zh="无法读取：标准输入已关闭",
+                )
+            )
+        try:
+            st = os.fstat(stream.fileno())
+            size = st.st_size if stat.S_ISREG(st.st_mode) else None
+        except (OSError, ValueError):
+            size = None
+        return _Input("stdin", "-", size, stream=stream)
+    shown = reader.shown_path(os.path.abspath(source))  # noqa: PTH100 - str, maybe undecodable
+    try:
+        st = os.stat(source)  # noqa: PTH116 - follow a symlink to what it names
+    except OSError as exc:
+        raise ScreenError(reader.io_problem(exc, source)) from None
+    if stat.S_ISDIR(st.st_mode):
+        entries = filing_files(Path(source))
+        return _Input("directory", shown, len(entries), entries=entries, path=source)
+    try:  # a JSONL file: regular files only (a FIFO or /dev/zero is refused: use - for a pipe)
+        fd = reader.open_regular(source, error=RongcuoError)
+    except RongcuoError as exc:
+        raise ScreenError(exc.problems[0]) from None
+    stream = reader.fdopen_read(fd)
+    return _Input("jsonl", shown, os.fstat(fd).st_size, stream=stream, path=source)
+
+
 def run(
     source: str,
     *,
@@ -461,73 +645,200 @@ def run(
     write_records: bool = True,
     progress: Callable[[int, int], None] | None = None,
     total: Callable[[int | None], None] | None = None,
+    rules_dir: str | None = None,
 ) -> Outcome:
     """Screen ``source`` (a JSONL path, ``-`` for stdin, or a directory) into ``output``.
 
     ``output`` ``None`` means standard output. ``progress(records, bytes)`` is called after
-    every chunk; ``total(bytes or None)`` once, before the first. Raises :class:`InputError` when
-    the input cannot be read, or ``resume`` finds an output that is not a prefix of this input.
+    every chunk; ``total(bytes or None)`` once, before the first. ``rules_dir`` is the ruleset
+    directory as given (``None``: the bundled rules), recorded in the manifest. Raises
+    :class:`ScreenError` when the input cannot be read, the output is an input or is locked by
+    another run, ``resume`` finds an output that this run did not make, or the output cannot be
+    written (``io_error``: a full disk, a file too large, a read-only file or directory).
     """
+    from .. import __version__
+
     started = time.perf_counter()
-    path = None if source == "-" else Path(source)
-    names: list[Path] = []
-    if path is not None:
-        try:
-            if path.is_dir():
-                names = filing_files(path)
-            elif not path.exists():
-                raise InputError(Problem("io_error", "no such file or directory", Location(source)))
-        except OSError as exc:
-            raise InputError(
-                Problem("io_error", f"cannot read: {exc.strerror}", Location(source))
-            ) from None
-    directory = path is not None and path.is_dir()
-
-    done, summary = 0, Summary()
-    if resume and output is not None and output.exists():
-        if directory:
-            done, summary = _resume_point(
-                output, lambda k, r: k < len(names) and r.get("file") == names[k].name
-            )
-        else:
-            done, summary = _resume_point(output, lambda k, r: r.get("line") == k + 1)
-
-    stream: IO[bytes] | None = None
-    tasks: Iterator[Task]
-    if directory:
-        if done > len(names):
-            raise InputError(
+    inp = _open_input(source)
+    lock: Lock | None = None
+    sink: Sink | None = None
+    target = output if write_records else None
+    try:
+        if target is not None:
+            # before anything is opened for writing: the output is none of the inputs
+            files = [e[1] for e in inp.entries] if inp.kind == "directory" else [inp.path]
+            check_not_input(target, [f for f in files if f], stdin=inp.kind == "stdin")
+            if _lockable(target):
+                lock = Lock(target)
+                lock.acquire()
+        manifest = Manifest(
+            input_kind=inp.kind,
+            input_path=inp.shown,
+            input_size=inp.size,
+            ruleset_digest=rules.digest,
+            ruleset_label=rules.label,
+            ruleset_dir="bundled"
+            if rules_dir is None
+            else reader.shown_path(os.path.abspath(rules_dir)),  # noqa: PTH100
+            trace=trace,
+            version=__version__,
+            consumed_sha256=hashlib.sha256().hexdigest(),
+        )
+        lines = _Lines(inp.stream, inp.shown) if inp.stream is not None else None
+        dir_sha = hashlib.sha256()
+        done, summary, resume_at = 0, Summary(), None
+        if resume and target is not None and lock is not None and target.exists():
+            done, summary, resume_at, manifest = _resume(target, manifest, inp, lines, dir_sha)
+        elif resume and target is not None and target.exists():
+            raise ScreenError(
                 Problem(
-                    "screen_resume_mismatch",
-                    f"the output holds {done} records but the directory only {len(names)} filings",
-                    Location(str(output)),
+                    "not_regular_file",
+                    "--resume continues a regular file, and this output is not one",
+                    Location(reader.shown_path(target)),
+                    message_zh="--resume 只能续写普通文件，而这个输出不是",
                 )
             )
+        sink = open_sink(target, resume_at=resume_at) if write_records else _null_sink()
+        sink.record_progress(manifest)
+        outcome = _screen(
+            inp, lines, dir_sha, sink, manifest, rules, jobs, trace, done, summary, progress, total
+        )
+        sink.finish(keep=True)  # an orderly stop (Ctrl-C) keeps the records finished too
+    except BaseException:
+        if sink is not None:
+            sink.discard()  # a replacing run's file is removed: the old output stays as it was
+        raise
+    finally:
+        inp.close()
+        if lock is not None:
+            lock.release()
+    return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
+
+
+def _lockable(output: Path) -> bool:
+    """Whether ``output`` is (or will be) a regular file: a device or FIFO is written as a
+    stream, with no lock, manifest or rename beside it."""
+    try:
+        return stat.S_ISREG(os.stat(output).st_mode)  # noqa: PTH116
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # reported when it is opened
+
+
+def _null_sink() -> Sink:
+    return Sink(None, "stream", open(os.devnull, "wb"), None)  # noqa: PTH123
+
+
+def _resume(
+    output: Path,
+    manifest: Manifest,
+    inp: _Input,
+    lines: _Lines | None,
+    dir_sha: Any,
+) -> tuple[int, Summary, int, Manifest]:
+    """Check an output to resume against this run; read past the input it covers."""
+    stored = read_manifest(output)
+    compare(manifest, stored, output)
+    where = manifest_path(output)
+    entries = inp.entries
+    if inp.kind == "directory":
+        done, summary, good = _resume_point(
+            output, lambda k, r: k < len(entries) and r.get("file") == entries[k][0]
+        )
+    else:
+        done, summary, good = _resume_point(output, lambda k, r: r.get("line") == k + 1)
+    consumed = stored.get("consumed")
+    if not isinstance(consumed, dict):
+        consumed = {}
+    records, nbytes, digest = (consumed.get(k) for k in ("records", "bytes", "sha256"))
+    if not (isinstance(records, int) and isinstance(nbytes, int) and isinstance(digest, str)):
+        raise mismatch(
+            where,
+            ("consumed",),
+            "the manifest's consumed part is malformed",
+            "清单中的 consumed 部分格式有误",
+        )
+    if records > done:
+        raise mismatch(
+            where,
+            ("consumed", "records"),
+            f"the manifest counts {records} records, the output holds only {done}: "
+            "it lost records (a crash of the machine?)",
+            f"清单记有 {records} 条记录，输出只有 {done} 条：输出丢失了记录（机器崩溃？）",
+        )
+    if lines is not None:
+        lines.skip(done, (records, nbytes, digest), where)
+        consumed_bytes, sha = lines.bytes, lines.sha.hexdigest()
+    else:
+        if done > len(entries):
+            raise mismatch(
+                where,
+                ("input", "size"),
+                f"the output holds {done} records but the directory only {len(entries)} filings",
+                f"输出中有 {done} 条记录，但目录中只有 {len(entries)} 份备案",
+            )
+        consumed_bytes = 0
+        for k, (name, path) in enumerate(entries[:done]):
+            if k == records:
+                _check_consumed(
+                    where, consumed_bytes, dir_sha.hexdigest(), nbytes, digest, inp.shown
+                )
+            _, piece, size = read_entry(name, path)
+            dir_sha.update(piece)
+            consumed_bytes += size
+        if records == done:
+            _check_consumed(where, consumed_bytes, dir_sha.hexdigest(), nbytes, digest, inp.shown)
+        sha = dir_sha.hexdigest()
+    return (
+        done,
+        summary,
+        good,
+        dataclasses.replace(
+            manifest, records=done, consumed_bytes=consumed_bytes, consumed_sha256=sha
+        ),
+    )
+
+
+def _screen(
+    inp: _Input,
+    lines: _Lines | None,
+    dir_sha: Any,
+    sink: Sink,
+    manifest: Manifest,
+    rules: Ruleset,
+    jobs: int,
+    trace: bool,
+    done: int,
+    summary: Summary,
+    progress: Callable[[int, int], None] | None,
+    total: Callable[[int | None], None] | None,
+) -> Outcome:
+    """The screening loop proper: chunks out to the workers, records back in order."""
+    marks: deque[tuple[int, int, Any]] = deque()  # for each task in flight: the input read
+    tasks: Iterator[Task]
+    if inp.kind == "directory":
         if total is not None:
-            total(len(names))
-        todo = ((p.name, str(p)) for p in names[done:])
+            total(len(inp.entries))
+        todo = iter(inp.entries[done:])
         tasks = (Task(files=tuple(c)) for c in _chunks(todo, CHUNK))
     else:
-        try:
-            stream = sys.stdin.buffer if path is None else path.open("rb")
-        except OSError as exc:
-            raise InputError(
-                Problem("io_error", f"cannot read: {exc.strerror}", Location(source))
-            ) from None
+        assert lines is not None
         if total is not None:
-            total(None if path is None else path.stat().st_size)
-        tasks = (Task(lines=tuple(c)) for c in _chunks(_read_lines(stream, skip=done), CHUNK))
+            total(inp.size if inp.kind == "jsonl" else None)
 
-    sink: IO[bytes]
-    if not write_records:
-        sink = Path(os.devnull).open("wb")  # noqa: SIM115 - closed below
-    elif output is None:
-        sink = sys.stdout.buffer
-    else:
-        sink = output.open("ab" if resume else "wb")
+        def line_tasks() -> Iterator[Task]:
+            for chunk in _chunks(iter(lines), CHUNK):
+                marks.append((lines.n, lines.bytes, lines.sha.copy()))
+                yield Task(lines=tuple(chunk))
+
+        tasks = line_tasks()
+
     interrupted = False
     pool = None
     syncer: _Syncer | None = None
+    consumed_bytes = manifest.consumed_bytes
+    records = manifest.records
     try:
         with _Stop() as stop:
             try:
@@ -539,46 +850,63 @@ def run(
                         jobs, initializer=_init_worker, initargs=(rules, trace)
                     )
                     window = jobs * IN_FLIGHT_PER_JOB
-                    results: Iterator[tuple[bytes, Summary]] = _ordered(pool, tasks, window)
+                    results: Iterator[Done] = _ordered(pool, tasks, window)
                 else:
                     results = (screen_task(t, rules=rules, trace=trace) for t in tasks)
-                if output is not None and write_records:  # started after the workers fork
-                    syncer = _Syncer(sink.fileno())
-                for data, part in results:
+                if sink.is_file:  # started after the workers fork
+                    syncer = _Syncer(sink.file.fileno())
+                for result in results:
                     stop.writing = True
-                    sink.write(data)
-                    sink.flush()
-                    summary.merge(part)
+                    sink.write(result.data)
+                    summary.merge(result.summary)
+                    if inp.kind == "directory":
+                        dir_sha.update(result.digests)
+                        records += result.summary.records
+                        consumed_bytes += result.nbytes
+                        sha = dir_sha.hexdigest()
+                    else:
+                        records, consumed_bytes, hasher = marks.popleft()
+                        sha = hasher.hexdigest()
+                    manifest = dataclasses.replace(
+                        manifest,
+                        records=records,
+                        consumed_bytes=consumed_bytes,
+                        consumed_sha256=sha,
+                    )
+                    sink.record_progress(manifest)
                     stop.writing = False
                     if stop.requested:
                         raise KeyboardInterrupt
                     if progress is not None:
-                        seekable = stream is not None and stream is not sys.stdin.buffer
-                        position = stream.tell() if seekable and stream is not None else 0
+                        seekable = inp.kind == "jsonl" and inp.stream is not None
+                        position = inp.stream.tell() if seekable and inp.stream else 0
                         progress(summary.records, position)
             except KeyboardInterrupt:
                 interrupted = True
             except BrokenPipeError:  # the reader of standard output went away (`| head`)
                 interrupted = True
                 null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, sink.fileno())  # nothing more to say there, not even at exit
+                os.dup2(null, sink.file.fileno())  # nothing more to say there, not even at exit
                 os.close(null)
+            except ScreenError as exc:
+                if exc.problem.code == "io_error" and _is_broken_pipe(exc) and not sink.is_file:
+                    interrupted = True
+                    null = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(null, sink.file.fileno())
+                    os.close(null)
+                else:
+                    raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
         if syncer is not None:
             syncer.stop()
-        try:
-            sink.flush()
-            if output is not None and write_records:
-                _fsync(sink.fileno())
-        finally:
-            if sink is not sys.stdout.buffer:
-                sink.close()
-            if stream is not None and stream is not sys.stdin.buffer:
-                stream.close()
-    return Outcome(summary, done, time.perf_counter() - started, interrupted)
+    return Outcome(summary, done, 0.0, interrupted)
+
+
+def _is_broken_pipe(exc: ScreenError) -> bool:
+    return isinstance(exc.__cause__, BrokenPipeError) or "Broken pipe" in exc.problem.message
 
 
 class _Syncer:
@@ -600,25 +928,15 @@ class _Syncer:
 
     def _loop(self) -> None:
         while not self._done.wait(FSYNC_SECONDS):
-            _fsync(self._fd)
+            with contextlib.suppress(OSError):  # a failing disk is reported by the writes
+                fsync(self._fd)
 
     def stop(self) -> None:
         self._done.set()
         self._thread.join()
 
 
-def _fsync(fd: int) -> None:
-    """Fsync, where the output can be synced at all (not a pipe or a device like /dev/null)."""
-    import errno
-
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
-            raise
-
-
-def _ordered(pool: Any, tasks: Iterator[Task], window: int) -> Iterator[tuple[bytes, Summary]]:
+def _ordered(pool: Any, tasks: Iterator[Task], window: int) -> Iterator[Done]:
     """Results in task order, with at most ``window`` tasks in flight (bounded memory)."""
     pending: deque[Any] = deque()
     for task in tasks:

@@ -8,6 +8,7 @@ error (a bug in rongcuo: please report it).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import os
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import FilingError, Location, Problem, RongcuoError
+from .. import reader
+from ..errors import FilingError, RongcuoError
 from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
 from ..facts.model import Filing
 from ._common import (
@@ -55,17 +57,19 @@ app = typer.Typer(
 )
 
 
+MAX_VERDICT_BYTES = 16 * 1024 * 1024
+"""The largest stored verdict ``verify`` reads (a verdict with its full trace is far smaller)."""
+
+
 class BackendName(enum.StrEnum):
     native = "native"
     durable = "durable"
 
 
 def _read_filing(file: str) -> Filing:
-    if file == "-":
-        raw = sys.stdin.buffer.read(MAX_FILING_BYTES + 1)
-        return parse_filing(raw, filename="<stdin>")
-    if not Path(file).exists():
-        raise FilingError([Problem("io_error", "no such file", Location(file))])
+    if file == "-":  # bounded; a closed standard input is io_error (rongcuo.reader)
+        raw = reader.read_stdin(limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
+        return parse_filing(raw, filename=reader.STDIN)
     return load_filing(file)
 
 
@@ -169,18 +173,15 @@ def verify_cmd(
     from ..verdict.verify import verify
 
     try:
-        try:
-            raw = verdict_file.read_bytes()
-        except OSError as exc:
-            raise VerdictError(
-                [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(verdict_file)))]
-            ) from None
+        raw = reader.read_file(
+            verdict_file, limit=MAX_VERDICT_BYTES, error=VerdictError, what="a stored verdict"
+        )
         verdict = verify(
             raw,
             _read_filing(filing_file),
             rules=_rules(rules),
             key=_key(key_file),
-            filename=str(verdict_file),
+            filename=reader.shown_path(verdict_file),
         )
     except RongcuoError as exc:
         _fail(exc, fmt, lang)
@@ -201,9 +202,16 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point: run the app; an internal error is reported without a traceback."""
+    """Entry point: run the app; an internal error is reported without a traceback.
+
+    A failure of the environment (a closed standard stream, a full disk, a file too large for
+    the process's limit) is ``io_error``, exit 1, never an internal error.
+    """
+    _closed_streams()
     try:
         app()
+    except OSError as exc:  # the environment failed (disk full, closed stdout, ...): not a bug
+        _io_failed(exc)
     except KeyboardInterrupt:
         err.print("rongcuo: interrupted", markup=False)
         sys.exit(130)
@@ -219,6 +227,58 @@ def main() -> None:
             markup=False,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _closed_streams() -> None:
+    """Standard output or error closed when the process started (``>&-``): Python leaves
+    ``sys.stdout`` ``None``. Writing there then fails as writing to a closed descriptor does
+    (``EBADF``), so the command reports ``io_error`` rather than crashing on ``None``."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, _Closed(name))
+
+
+class _Closed:
+    """A standard stream that was closed: every write fails with ``EBADF``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = f"<{name}>"
+
+    @property
+    def buffer(self) -> _Closed:  # the binary stream under it: closed as well
+        return self
+
+    def write(self, text: str | bytes) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), self.name)
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), self.name)
+
+
+def _io_failed(exc: OSError) -> None:
+    """Report an environment failure as ``io_error`` on stderr (if it is open); exit 1."""
+    import errno
+
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        sys.exit(EXIT_INVALID)  # the reader of our output went away: nothing more to say
+    where = exc.filename if isinstance(exc.filename, str) else "<stdout>"
+    problem = reader.io_problem(exc, where, writing=True)
+    with contextlib.suppress(OSError):  # standard error may be gone too
+        err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
+    sys.exit(EXIT_INVALID)
 
 
 if __name__ == "__main__":

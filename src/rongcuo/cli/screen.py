@@ -3,8 +3,10 @@
 ``rongcuo screen INPUT`` screens a JSONL file (one filing a line), standard input (``-``) or a
 directory of YAML/JSON filings into JSONL records, one per input record, in input order. Exit
 status: 0 when the run completed (bad records become error records), 1 when the input cannot be
-read, 2 for a usage error, 130 when interrupted (the output then holds every record finished;
-``--resume`` continues it).
+read or the output cannot be written (``io_error``), the output is an input
+(``screen_output_is_input``) or another run's (``screen_output_locked``), or ``--resume`` finds an
+output this run did not make (``screen_resume_mismatch``); 2 for a usage error; 130 when
+interrupted (the output then holds every record finished; ``--resume`` continues it).
 """
 
 import json
@@ -115,10 +117,11 @@ def register(app: typer.Typer) -> None:
                     write_records=not summary_only,
                     progress=progress.advance if progress is not None else None,
                     total=progress.start if progress is not None else None,
+                    rules_dir=None if rules is None else str(rules),
                 )
-        except screening.InputError as exc:
+        except screening.ScreenError as exc:
             if fmt is Format.json:
-                problem = {"error": "input", "problems": [exc.problem.to_dict()]}
+                problem = {"error": "input", "problems": [exc.problem.to_dict(lang.value)]}
                 out.print(json.dumps(problem, ensure_ascii=False, indent=2), markup=False)
             else:
                 err.print(f"rongcuo: {exc.problem.render(lang.value)}", markup=False)

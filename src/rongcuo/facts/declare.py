@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from .. import _yaml
+from .. import _yaml, reader
 from ..errors import Location, Problem, RulesError, suggest
 
 __all__ = [
@@ -1015,10 +1015,6 @@ def load_facts_text(text: str | bytes, name: str) -> FactsDecl:
 def load_facts(path: Path) -> FactsDecl:
     """Read a facts declaration (``facts.yaml``) from a file."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise RulesError(
-            [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(p)))]
-        ) from None
-    return load_facts_text(data, str(p))
+    limit = _yaml.DEFAULT_LIMITS.max_bytes
+    data = reader.read_file(p, limit=limit, error=RulesError, what="a facts declaration")
+    return load_facts_text(data, reader.shown_path(p))

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import jiter
 import pydantic
 
-from .. import _yaml
+from .. import _yaml, reader
 from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
 from .model import MAX_LIST_ITEMS, Filing
@@ -38,7 +36,6 @@ MAX_FILING_BYTES: Final = 1024 * 1024
 """The largest filing document accepted, in bytes."""
 
 Format = Literal["json", "yaml", "auto"]
-_POSITION = re.compile(r"at line (\d+) column (\d+)")
 
 
 def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "") -> list[Problem]:
@@ -87,21 +84,9 @@ def _guarded(value: object, filename: str) -> None:
 
 
 def _json(data: bytes, filename: str) -> object:
-    try:
-        return jiter.from_json(data, allow_inf_nan=False, catch_duplicate_keys=True)
-    except ValueError as exc:
-        text = str(exc)
-        m = _POSITION.search(text)
-        line, col = (int(m.group(1)), max(int(m.group(2)), 1)) if m else (0, 0)
-        if "recursion limit" in text:
-            code = "too_deep"
-        elif "duplicate key" in text:
-            code = "json_duplicate_key"
-        elif "utf-8" in text.lower() or "unicode" in text.lower():
-            code = "not_utf8"
-        else:
-            code = "json_syntax"
-        raise FilingError([Problem(code, text, Location(filename, line, col))]) from None
+    """The one JSON path (:func:`rongcuo.reader.parse_json`): duplicate keys, deep nesting and
+    huge numbers refused, coded and located."""
+    return reader.parse_json(data, filename=filename, error=FilingError)
 
 
 def parse_filing(
@@ -185,21 +170,6 @@ def load_filing(path: str | os.PathLike[str], *, format: Format = "auto") -> Fil
         format = "yaml"
     elif format == "auto" and p.suffix.lower() == ".json":
         format = "json"
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILING_BYTES:
-            raise FilingError(
-                [
-                    Problem(
-                        "too_large",
-                        f"{size} bytes; a filing may hold at most {MAX_FILING_BYTES}",
-                        Location(str(p)),
-                    )
-                ]
-            )
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise FilingError(
-            [Problem("io_error", f"cannot read: {exc.strerror}", Location(str(p)))]
-        ) from None
-    return parse_filing(raw, filename=str(p), format=format)
+    # bounded, regular files only: /dev/zero or a FIFO is refused, never read (rongcuo.reader)
+    raw = reader.read_file(p, limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
+    return parse_filing(raw, filename=reader.shown_path(p), format=format)

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from .. import _yaml
+from .. import _yaml, reader
 from ..engine.evaluate import Program, Truth, combine
 from ..errors import FilingError, Location, Problem, RulesError, show, suggest
 from ..facts.filings import parse_filing
@@ -860,26 +860,14 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         raise RulesError([Problem("io_error", f"{root} is not a directory", Location(str(root)))])
     for name in (*FILES, *OPTIONAL_FILES):
         path = root / name
-        if name in OPTIONAL_FILES and not path.exists():
-            continue
-        try:
-            size = path.stat().st_size
-            if size > _yaml.DEFAULT_LIMITS.max_bytes:
-                problems.append(
-                    Problem(
-                        "too_large",
-                        f"{size} bytes; a rule file holds at most {_yaml.DEFAULT_LIMITS.max_bytes}",
-                        Location(str(path)),
-                    )
-                )
-                continue
-            texts[name] = path.read_bytes()
-        except FileNotFoundError:
-            continue  # reported as rules_missing_file
-        except OSError as exc:
-            problems.append(
-                Problem("io_error", f"cannot read: {exc.strerror}", Location(str(path)))
+        if not path.is_symlink() and not path.exists():
+            continue  # an optional file left out, or a missing one (rules_missing_file)
+        try:  # bounded, regular files only: a symlink to /dev/zero is refused (rongcuo.reader)
+            texts[name] = reader.read_file(
+                path, limit=_yaml.DEFAULT_LIMITS.max_bytes, error=RulesError, what="a rule file"
             )
+        except RulesError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise RulesError(problems)
     # a ruleset checked before (same bytes, same rongcuo) comes from the cache (rules/cache.py)
