@@ -126,6 +126,7 @@ def test_an_undecodable_path_is_shown_escaped(tmp_path: Path) -> None:
     shown = info.value.problems[0].location.file
     assert shown.endswith("caf\\xe9.yaml")
     shown.encode("utf-8")  # printable and writable as JSON
+    assert reader.shown_path("a\ud800b") == "a\\ud800b"  # a surrogate that stands for no byte
 
 
 @pytest.mark.parametrize(

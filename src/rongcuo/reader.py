@@ -81,7 +81,10 @@ def shown_path(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str
     >>> shown_path("plain.yaml")
     'plain.yaml'
     """
-    raw = os.fsencode(path)
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: shown as \udXXX
+        return os.fspath(path).encode("utf-8", "backslashreplace").decode("utf-8")  # type: ignore[union-attr]
     return raw.decode("utf-8", "backslashreplace")
 
 
