@@ -30,10 +30,12 @@ import dataclasses
 import enum
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..facts.declare import FactType
 from ..facts.model import FACT_INDEX, Filing
+from ..facts.values import NA
 from ..rules.syntax import (
     All,
     Clause,
@@ -44,10 +46,15 @@ from ..rules.syntax import (
     Node,
     Not,
     Op,
+    Quantifier,
+    QuantifierKind,
+    SameKind,
     Test,
     clauses_read,
 )
 from ..rules.syntax import Any as AnyNode
+from . import ops
+from .catalogue import BLANK, Catalogue, Ref, Scope, vector_of
 
 __all__ = ["Compiled", "compile_clauses"]
 
@@ -125,12 +132,26 @@ _STOP = {_Mode.ALL: 0, _Mode.ANY: 2}
 
 
 class _Writer:
-    """Lines of Python, the constants they use, and the facts they read."""
+    """Lines of Python, the constants they use, and the facts they read.
 
-    def __init__(self) -> None:
+    A writer made with a ``parent`` writes a helper function: it shares the parent's constants
+    and helpers, and reads every fact straight from the vector (nothing is hoisted into it).
+    """
+
+    def __init__(
+        self, index: Mapping[str, int] = FACT_INDEX, parent: _Writer | None = None
+    ) -> None:
         self.lines: list[str] = []
-        self.constants: dict[str, Any] = {}
-        self._constant_names: dict[tuple[type, Any], str] = {}
+        self.index = index
+        self.constants: dict[str, Any] = {} if parent is None else parent.constants
+        self._constant_names: dict[tuple[Any, ...], str] = (
+            {} if parent is None else parent._constant_names
+        )
+        #: module-level helper functions (quantifiers, deep nodes), written once each
+        self.helpers: list[str] = [] if parent is None else parent.helpers
+        self.helper_names: dict[Any, str] = {} if parent is None else parent.helper_names
+        #: the first line of every generated top-level function: the filing's fact vector
+        self.prologue = "V = f.__pydantic_private__['_facts']"
         self.reads: dict[str, int] = {}
         self.hoisted: dict[str, str] = {}
         self.needed: dict[str, str] = {}
@@ -140,7 +161,11 @@ class _Writer:
         self.lines.append("    " * indent + line)
 
     def constant(self, value: Any) -> str:
-        key = (type(value), value)
+        try:
+            key: tuple[Any, ...] = (type(value), value)
+            hash(key)
+        except TypeError:  # a table (a dict): one constant per object
+            key = ("id", id(value))
         name = self._constant_names.get(key)
         if name is None:
             name = f"K{len(self._constant_names)}"
@@ -155,7 +180,7 @@ class _Writer:
         two names (few locals keep the function's frame small). A fact read in many places is
         read once instead, before the first block that reads it (see :meth:`block`).
         """
-        if path not in FACT_INDEX:
+        if path not in self.index:
             raise ValueError(f"not a fact path: {path!r}")  # the checker rules this out
         self.reads[path] = self.reads.get(path, 0) + 1
         if path in self.hoisted:
@@ -165,10 +190,9 @@ class _Writer:
         self.emit(indent, f"{into} = {self._read_expr(path)}")
         return into
 
-    @staticmethod
-    def _read_expr(path: str) -> str:
+    def _read_expr(self, path: str) -> str:
         # the filing's fact vector, made with the filing: one tuple, read by position
-        return f"V[{FACT_INDEX[path]}]"
+        return f"V[{self.index[path]}]"
 
     def function(self, signature: str, body: Callable[[], None]) -> None:
         """Write a function whose body is a sequence of :meth:`block` calls."""
@@ -178,7 +202,7 @@ class _Writer:
         shared = [p for p, n in self.reads.items() if n >= _SHARED_READS]
         del self.lines[mark:]
         self.emit(0, f"def {signature}:")
-        self.emit(1, "V = f.__pydantic_private__['_facts']")
+        self.emit(1, self.prologue)
         self.reads, self.loaded = {}, set()
         self.hoisted = {p: "x_" + p.replace(".", "_") for p in shared}
         body()
@@ -271,17 +295,33 @@ def _fold_none_safe(
 
 
 class _Context:
-    """How references resolve: elements (inlined, or already computed) and other clauses."""
+    """How references resolve: elements (inlined, or already computed) and other clauses; in v2,
+    the catalogue that makes each test, the records bound around the code being written, and
+    the elements evaluated exactly (design-v2 §4) with the function that settles each."""
 
     def __init__(
         self,
         w: _Writer,
         by_id: dict[str, Clause],
         element_vars: dict[tuple[str, str], str] | None,
+        catalogue: Catalogue | None = None,
+        exact: Mapping[tuple[str, str], Callable[[tuple[Any, ...]], int]] | None = None,
+        scope: Scope = (),
     ) -> None:
         self.w = w
         self.by_id = by_id
         self.element_vars = element_vars
+        self.catalogue = catalogue
+        self.exact = exact or {}
+        self.scope = scope
+
+    def helper(self, w: _Writer, scope: Scope) -> _Context:
+        """The context of a helper function written by ``w``, with the records of ``scope``."""
+        return _Context(w, self.by_id, None, self.catalogue, self.exact, scope)
+
+    def bound(self) -> str:
+        """The arguments that pass the bound records on to a helper: ``, b0, b1``."""
+        return "".join(f", b{d}" for d in range(len(self.scope)))
 
     def clause(self, clause_id: str, indent: int, depth: int) -> str:
         """The local holding a referenced clause's truth, computed here if not yet (-1)."""
@@ -312,32 +352,55 @@ def _fold(
     what is computed inside it uses deeper ones, so a temporary is never overwritten in use.
     """
     w = ctx.w
+    if indent > _MAX_INDENT and isinstance(node, All | AnyNode | Not) and _self_contained(node):
+        # deep inside: the node becomes a function of its own, so no nesting limit is reached
+        expr = f"{_helper(ctx, node)}(V{ctx.bound()})"
+        _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
+        return
     if isinstance(node, Test):
-        _fold_test(w, node, var, indent, mode, negate)
+        if ctx.catalogue is not None:
+            _fold_test2(ctx, node, var, indent, mode, negate)
+        else:
+            _fold_test(w, node, var, indent, mode, negate)
         return
     if isinstance(node, Not) and isinstance(node.item, Test):
-        _fold_test(w, node.item, var, indent, mode, not negate)
+        _fold(ctx, node.item, var, indent, mode, clause, not negate, depth)
+        return
+    if isinstance(node, SameKind | Quantifier):
+        expr = _same_kind(ctx, node, indent) if isinstance(node, SameKind) else _quantify(ctx, node)
+        _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
         return
     if isinstance(node, ElementRef) and clause is not None:
+        settle = ctx.exact.get((clause.id, node.element))
         if ctx.element_vars is not None:
-            _fold_value(w, ctx.element_vars[clause.id, node.element], var, indent, mode)
-        else:
-            _fold(ctx, clause.element(node.element).test, var, indent, mode, None, depth=depth)
+            name = ctx.element_vars[clause.id, node.element]
+            _fold_expr(w, f"2 - {name}" if negate else name, var, indent, mode)
+        elif settle is None:
+            test = clause.element(node.element).test
+            _fold(ctx, test, var, indent, mode, None, negate, depth)
+        else:  # evaluated exactly: Kleene first, the cases only if that leaves it unknown
+            t = f"t{depth}"
+            test = clause.element(node.element).test
+            _fold(ctx, test, t, indent, _Mode.SET, None, depth=depth + 1)
+            w.emit(indent, f"if {t} == 1:")
+            w.emit(indent + 1, f"{t} = {w.constant(settle)}(V)")
+            _fold_expr(w, f"2 - {t}" if negate else t, var, indent, mode)
         return
     if isinstance(node, ClauseRef):
-        _fold_value(w, ctx.clause(node.clause, indent, depth), var, indent, mode)
+        name = ctx.clause(node.clause, indent, depth)
+        _fold_expr(w, f"2 - {name}" if negate else name, var, indent, mode)
         return
     kind = _Mode.ALL if isinstance(node, All) else _Mode.ANY if isinstance(node, AnyNode) else None
     if kind is not None and not negate and isinstance(node, All | AnyNode):
         if mode is _Mode.SET:
             w.emit(indent, f"{var} = {2 if kind is _Mode.ALL else 0}")
         if mode in (_Mode.SET, kind):  # the same connective: fold the items straight into var
-            # each item nested under the one before: once var is settled, one test skips the rest
+            # an early-exit chain: once var is settled, each later item is one test, skipped;
+            # the chain stays flat however many items it has
             for i, item in enumerate(node.items):
                 if i:
                     w.emit(indent, f"if {var} != {_STOP[kind]}:")
-                    indent += 1
-                _fold(ctx, item, var, indent, kind, clause, depth=depth)
+                _fold(ctx, item, var, indent + (1 if i else 0), kind, clause, depth=depth)
             return
     # anything else: compute into a temporary, then fold it
     t = f"t{depth}"
@@ -350,6 +413,155 @@ def _fold(
     else:
         raise TypeError(f"an element reference outside holds_when: {node!r}")
     _fold_value(w, t, var, indent, mode)
+
+
+#: past this indentation a nested node is written as a function of its own (Python's parser
+#: refuses 100 levels)
+_MAX_INDENT = 24
+
+
+def _self_contained(node: Node) -> bool:
+    """Whether a node can be a helper function: it reads no clause and no element."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ClauseRef | ElementRef):
+            return False
+        if isinstance(n, All | AnyNode):
+            stack.extend(n.items)
+        elif isinstance(n, Not):
+            stack.append(n.item)
+        elif isinstance(n, Quantifier):
+            stack.extend(p for p in (n.where, n.that) if p is not None)
+    return True
+
+
+def _fold_expr(w: _Writer, expr: str, var: str, indent: int, mode: _Mode) -> None:
+    """Fold a truth computed by an expression into ``var``."""
+    if mode is _Mode.SET:
+        w.emit(indent, f"{var} = {expr}")
+        return
+    w.emit(indent, f"r = {expr}")
+    _fold_value(w, "r", var, indent, mode)
+
+
+def _helper(ctx: _Context, node: Node) -> str:
+    """A module-level function ``h<n>(V, b0, …)`` returning the truth of ``node``."""
+    key = ("node", node, tuple(name for name, _ in ctx.scope))
+    name = ctx.w.helper_names.get(key)
+    if name is None:
+        name = ctx.w.helper_names[key] = f"h{len(ctx.w.helper_names)}"
+        sub = _Writer(ctx.w.index, parent=ctx.w)
+        sub.emit(0, f"def {name}(V{ctx.bound()}):")
+        _fold(ctx.helper(sub, ctx.scope), node, "v", 1, _Mode.SET, None)
+        sub.emit(1, "return v")
+        sub.emit(0, "")
+        ctx.w.helpers.extend(sub.lines)
+    return name
+
+
+# --------------------------------------------------------------------------- filing model v2
+
+
+def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
+    """Emit a read of a v2 fact: from the vector, or a field of a bound record ``b<depth>``."""
+    if ref.top:
+        return ctx.w.read(path, indent, into)
+    if not ref.field.isidentifier():  # pragma: no cover - declared ids are snake_case
+        raise ValueError(f"not a field name: {ref.field!r}")
+    ctx.w.emit(indent, f"{into} = b{ref.depth}.{ref.field}")
+    return into
+
+
+def _fold_test2(
+    ctx: _Context, node: Test, var: str, indent: int, mode: _Mode, negate: bool
+) -> None:
+    """A v2 test, exactly as :mod:`rongcuo.engine.ops` evaluates it (the catalogue makes it)."""
+    cat, w = ctx.catalogue, ctx.w
+    assert cat is not None
+    ref = cat.resolve(node.fact, ctx.scope)
+    x = _read2(ctx, ref, node.fact, indent, "x")
+    if isinstance(node.value, FactRef):
+        y = _read2(ctx, cat.resolve(node.value.path, ctx.scope), node.value.path, indent, "y")
+        expr = f"{w.constant(cat.binary(node))}({x}, {y})"
+    elif ref.decl.type is FactType.ENUM and node.op in (Op.EQ, Op.WITHIN):
+        expr = f"{w.constant(cat.within(ref.decl, node.value))}.get({x}, 0)"
+    elif ref.decl.type is FactType.BOOL and node.op is Op.EQ:
+        expr = f"(1 if {x} is None else 2 if {x} is {node.value is True} else 0)"
+    else:
+        expr = f"{w.constant(cat.unary(node, ref.decl))}({x})"
+    _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
+
+
+def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:
+    cat, w = ctx.catalogue, ctx.w
+    assert cat is not None
+    left, right = cat.resolve(node.left, ctx.scope), cat.resolve(node.right, ctx.scope)
+    x = _read2(ctx, left, node.left, indent, "x")
+    y = _read2(ctx, right, node.right, indent, "y")
+    table = w.constant(cat.same_kind(left.decl, right.decl))
+    return f"{w.constant(ops.same_kind)}({x}, {y}, {table})"
+
+
+def _quantify(ctx: _Context, node: Quantifier) -> str:
+    """A quantifier as a call of its own function ``q<n>(V, b0, …)``, written once."""
+    cat = ctx.catalogue
+    if cat is None:
+        raise TypeError("a quantifier in a v1 ruleset")  # the loader rules this out
+    key = ("quantifier", node, tuple(name for name, _ in ctx.scope))
+    name = ctx.w.helper_names.get(key)
+    if name is not None:
+        return f"{name}(V{ctx.bound()})"
+    name = ctx.w.helper_names[key] = f"q{len(ctx.w.helper_names)}"
+    records = cat.resolve(node.of, ctx.scope)
+    depth = len(ctx.scope)
+    sub = _Writer(ctx.w.index, parent=ctx.w)
+    inner = ctx.helper(sub, (*ctx.scope, (node.name, records.decl)))
+    some = node.kind is QuantifierKind.SOME
+    sub.emit(0, f"def {name}(V{ctx.bound()}):")
+    value = _read2(ctx.helper(sub, ctx.scope), records, node.of, 1, "x")
+    sub.emit(1, f"if {value} is None:")
+    sub.emit(2, "items = ()")
+    sub.emit(2, "complete = False")
+    sub.emit(1, f"elif {value} is {sub.constant(NA)}:")
+    sub.emit(2, "return 0")
+    sub.emit(1, "else:")
+    sub.emit(2, f"items = {value}.items")
+    sub.emit(2, f"complete = {value}.complete")
+    sub.emit(1, f"result = {0 if some else 2}")
+
+    def item(indent: int) -> None:
+        """The record's truth into ``t`` (``where:`` folded in: design-v2 §3)."""
+        if node.where is None:
+            _fold(inner, node.that, "t", indent, _Mode.SET, None)
+            return
+        _fold(inner, node.where, "wh", indent, _Mode.SET, None)
+        sub.emit(indent, "if wh == 0:")
+        sub.emit(indent + 1, f"t = {0 if some else 2}")
+        sub.emit(indent, "else:")
+        _fold(inner, node.that, "t", indent + 1, _Mode.SET, None)
+        if some:  # where and that
+            sub.emit(indent + 1, "if wh < t:")
+            sub.emit(indent + 2, "t = wh")
+        else:  # not where, or that
+            sub.emit(indent + 1, "if 2 - wh > t:")
+            sub.emit(indent + 2, "t = 2 - wh")
+
+    sub.emit(1, f"for b{depth} in items:")
+    item(2)
+    sub.emit(2, f"if t == {2 if some else 0}:")
+    sub.emit(3, f"return {2 if some else 0}")
+    sub.emit(2, "if t == 1:")
+    sub.emit(3, "result = 1")
+    sub.emit(1, "if not complete:")  # a further record, of which nothing is known
+    sub.emit(2, f"b{depth} = {sub.constant(BLANK)}")
+    item(2)
+    sub.emit(2, "if t != 0:" if some else "if t != 2:")
+    sub.emit(3, "return 1")
+    sub.emit(1, "return result")
+    sub.emit(0, "")
+    ctx.w.helpers.extend(sub.lines)
+    return f"{name}(V{ctx.bound()})"
 
 
 def _refers(clause: Clause) -> tuple[str, ...]:
@@ -440,13 +652,26 @@ def _status_function(
     w.function(signature, body)
 
 
-def compile_clauses(clauses: Sequence[Clause]) -> Compiled:
-    """Generate, compile and return the fast functions for a checked ruleset's clauses."""
-    w = _Writer()
+def compile_clauses(
+    clauses: Sequence[Clause],
+    *,
+    catalogue: Catalogue | None = None,
+    exact: Mapping[tuple[str, str], Callable[[tuple[Any, ...]], int]] | None = None,
+) -> Compiled:
+    """Generate, compile and return the fast functions for a checked ruleset's clauses.
+
+    A v2 ruleset (filing model v2) passes its ``catalogue``: facts are then read by its vector
+    positions and every test is made by it; ``exact`` gives, for each element the loader marked
+    (design-v2 §4), the function that settles it exactly when Kleene leaves it unknown.
+    """
+    w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
+    if catalogue is not None:
+        w.prologue = f"V = {w.constant(vector_of)}(f)"
+    exact = exact or {}
     by_id = {c.id: c for c in clauses}
     order = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
     referenced = {cid for c in clauses for cid in _refers(c)}
-    _status_function(_Context(w, by_id, None), order, referenced, "status(f)")
+    _status_function(_Context(w, by_id, None, catalogue, exact), order, referenced, "status(f)")
 
     # truths(f): every element, then every clause from its elements, readers after what they read
     element_order = tuple((cid, e.id) for cid in order for e in by_id[cid].elements)
@@ -457,7 +682,7 @@ def compile_clauses(clauses: Sequence[Clause]) -> Compiled:
     for cid in _dependency_order(order, by_id):
         for e in by_id[cid].elements:
             element_vars[cid, e.id] = first.setdefault(e.test, f"e{len(first)}")
-    ctx = _Context(w, by_id, element_vars)
+    ctx = _Context(w, by_id, element_vars, catalogue, exact)
 
     def truths() -> None:
         computed: set[str] = set()
@@ -469,6 +694,10 @@ def compile_clauses(clauses: Sequence[Clause]) -> Compiled:
                     if var not in computed:
                         computed.add(var)
                         _fold(ctx, e.test, var, 1, _Mode.SET, None)
+                        settle = exact.get((cid, e.id))
+                        if settle is not None:
+                            w.emit(1, f"if {var} == 1:")
+                            w.emit(2, f"{var} = {w.constant(settle)}(V)")
                 # every element is computed: Kleene's all/any are min/max, nothing to skip
                 ctx.fold_clause(cid, _clause_var(cid), 1)
 
@@ -479,7 +708,7 @@ def compile_clauses(clauses: Sequence[Clause]) -> Compiled:
 
     w.function("truths(f)", truths)
 
-    source = "\n".join(w.lines) + "\n"
+    source = "\n".join([*w.helpers, *w.lines]) + "\n"
     namespace: dict[str, Any] = dict(w.constants)
     exec(compile(source, "<rongcuo generated clauses>", "exec"), namespace)
     return Compiled(

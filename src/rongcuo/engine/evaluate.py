@@ -19,25 +19,34 @@ reads the start date only while the end date is unknown, relying on start ≤ en
 from __future__ import annotations
 
 import enum
+import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
+from ..facts.declare import FactsDecl
 from ..facts.model import FACTS, Filing
+from ..facts.values import NA
 from ..rules.syntax import (
     All,
     Clause,
     ClauseRef,
+    Element,
     ElementRef,
     FactRef,
     Node,
     Not,
     Op,
+    Quantifier,
+    QuantifierKind,
+    SameKind,
     Test,
     clauses_read,
     facts_read,
 )
 from ..rules.syntax import Any as AnyNode
+from . import ops
+from .catalogue import BLANK, Catalogue, Plan, Ref, Scope, plan_split, reads, settle, vector_of
 from .codegen import Compiled, compile_clauses
 
 __all__ = ["TRUTHS", "Getter", "Program", "Truth", "combine", "fact_getter", "facts_of"]
@@ -82,6 +91,16 @@ def fact_getter(path: str) -> Getter:
             return None
 
     return getter if path.startswith("determinations.") else get
+
+
+def _fresh(fn2: F2) -> Callable[[tuple[Any, ...]], int]:
+    """A closure evaluated on one case of the facts: with a memo of its own, so that a clause it
+    reads is evaluated on that case too."""
+    return lambda V: fn2(V, (), {})
+
+
+def _read_at(index: int, filing: Any) -> Any:
+    return vector_of(filing)[index]
 
 
 def facts_of(filing: Filing, paths: Sequence[str] | None = None) -> dict[str, Any]:
@@ -204,17 +223,33 @@ class Program:
         "__weakref__",
         "_by_identity",
         "_clause_fns",
+        "_closures2",
         "_element_fns",
         "_node_fns",
+        "catalogue",
         "clauses",
         "compiled",
         "derived",
         "order",
+        "plans",
         "reads",
     )
 
-    def __init__(self, clauses: Sequence[Clause]) -> None:
+    def __init__(self, clauses: Sequence[Clause], facts: FactsDecl | None = None) -> None:
+        """Compile ``clauses``; with ``facts``, the declaration of a v2 ruleset (filing model
+        v2), they are v2 predicates over its fact vector (docs/design-v2.md)."""
         self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
+        #: a v2 ruleset's facts: vector positions and prepared operators (``None`` for v1)
+        self.catalogue: Catalogue | None = None if facts is None else Catalogue(facts)
+        self._closures2 = None if self.catalogue is None else _Closures2(self, self.catalogue)
+        #: v2: the elements evaluated exactly by splitting a fact they read twice (design §4)
+        self.plans: dict[tuple[str, str], Plan] = {}
+        if self.catalogue is not None:
+            for c in clauses:
+                for e in c.elements:
+                    plan = plan_split(e.test, self.catalogue)
+                    if plan:
+                        self.plans[c.id, e.id] = plan
         self.order: tuple[str, ...] = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
         self._node_fns: dict[Node, Fn] = {}
         self._by_identity: dict[int, tuple[Node, Fn]] = {}
@@ -228,7 +263,7 @@ class Program:
             tuple[str, str], tuple[tuple[tuple[str, Getter], ...], tuple[str, ...]]
         ] = {
             (c.id, e.id): (
-                tuple((p, fact_getter(p)) for p in facts_read(e.test)),
+                self._reads(e.test),
                 clauses_read(e.test),
             )
             for c in clauses
@@ -236,21 +271,73 @@ class Program:
         }
         #: the same predicates as generated Python, for the hot paths
         #: (see :mod:`rongcuo.engine.codegen`)
-        self.compiled: Compiled = compile_clauses(clauses)
+        self.compiled: Compiled = compile_clauses(
+            clauses, catalogue=self.catalogue, exact=self._settlers(clauses)
+        )
         for clause in clauses:
-            element_fns = {e.id: self._compile(e.test) for e in clause.elements}
+            element_fns = {e.id: self._compile_element(clause.id, e) for e in clause.elements}
             for eid, fn in element_fns.items():
                 self._element_fns[clause.id, eid] = fn
             self._clause_fns[clause.id] = self._compile_combination(clause.holds_when, element_fns)
 
     # -- compilation
 
+    def _reads(self, node: Node) -> tuple[tuple[str, Getter], ...]:
+        if self.catalogue is None:
+            return tuple((p, fact_getter(p)) for p in facts_read(node))
+        seen: dict[str, Getter] = {}
+        for ref in reads(node, (), self.catalogue):
+            if ref.top and ref.decl.path not in seen:
+                seen[ref.decl.path] = functools.partial(_read_at, ref.index)
+        return tuple(seen.items())
+
+    def _settlers(
+        self, clauses: Sequence[Clause]
+    ) -> dict[tuple[str, str], Callable[[tuple[Any, ...]], int]]:
+        """For each element marked for exact evaluation: a function of the fact vector that
+        settles it by its cases (the generated code calls it when Kleene says unknown)."""
+        out: dict[tuple[str, str], Callable[[tuple[Any, ...]], int]] = {}
+        if self._closures2 is None:
+            return out
+        for c in clauses:
+            for e in c.elements:
+                plan = self.plans.get((c.id, e.id))
+                if plan is not None:
+                    fn2 = self._closures2.compile(e.test, ())
+                    out[c.id, e.id] = functools.partial(settle, _fresh(fn2), plan=plan)
+        return out
+
+    def _compile_element(self, clause_id: str, element: Element) -> Fn:
+        """An element's closure; in v2 exact (design §4) where the loader marked it."""
+        if self._closures2 is None:
+            return self._compile(element.test)
+        fn2 = self._closures2.compile(element.test, ())
+        plan = self.plans.get((clause_id, element.id))
+        if plan is None:
+            return lambda f, m: TRUTHS[fn2(vector_of(f), (), m)]
+
+        fresh = _fresh(fn2)
+
+        def exact(f: Filing, m: Memo) -> Truth:
+            V = vector_of(f)
+            value = fn2(V, (), m)
+            return TRUTHS[settle(fresh, V, plan) if value == 1 else value]
+
+        return exact
+
     def _compile(self, node: Node) -> Fn:
         cached = self._node_fns.get(node)
         if cached is not None:
             return cached
         fn: Fn
-        if isinstance(node, Test):
+        if self._closures2 is not None:
+            fn2 = self._closures2.compile(node, ())
+
+            def node2(f: Filing, m: Memo) -> Truth:
+                return TRUTHS[fn2(vector_of(f), (), m)]
+
+            fn = node2
+        elif isinstance(node, Test):
             fn = _compile_test(node)
         elif isinstance(node, All):
             fn = _all(tuple(self._compile(n) for n in node.items))
@@ -323,3 +410,116 @@ class Program:
         """Every clause's truth by the closures: the reference the generated code is tested on."""
         memo: Memo = {}
         return {cid: self.clause_value(cid, filing, memo) for cid in self.order}
+
+
+# --------------------------------------------------------------------------- filing model v2
+
+#: a v2 predicate's closure: the fact vector, the records bound by the quantifiers around it
+#: (outermost first) and the clause memo; a truth as an int (0 false, 1 unknown, 2 true)
+F2: TypeAlias = Callable[[tuple[Any, ...], tuple[Any, ...], Memo], int]
+_INT: Mapping[Truth, int] = {F: 0, U: 1, T: 2}
+
+
+class _Closures2:
+    """v2 predicates (docs/design-v2.md §3) compiled to closures, each test made by the catalogue
+    from :mod:`rongcuo.engine.ops`, so that they evaluate exactly as the operators do."""
+
+    def __init__(self, program: Program, catalogue: Catalogue) -> None:
+        self.program = program
+        self.catalogue = catalogue
+
+    def reader(self, ref: Ref) -> Callable[[tuple[Any, ...], tuple[Any, ...]], Any]:
+        if ref.top:
+            index = ref.index
+            return lambda V, B: V[index]
+        depth, get = ref.depth, operator.attrgetter(ref.field)
+        return lambda V, B: get(B[depth])
+
+    def compile(self, node: Node, scope: Scope) -> F2:
+        cat = self.catalogue
+        if isinstance(node, Test):
+            ref = cat.resolve(node.fact, scope)
+            read = self.reader(ref)
+            if isinstance(node.value, FactRef):
+                other = self.reader(cat.resolve(node.value.path, scope))
+                relation = cat.binary(node)
+                return lambda V, B, m: relation(read(V, B), other(V, B))
+            test = cat.unary(node, ref.decl)
+            return lambda V, B, m: test(read(V, B))
+        if isinstance(node, SameKind):
+            left, right = cat.resolve(node.left, scope), cat.resolve(node.right, scope)
+            read_left, read_right = self.reader(left), self.reader(right)
+            table = cat.same_kind(left.decl, right.decl)
+            return lambda V, B, m: ops.same_kind(read_left(V, B), read_right(V, B), table)
+        if isinstance(node, All | AnyNode):
+            return self._connective(
+                tuple(self.compile(n, scope) for n in node.items), isinstance(node, All)
+            )
+        if isinstance(node, Not):
+            inner = self.compile(node.item, scope)
+            return lambda V, B, m: 2 - inner(V, B, m)
+        if isinstance(node, ClauseRef):
+            clause_id, program = node.clause, self.program
+            return lambda V, B, m: _INT[program.clause_value(clause_id, cast(Any, V), m)]
+        if isinstance(node, Quantifier):
+            return self._quantifier(node, scope)
+        raise TypeError(f"an element reference outside holds_when: {node!r}")
+
+    @staticmethod
+    def _connective(fns: tuple[F2, ...], conjunction: bool) -> F2:
+        if conjunction:
+
+            def all_(V: tuple[Any, ...], B: tuple[Any, ...], m: Memo) -> int:
+                result = 2
+                for fn in fns:
+                    v = fn(V, B, m)
+                    if v == 0:
+                        return 0
+                    if v == 1:
+                        result = 1
+                return result
+
+            return all_
+
+        def any_(V: tuple[Any, ...], B: tuple[Any, ...], m: Memo) -> int:
+            result = 0
+            for fn in fns:
+                v = fn(V, B, m)
+                if v == 2:
+                    return 2
+                if v == 1:
+                    result = 1
+            return result
+
+        return any_
+
+    def _quantifier(self, node: Quantifier, scope: Scope) -> F2:
+        records = self.catalogue.resolve(node.of, scope)
+        read = self.reader(records)
+        inner: Scope = (*scope, (node.name, records.decl))
+        that = self.compile(node.that, inner)
+        where = None if node.where is None else self.compile(node.where, inner)
+        some = node.kind is QuantifierKind.SOME
+        fold = ops.some if some else ops.every
+
+        def item(V: tuple[Any, ...], B: tuple[Any, ...], m: Memo) -> int:
+            if where is None:
+                return that(V, B, m)
+            w = where(V, B, m)
+            if some:  # where and that
+                return 0 if w == 0 else min(w, that(V, B, m))
+            return 2 if w == 0 else max(2 - w, that(V, B, m))  # not where, or that
+
+        def quantifier(V: tuple[Any, ...], B: tuple[Any, ...], m: Memo) -> int:
+            value = read(V, B)
+            if value is None:
+                items: tuple[Any, ...] = ()
+                complete = False
+            elif value is NA:
+                return 0
+            else:
+                items, complete = value.items, value.complete
+            blank = 1 if complete else item(V, (*B, BLANK), m)
+            return fold((item(V, (*B, record), m) for record in items), complete, blank)
+
+        return quantifier

@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -29,9 +29,10 @@ from typing import Any, Final
 from .. import _yaml, reader
 from ..engine.evaluate import Program, Truth, combine
 from ..errors import FilingError, Location, Problem, RulesError, show, suggest
+from ..facts.declare import FactsDecl, load_facts_text
 from ..facts.filings import parse_filing
 from .cache import cached_load
-from .check import check_clauses, typed_test
+from .check import Bound, FactsChecker, check_clauses, typed_test
 from .ruleset import Ruleset, register_compiler, register_loader
 from .syntax import (
     All,
@@ -48,6 +49,8 @@ from .syntax import (
     Node,
     Not,
     Op,
+    Quantifier,
+    QuantifierKind,
     Quote,
     freeze,
 )
@@ -65,6 +68,9 @@ __all__ = [
 FILES: Final = ("ruleset.yaml", "positive.yaml", "negative.yaml")
 OPTIONAL_FILES: Final = ("bars.yaml", "companions.yaml")
 LANGUAGE_VERSION: Final = 1
+#: the rule language of a ruleset that declares its facts (facts.yaml: filing model v2)
+LANGUAGE_VERSION_V2: Final = 2
+FACTS_FILE: Final = "facts.yaml"
 MAX_CLAUSES: Final = 500
 MAX_PREDICATE_DEPTH: Final = 24
 MAX_EXAMPLES: Final = 50
@@ -88,6 +94,10 @@ class _Reader:
         self.absent: set[Path_] = set()
         #: (bar id, named clause id, where it is named), checked once every list is read
         self.bar_refs: list[tuple[str, str, Location]] = []
+        #: a v2 ruleset's facts, which its tests are typed against (None: the v1 filing model)
+        self.facts: FactsChecker | None = None
+        #: the language version ruleset.yaml must state
+        self.language = LANGUAGE_VERSION
 
     def loc(self, path: Path_, *, key: bool = False) -> Location:
         return self.doc.loc(path, key=key)
@@ -180,14 +190,19 @@ def _read_manifest(
             f"the rule language version is a whole number, got {_type(data['rongcuo'])} "
             f"{show(data['rongcuo'])}",
             ("rongcuo",),
-            hint=f"rongcuo: {LANGUAGE_VERSION}",
+            hint=f"rongcuo: {r.language}",
         )
-    elif "rongcuo" in data and data["rongcuo"] != LANGUAGE_VERSION:
+    elif "rongcuo" in data and data["rongcuo"] != r.language:
+        why = (
+            "a ruleset with facts.yaml is rule language 2"
+            if r.language == LANGUAGE_VERSION_V2
+            else "a ruleset without facts.yaml is rule language 1 (the v1 filing model)"
+        )
         r.err(
             "rules_metadata",
-            f"this is rule language {show(data['rongcuo'])}; rongcuo reads version "
-            f"{LANGUAGE_VERSION}",
+            f"this is rule language {show(data['rongcuo'])}; {why}",
             ("rongcuo",),
+            hint=f"rongcuo: {r.language}",
         )
     documents: dict[str, Document] = {}
     # a citation of a document that could not be read is not reported as unknown
@@ -511,15 +526,20 @@ def _read_element(r: _Reader, raw: object, path: Path_, cid: str) -> Element | N
         r.err("rules_wrong_type", "note must be a string", (*path, "note"))
         note = ""
     test = _read_node(r, e.get("test"), (*path, "test"), 0) if "test" in e else None
+    if test is not None and r.facts is not None:
+        r.problems.extend(r.facts.impossible(test, ()))
     if eid is None or phrases is None or test is None:
         return None
     return Element(eid, phrases, test, note, r.loc(path))
 
 
 _CONNECTIVES = ("all", "any", "not", "clause", "fact")
+#: rule language 2 adds the quantifiers and same_kind (docs/design-v2.md §3)
+_CONNECTIVES_V2 = (*_CONNECTIVES, "some", "every", "same_kind")
+_QUANTIFIER_KEYS = ("as", "where", "that")
 
 
-def _read_node(r: _Reader, raw: object, path: Path_, depth: int) -> Node | None:
+def _read_node(r: _Reader, raw: object, path: Path_, depth: int, bound: Bound = ()) -> Node | None:
     if depth > MAX_PREDICATE_DEPTH:
         r.err("too_deep", f"a predicate nests deeper than {MAX_PREDICATE_DEPTH}", path)
         return None
@@ -528,11 +548,16 @@ def _read_node(r: _Reader, raw: object, path: Path_, depth: int) -> Node | None:
         return None
     loc = r.loc(path)
     if "fact" in raw:
-        return _read_test(r, raw, path, loc)
-    keys = [k for k in raw if k in _CONNECTIVES]
-    extra = [k for k in raw if k not in _CONNECTIVES]
+        return _read_test(r, raw, path, loc, bound)
+    connectives = _CONNECTIVES if r.facts is None else _CONNECTIVES_V2
+    if r.facts is not None and ("some" in raw or "every" in raw):
+        return _read_quantifier(r, raw, path, depth, bound)
+    keys = [k for k in raw if k in connectives]
+    extra = [k for k in raw if k not in connectives]
     for k in extra:
-        hint = suggest(k, [*_CONNECTIVES, *(o.value for o in Op)])
+        hint = suggest(k, [*connectives, *(o.value for o in Op)])
+        if r.facts is None and k in _CONNECTIVES_V2:
+            hint = "quantifiers and same_kind are rule language 2: a ruleset with facts.yaml"
         r.err(
             "rules_bad_operator",
             f"{k!r} is not a connective or a test",
@@ -543,7 +568,7 @@ def _read_node(r: _Reader, raw: object, path: Path_, depth: int) -> Node | None:
     if len(keys) != 1:
         if not extra:
             r.err(
-                "rules_bad_operator", "a node has exactly one of: " + ", ".join(_CONNECTIVES), path
+                "rules_bad_operator", "a node has exactly one of: " + ", ".join(connectives), path
             )
         return None
     key = keys[0]
@@ -555,21 +580,79 @@ def _read_node(r: _Reader, raw: object, path: Path_, depth: int) -> Node | None:
         if not items_raw:
             r.err("rules_empty_predicate", f"{key} needs at least one operand", (*path, key))
             return None
-        items = [_read_node(r, v, (*path, key, i), depth + 1) for i, v in enumerate(items_raw)]
+        items = [
+            _read_node(r, v, (*path, key, i), depth + 1, bound) for i, v in enumerate(items_raw)
+        ]
         if any(i is None for i in items):
             return None
         good = tuple(i for i in items if i is not None)
         return All(good, loc) if key == "all" else AnyNode(good, loc)
     if key == "not":
-        inner = _read_node(r, value, (*path, "not"), depth + 1)
+        inner = _read_node(r, value, (*path, "not"), depth + 1, bound)
         return None if inner is None else Not(inner, loc)
+    if key == "same_kind" and r.facts is not None:
+        return r.facts.same_kind(value, bound, r.loc((*path, key)), r.problems)
     if not isinstance(value, str) or not _CLAUSE_ID.match(value):
         r.err("rules_bad_id", f"clause: takes a clause id, got {value!r}", (*path, "clause"))
+        return None
+    if bound:
+        r.err(
+            "rules_bad_operator",
+            "clause: cannot stand inside a quantifier (a clause is about the whole matter)",
+            (*path, "clause"),
+            key=True,
+        )
         return None
     return ClauseRef(value, loc)
 
 
-def _read_test(r: _Reader, raw: dict[str, Any], path: Path_, loc: Location) -> Node | None:
+def _read_quantifier(
+    r: _Reader, raw: dict[str, Any], path: Path_, depth: int, bound: Bound
+) -> Node | None:
+    """``{some|every: <records fact>, as: name, where: …, that: …}`` (rule language 2)."""
+    assert r.facts is not None
+    kinds = [k for k in ("some", "every") if k in raw]
+    extra = [k for k in raw if k not in (*kinds, *_QUANTIFIER_KEYS)]
+    for k in extra:
+        r.err(
+            "rules_unknown_key",
+            f"a quantifier has no key {k!r}",
+            (*path, k),
+            key=True,
+            hint=suggest(k, ["some", "every", *_QUANTIFIER_KEYS]) or "keys: as, where, that",
+        )
+    if len(kinds) != 1:
+        r.err("rules_bad_operator", "a quantifier is some: or every:, not both", path)
+        return None
+    for k in ("as", "that"):
+        if k not in raw:
+            r.err("rules_missing_key", f"a quantifier needs the key {k!r}", path)
+    if extra or "as" not in raw or "that" not in raw:
+        return None
+    kind = QuantifierKind(kinds[0])
+    of = raw[kind.value]
+    if not isinstance(of, str):
+        r.err("rules_wrong_type", f"{kind.value}: names a records fact", (*path, kind.value))
+        return None
+    records = r.facts.records(of, bound, r.loc((*path, kind.value)), r.problems)
+    name = r.facts.bind(raw["as"], bound, r.loc((*path, "as")), r.problems)
+    if records is None or name is None:
+        return None
+    inner: Bound = (*bound, (name, records))
+    where = None
+    if "where" in raw:
+        where = _read_node(r, raw["where"], (*path, "where"), depth + 1, inner)
+        if where is None:
+            return None
+    that = _read_node(r, raw["that"], (*path, "that"), depth + 1, inner)
+    if that is None:
+        return None
+    return Quantifier(kind, of, name, where, that, r.loc(path))
+
+
+def _read_test(
+    r: _Reader, raw: dict[str, Any], path: Path_, loc: Location, bound: Bound = ()
+) -> Node | None:
     fact = raw["fact"]
     if not isinstance(fact, str):
         r.err("rules_wrong_type", "fact takes a dotted fact path", (*path, "fact"))
@@ -605,6 +688,8 @@ def _read_test(r: _Reader, raw: dict[str, Any], path: Path_, loc: Location) -> N
             )
             return None
         value = FactRef(value["fact"])
+    if r.facts is not None:
+        return r.facts.test(fact, op, value, bound, loc, r.problems)
     return typed_test(fact, op, value, loc, r.problems)
 
 
@@ -689,10 +774,27 @@ def _check_examples(
     clauses: list[Clause], program: Program, docs: Mapping[str, _yaml.Document]
 ) -> list[Problem]:
     problems: list[Problem] = []
+    parse: Callable[[dict[str, object]], Any] = parse_filing
+    if program.catalogue is not None and any(c.examples for c in clauses):
+        parse_v2 = _v2_parser(program.catalogue.decl)
+        if parse_v2 is None:
+            problems.extend(
+                Problem(
+                    "rules_example",
+                    f"{clause.id} example {ex.name!r}: this facts.yaml is not the declaration "
+                    "rongcuo's filing model was generated from, so no filing can be read for it",
+                    ex.loc,
+                    "regenerate the model (python -m rongcuo.facts.generate), or drop examples",
+                )
+                for clause in clauses
+                for ex in clause.examples
+            )
+            return problems
+        parse = parse_v2
     for clause in clauses:
         for ex in clause.examples:
             try:  # the checks a filing document gets (a value listed twice included)
-                filing = parse_filing(ex.filing_data())
+                filing = parse(ex.filing_data())
             except FilingError as exc:
                 for p in exc.problems:
                     where = ".".join(str(part) for part in p.location.path)
@@ -752,6 +854,17 @@ def _check_examples(
     return problems
 
 
+def _v2_parser(decl: FactsDecl) -> Callable[[dict[str, object]], Any] | None:
+    """The v2 filing parser, if the generated model is of this declaration (else ``None``)."""
+    from ..facts import v2  # the generated model: imported only by a v2 ruleset with examples
+
+    if decl.digest != v2.DIGEST:
+        return None
+    from ..facts.parse import parse_filing_v2
+
+    return parse_filing_v2
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -769,7 +882,9 @@ def load_ruleset_texts(
     """
     problems: list[Problem] = []
     docs: dict[str, _yaml.Document] = {}
-    for name in (*FILES, *(f for f in OPTIONAL_FILES if f in texts)):
+    facts: FactsDecl | None = None
+    present = (*OPTIONAL_FILES, FACTS_FILE)
+    for name in (*FILES, *(f for f in present if f in texts)):
         if origin.startswith("git:"):
             shown = f"{origin}:{name}"
         else:
@@ -783,16 +898,22 @@ def load_ruleset_texts(
             docs[name] = _yaml.load_yaml(
                 texts[name], filename=shown, limits=limits, error=RulesError
             )
+            if name == FACTS_FILE:  # a ruleset that declares its facts: filing model v2
+                facts = load_facts_text(texts[name], shown)
         except RulesError as exc:
             problems.extend(exc.problems)
     if problems:
         raise RulesError(problems)
-    meta, documents, consequences = _read_manifest(_Reader(docs["ruleset.yaml"], problems))
+    checker = None if facts is None else FactsChecker(facts)
+    manifest = _Reader(docs["ruleset.yaml"], problems)
+    manifest.language = LANGUAGE_VERSION if facts is None else LANGUAGE_VERSION_V2
+    meta, documents, consequences = _read_manifest(manifest)
     clauses: list[Clause] = []
     bar_refs: list[tuple[str, str, Location]] = []
     for kind in ListKind:
         if kind.file in docs:
             reader = _Reader(docs[kind.file], problems)
+            reader.facts = checker
             clauses.extend(_read_list(reader, kind, documents))
             bar_refs.extend(reader.bar_refs)
     problems.extend(check_clauses(clauses))
@@ -823,11 +944,19 @@ def load_ruleset_texts(
         if not problems:
             problems.append(Problem("rules_metadata", "ruleset metadata is incomplete", Location()))
         raise RulesError(problems)
-    program = Program(clauses)
+    program = Program(clauses, facts)
     problems.extend(_check_examples(clauses, program, docs))
     if problems:
         raise RulesError(problems)
-    return Ruleset(meta, documents, tuple(clauses), consequences, program=program, origin=origin)
+    return Ruleset(
+        meta,
+        documents,
+        tuple(clauses),
+        consequences,
+        program=program,
+        origin=origin,
+        facts=None if facts is None else docs[FACTS_FILE].value,
+    )
 
 
 def _compile(clauses: tuple[Clause, ...], facts: object) -> Program:
@@ -858,7 +987,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
     problems: list[Problem] = []
     if not root.is_dir():
         raise RulesError([Problem("io_error", f"{root} is not a directory", Location(str(root)))])
-    for name in (*FILES, *OPTIONAL_FILES):
+    for name in (*FILES, *OPTIONAL_FILES, FACTS_FILE):
         path = root / name
         if not path.is_symlink() and not path.exists():
             continue  # an optional file left out, or a missing one (rules_missing_file)

@@ -33,7 +33,9 @@ from .syntax import (
     Meta,
     Node,
     Not,
+    Quantifier,
     Quote,
+    SameKind,
     Test,
 )
 from .syntax import Any as AnyNode
@@ -54,6 +56,7 @@ class Ruleset:
         "consequences",
         "digest",
         "documents",
+        "facts",
         "meta",
         "origin",
         "program",
@@ -64,6 +67,7 @@ class Ruleset:
     clauses: tuple[Clause, ...]
     consequences: Mapping[str, tuple[Quote, ...]]
     program: Program
+    facts: Mapping[str, Any] | None
     origin: str
     digest: str
     _by_id: dict[str, Clause]
@@ -78,8 +82,11 @@ class Ruleset:
         *,
         program: Program,
         origin: str = "",
+        facts: Mapping[str, Any] | None = None,
     ) -> None:
         set_ = object.__setattr__
+        #: a v2 ruleset's facts declaration (facts.yaml) as data; ``None`` for v1
+        set_(self, "facts", facts)
         set_(self, "meta", meta)
         set_(self, "documents", types.MappingProxyType(dict(documents)))
         set_(self, "clauses", tuple(sorted(clauses, key=Clause.sort_key)))
@@ -139,7 +146,7 @@ class Ruleset:
     def to_data(self) -> dict[str, Any]:
         """The ruleset in the rule language's own shape: ``{file name: document}``."""
         manifest: dict[str, Any] = {
-            "rongcuo": 1,
+            "rongcuo": 1 if self.facts is None else 2,
             "label": self.meta.label,
             "source": self.meta.source,
             "effective": self.meta.effective,
@@ -155,6 +162,8 @@ class Ruleset:
         if self.meta.description:
             manifest["description"] = self.meta.description
         out = {"ruleset.yaml": manifest}
+        if self.facts is not None:
+            out["facts.yaml"] = dict(self.facts)
         for kind in ListKind:
             clauses = self.of_list(kind)
             if kind.optional and not clauses:
@@ -193,7 +202,17 @@ def register_loader(load_texts: Callable[..., Ruleset]) -> None:
     _loader[:] = [load_texts]
 
 
+def _registered() -> None:
+    """Make sure the loader has registered itself: a worker process that unpickles a ruleset
+    may have imported nothing of rongcuo but this module (``import rongcuo`` is lazy)."""
+    if not _loader:
+        import importlib
+
+        importlib.import_module("rongcuo.rules.load")  # registers itself here (no import cycle)
+
+
 def _rebuild(texts: dict[str, str], origin: str) -> Ruleset:
+    _registered()
     return _loader[0](texts, origin=origin)
 
 
@@ -218,6 +237,7 @@ def _rebuild_parts(
     digest: str,
 ) -> Ruleset:
     """A pickled ruleset: its parts as they were checked, the predicates compiled again."""
+    _registered()
     program = _compiler[0](clauses, decl)
     extra: dict[str, Any] = {} if facts is None else {"facts": facts}  # a v2 ruleset's facts
     rebuilt = Ruleset(
@@ -265,6 +285,14 @@ def node_data(node: Node) -> Any:
         return {"not": node_data(node.item)}
     if isinstance(node, ClauseRef):
         return {"clause": node.clause}
+    if isinstance(node, SameKind):
+        return {"same_kind": [node.left, node.right]}
+    if isinstance(node, Quantifier):
+        out: dict[str, Any] = {node.kind.value: node.of, "as": node.name}
+        if node.where is not None:
+            out["where"] = node_data(node.where)
+        out["that"] = node_data(node.that)
+        return out
     return node.element
 
 

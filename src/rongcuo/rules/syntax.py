@@ -38,7 +38,10 @@ __all__ = [
     "Node",
     "Not",
     "Op",
+    "Quantifier",
+    "QuantifierKind",
     "Quote",
+    "SameKind",
     "Test",
     "Value",
     "walk",
@@ -103,6 +106,22 @@ class Op(enum.StrEnum):
     GT = "gt"
     GE = "ge"
     KNOWN = "known"  # whether the fact is known (true) or unknown (false); never unknown itself
+    # filing model v2 (docs/design-v2.md §3); on a v2 enum fact `eq` means `within`
+    WITHIN = "within"  # enum value within a family value (or any of several)
+    EMPTY = "empty"  # set has no member (true) or has one (false)
+    NA = "na"  # the fact is not applicable (true) or applicable (false)
+    BEFORE = "before"  # partial date entirely before a date
+    AFTER = "after"
+    ON_OR_BEFORE = "on_or_before"
+    ON_OR_AFTER = "on_or_after"
+    AFTER_FACT = "after_fact"  # partial date entirely after another date fact
+
+
+class QuantifierKind(enum.StrEnum):
+    """``some`` or ``every`` record of a list (filing model v2)."""
+
+    SOME = "some"
+    EVERY = "every"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -154,7 +173,30 @@ class ElementRef:
     loc: Location = _loc()
 
 
-Node: TypeAlias = Test | All | Any | Not | ClauseRef | ElementRef
+@dataclasses.dataclass(frozen=True, slots=True)
+class SameKind:
+    """Two enum facts of one family are of the same kind (同类; filing model v2)."""
+
+    left: str
+    right: str
+    loc: Location = _loc()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Quantifier:
+    """``some``/``every`` record of the records fact ``of`` (with the record bound to ``name``)
+    that satisfies ``where`` (when given) satisfies ``that`` (filing model v2). Paths inside may
+    start with ``name``: ``act.kind`` is the field ``kind`` of the record."""
+
+    kind: QuantifierKind
+    of: str
+    name: str
+    where: Node | None
+    that: Node
+    loc: Location = _loc()
+
+
+Node: TypeAlias = Test | All | Any | Not | ClauseRef | ElementRef | SameKind | Quantifier
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -167,17 +209,48 @@ def walk(node: Node) -> Iterator[Node]:
             stack.extend(reversed(n.items))
         elif isinstance(n, Not):
             stack.append(n.item)
+        elif isinstance(n, Quantifier):
+            stack.append(n.that)
+            if n.where is not None:
+                stack.append(n.where)
 
 
 def facts_read(node: Node) -> tuple[str, ...]:
-    """Fact paths a predicate reads, in first-read order, without repeats."""
+    """Fact paths a predicate reads, in first-read order, without repeats.
+
+    A path inside a quantifier that starts with its bound name is given as the records fact's
+    field: ``act.kind`` inside ``{some: acts.items, as: act, …}`` reads ``acts.items[].kind``.
+    """
     seen: dict[str, None] = {}
-    for n in walk(node):
-        if isinstance(n, Test):
-            seen.setdefault(n.fact, None)
-            if isinstance(n.value, FactRef):
-                seen.setdefault(n.value.path, None)
+    _facts_read(node, {}, seen)
     return tuple(seen)
+
+
+def _facts_read(node: Node, bound: dict[str, str], seen: dict[str, None]) -> None:
+    def path(p: str) -> str:
+        head, dot, rest = p.partition(".")
+        return f"{bound[head]}[].{rest}" if dot and head in bound else p
+
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Test):
+            seen.setdefault(path(n.fact), None)
+            if isinstance(n.value, FactRef):
+                seen.setdefault(path(n.value.path), None)
+        elif isinstance(n, SameKind):
+            seen.setdefault(path(n.left), None)
+            seen.setdefault(path(n.right), None)
+        elif isinstance(n, Quantifier):
+            seen.setdefault(path(n.of), None)
+            inner = {**bound, n.name: path(n.of)}
+            for part in (n.where, n.that):
+                if part is not None:
+                    _facts_read(part, inner, seen)
+        elif isinstance(n, All | Any):
+            stack.extend(reversed(n.items))
+        elif isinstance(n, Not):
+            stack.append(n.item)
 
 
 def clauses_read(node: Node) -> tuple[str, ...]:
