@@ -162,6 +162,8 @@ def render_test(node: Node, indent: int = 0) -> list[str]:
         if isinstance(inner, Test):
             return [f"{pad}- not: {_test_words(inner)}"]
         return [f"{pad}- not:", *render_test(inner, indent + 1)]
+    if not isinstance(node, All | Any):  # quantifiers and same_kind: rule language 2
+        raise TypeError(f"not a rule language 1 predicate: {node!r}")
     word = "all of" if isinstance(node, All) else "any of"
     return [f"{pad}- {word}:", *_items(node.items, indent + 1)]
 
