@@ -191,6 +191,26 @@ def verify_cmd(
         say(f"verified: {verdict.status.value} · {verdict.receipt}")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from .._version import __version__
+
+        out.print(f"rongcuo {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Screen 容错免责备案 filings against 平纪发〔2022〕4号's positive and negative lists."""
+
+
 def _register_commands() -> None:
     from . import analysis, screen, service, testing
 
