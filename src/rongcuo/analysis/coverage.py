@@ -156,7 +156,7 @@ def _read_file(path: Path) -> list[Case]:
                 )
                 continue
             try:
-                cases.append(_case(data, f"{path.name}:{i}", where, lambda p, w=where: _at(w, p)))
+                cases.append(_case(data, f"{path.name}:{i}", where, lambda p, key=False, w=where: _at(w, p)))
             except CaseError as exc:
                 problems.extend(exc.problems)
         if problems:

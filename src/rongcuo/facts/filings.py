@@ -53,8 +53,11 @@ def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "
     return problems
 
 
-def _validate(value: object, filename: str, doc: _yaml.Document | None = None) -> Filing:
-    _guarded(value, filename)
+def _validate(
+    value: object, filename: str, doc: _yaml.Document | None = None, *, parsed_json: bool = False
+) -> Filing:
+    if not parsed_json:  # jiter's values need no guard: plain types, a tree, no lone surrogate
+        _guarded(value, filename)
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
@@ -137,7 +140,7 @@ def parse_filing(
                 ]
             ) from None
         value = _json(raw.removeprefix(b"\xef\xbb\xbf"), filename)
-        return _validate(value, filename)
+        return _validate(value, filename, parsed_json=True)
     doc = _yaml.load_yaml(raw, filename=filename, error=FilingError)
     try:
         return _validate(doc.value, filename, doc)
