@@ -288,6 +288,21 @@ def plan_split(node: Node, catalogue: Catalogue) -> Plan:
 def settle(fn: Callable[[tuple[Any, ...]], int], vector: tuple[Any, ...], plan: Plan) -> int:
     """The exact truth of an element that Kleene left unknown: try every case of the split facts
     (see :func:`plan_split`); true (false) if every case is true (false), else unknown."""
+    if len(plan) == 1:  # the common case: one fact read twice
+        index, cases = plan[0]
+        options = cases.get(vector[index])
+        if options is None:
+            return ops.UNKNOWN
+        head, tail = vector[:index], vector[index + 1 :]
+        seen = 0
+        for option in options:
+            truth = fn((*head, option, *tail))
+            if truth == ops.UNKNOWN:
+                return ops.UNKNOWN
+            seen |= 1 << truth
+            if seen == 0b101:
+                return ops.UNKNOWN
+        return ops.TRUE if seen == 0b100 else ops.FALSE
     positions: list[int] = []
     choices: list[tuple[Any, ...]] = []
     for index, cases in plan:

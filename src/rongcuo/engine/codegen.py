@@ -54,7 +54,7 @@ from ..rules.syntax import (
 )
 from ..rules.syntax import Any as AnyNode
 from . import ops
-from .catalogue import BLANK, Catalogue, Ref, Scope, vector_of
+from .catalogue import BLANK, Catalogue, Plan, Ref, Scope, settle, vector_of
 
 __all__ = ["Compiled", "compile_clauses"]
 
@@ -307,6 +307,7 @@ class _Context:
         catalogue: Catalogue | None = None,
         exact: Mapping[tuple[str, str], Callable[[tuple[Any, ...]], int]] | None = None,
         scope: Scope = (),
+        plans: Mapping[tuple[str, str], Plan] | None = None,
     ) -> None:
         self.w = w
         self.by_id = by_id
@@ -314,10 +315,22 @@ class _Context:
         self.catalogue = catalogue
         self.exact = exact or {}
         self.scope = scope
+        self.plans = plans or {}
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
-        return _Context(w, self.by_id, None, self.catalogue, self.exact, scope)
+        return _Context(w, self.by_id, None, self.catalogue, self.exact, scope, self.plans)
+
+    def settle(self, clause_id: str, element_id: str) -> str:
+        """The expression settling an element marked for exact evaluation, on ``V``: its cases
+        run through a generated function of the element (through the closures when the element
+        reads another clause, which a generated function of ``V`` alone cannot)."""
+        plan = self.plans.get((clause_id, element_id))
+        test = self.by_id[clause_id].element(element_id).test
+        if plan is None or not _self_contained(test):
+            return f"{self.w.constant(self.exact[clause_id, element_id])}(V)"
+        case = _helper(self.helper(self.w, ()), test)
+        return f"{self.w.constant(settle)}({case}, V, {self.w.constant(plan)})"
 
     def bound(self) -> str:
         """The arguments that pass the bound records on to a helper: ``, b0, b1``."""
@@ -371,11 +384,11 @@ def _fold(
         _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
         return
     if isinstance(node, ElementRef) and clause is not None:
-        settle = ctx.exact.get((clause.id, node.element))
+        marked = (clause.id, node.element) in ctx.exact
         if ctx.element_vars is not None:
             name = ctx.element_vars[clause.id, node.element]
             _fold_expr(w, f"2 - {name}" if negate else name, var, indent, mode)
-        elif settle is None:
+        elif not marked:
             test = clause.element(node.element).test
             _fold(ctx, test, var, indent, mode, None, negate, depth)
         else:  # evaluated exactly: Kleene first, the cases only if that leaves it unknown
@@ -383,7 +396,7 @@ def _fold(
             test = clause.element(node.element).test
             _fold(ctx, test, t, indent, _Mode.SET, None, depth=depth + 1)
             w.emit(indent, f"if {t} == 1:")
-            w.emit(indent + 1, f"{t} = {w.constant(settle)}(V)")
+            w.emit(indent + 1, f"{t} = {ctx.settle(clause.id, node.element)}")
             _fold_expr(w, f"2 - {t}" if negate else t, var, indent, mode)
         return
     if isinstance(node, ClauseRef):
@@ -657,12 +670,15 @@ def compile_clauses(
     *,
     catalogue: Catalogue | None = None,
     exact: Mapping[tuple[str, str], Callable[[tuple[Any, ...]], int]] | None = None,
+    plans: Mapping[tuple[str, str], Plan] | None = None,
 ) -> Compiled:
     """Generate, compile and return the fast functions for a checked ruleset's clauses.
 
     A v2 ruleset (filing model v2) passes its ``catalogue``: facts are then read by its vector
     positions and every test is made by it; ``exact`` gives, for each element the loader marked
-    (design-v2 §4), the function that settles it exactly when Kleene leaves it unknown.
+    (design-v2 §4), the function that settles it exactly when Kleene leaves it unknown, and
+    ``plans`` its cases, which the generated code runs through a generated function of the
+    element where it can (:func:`rongcuo.engine.catalogue.settle`).
     """
     w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
     if catalogue is not None:
@@ -671,7 +687,9 @@ def compile_clauses(
     by_id = {c.id: c for c in clauses}
     order = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
     referenced = {cid for c in clauses for cid in _refers(c)}
-    _status_function(_Context(w, by_id, None, catalogue, exact), order, referenced, "status(f)")
+    _status_function(
+        _Context(w, by_id, None, catalogue, exact, plans=plans), order, referenced, "status(f)"
+    )
 
     # truths(f): every element, then every clause from its elements, readers after what they read
     element_order = tuple((cid, e.id) for cid in order for e in by_id[cid].elements)
@@ -682,7 +700,7 @@ def compile_clauses(
     for cid in _dependency_order(order, by_id):
         for e in by_id[cid].elements:
             element_vars[cid, e.id] = first.setdefault(e.test, f"e{len(first)}")
-    ctx = _Context(w, by_id, element_vars, catalogue, exact)
+    ctx = _Context(w, by_id, element_vars, catalogue, exact, plans=plans)
 
     def truths() -> None:
         computed: set[str] = set()
@@ -694,10 +712,9 @@ def compile_clauses(
                     if var not in computed:
                         computed.add(var)
                         _fold(ctx, e.test, var, 1, _Mode.SET, None)
-                        settle = exact.get((cid, e.id))
-                        if settle is not None:
+                        if (cid, e.id) in exact:
                             w.emit(1, f"if {var} == 1:")
-                            w.emit(2, f"{var} = {w.constant(settle)}(V)")
+                            w.emit(2, f"{var} = {ctx.settle(cid, e.id)}")
                 # every element is computed: Kleene's all/any are min/max, nothing to skip
                 ctx.fold_clause(cid, _clause_var(cid), 1)
 

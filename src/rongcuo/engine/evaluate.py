@@ -272,7 +272,7 @@ class Program:
         #: the same predicates as generated Python, for the hot paths
         #: (see :mod:`rongcuo.engine.codegen`)
         self.compiled: Compiled = compile_clauses(
-            clauses, catalogue=self.catalogue, exact=self._settlers(clauses)
+            clauses, catalogue=self.catalogue, exact=self._settlers(clauses), plans=self.plans
         )
         for clause in clauses:
             element_fns = {e.id: self._compile_element(clause.id, e) for e in clause.elements}
