@@ -61,6 +61,12 @@ MAX_VERDICT_BYTES = 16 * 1024 * 1024
 """The largest stored verdict ``verify`` reads (a verdict with its full trace is far smaller)."""
 
 
+class SchemaOf(enum.StrEnum):
+    filing = "filing"
+    verdict = "verdict"
+    rules = "rules"
+
+
 class BackendName(enum.StrEnum):
     native = "native"
     durable = "durable"
@@ -120,11 +126,35 @@ def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a filing (with Chinese titles)."""
-    from ..facts.model import filing_json_schema
+def schema(
+    what: Annotated[
+        SchemaOf,
+        typer.Option(
+            "--what",
+            help="filing (with Chinese titles), verdict (what check --format json prints), "
+            "or rules (a rule file, for editors).",
+        ),
+    ] = SchemaOf.filing,
+) -> None:
+    """Print a JSON Schema: of a filing, a verdict, or a rule file (schemas/ holds all three)."""
+    out.print(schema_text(what.value), markup=False, end="")
 
-    out.print(json.dumps(filing_json_schema(), ensure_ascii=False, indent=2), markup=False)
+
+def schema_text(what: str) -> str:
+    """The JSON Schema of ``filing``, ``verdict`` or ``rules``, as ``schemas/*.schema.json``."""
+    if what == "verdict":
+        from ..verdict.verdict import verdict_json_schema
+
+        data = verdict_json_schema()
+    elif what == "rules":
+        from ..rules.schema import rules_json_schema
+
+        data = rules_json_schema()
+    else:
+        from ..facts.model import filing_json_schema
+
+        data = filing_json_schema()
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 @app.command("rules")

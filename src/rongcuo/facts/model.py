@@ -39,9 +39,12 @@ from pydantic import (
     GetJsonSchemaHandler,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
     StrictBool,
     ValidationError,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 from pydantic.fields import FieldInfo
@@ -707,6 +710,18 @@ def group(cls: type[BaseModel], zh: str, en: str) -> Any:
 
 class _Facts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    @model_serializer(mode="wrap")
+    def _sorted_sets(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        """In JSON, a set fact is a sorted list: equal filings dump to the same bytes."""
+        data: dict[str, Any] = handler(self)
+        if info.mode_is_json():
+            for name, value in data.items():
+                if isinstance(value, list) and isinstance(getattr(self, name, None), frozenset):
+                    data[name] = sorted(value)
+        return data
 
 
 # --------------------------------------------------------------------------- fact groups

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Literal, Protocol, Self
+from typing import Any, Final, Literal, Protocol, Self
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,7 @@ from pydantic_core import InitErrorDetails
 from ..facts.model import Determination, TitledEnum
 
 __all__ = [
+    "VERDICT_FORMAT",
     "CitationOut",
     "CitedClause",
     "ClauseRead",
@@ -42,9 +43,12 @@ __all__ = [
     "Status",
     "TruthValue",
     "Verdict",
+    "verdict_json_schema",
 ]
 
 TruthValue = Literal["true", "false", "unknown"]
+#: the ``format`` of verdict JSON: the document type and the version of its shape
+VERDICT_FORMAT: Final = "rongcuo.verdict/1"
 #: the lists a clause can belong to (``rongcuo.rules.syntax.ListKind``)
 ListName = Literal["positive", "negative", "bar", "companion"]
 _set = object.__setattr__
@@ -164,8 +168,12 @@ class Verdict(_Frozen):
     truth of every element and clause, and quotes them into the element trace (and hashes the
     receipt) the first time either is read or the verdict is serialised; a verdict read back from
     JSON holds them as stored. Either way they read and serialise as ordinary fields.
+
+    ``format`` names the document format and its version (:data:`VERDICT_FORMAT`); a stored
+    verdict must carry it, and a change to the JSON shape that breaks readers bumps it.
     """
 
+    format: Literal["rongcuo.verdict/1"]
     status: Status
     filing_id: str | None = None
     as_of: dt.date | None = None
@@ -182,6 +190,11 @@ class Verdict(_Frozen):
     ruleset: RulesetRef
     #: how to build the trace and the receipt, for a verdict the engine made (see the engine)
     _derive: Derivation | None = PrivateAttr(default=None)
+
+    @classmethod
+    def _made(cls, fields: dict[str, Any], private: dict[str, Any] | None = None) -> Self:
+        # the engine gives the outcome; the format is the verdict's own
+        return super()._made({"format": VERDICT_FORMAT, **fields}, private)
 
     @computed_field  # type: ignore[prop-decorator]
     @functools.cached_property
@@ -257,3 +270,13 @@ class Derivation(Protocol):
     def trace(self) -> tuple[ClauseTrace, ...]: ...
 
     def receipt(self, verdict: Verdict) -> str: ...
+
+
+def verdict_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of verdict JSON, as :meth:`Verdict.to_json` writes it."""
+    schema = Verdict.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"rongcuo verdict ({VERDICT_FORMAT})",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
