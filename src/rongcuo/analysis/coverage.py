@@ -156,7 +156,8 @@ def _read_file(path: Path) -> list[Case]:
                 )
                 continue
             try:
-                cases.append(_case(data, f"{path.name}:{i}", where, lambda p, key=False, w=where: _at(w, p)))
+                locate = lambda p, key=False, w=where: _at(w, p)  # noqa: E731
+                cases.append(_case(data, f"{path.name}:{i}", where, locate))
             except CaseError as exc:
                 problems.extend(exc.problems)
         if problems:
