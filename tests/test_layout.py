@@ -112,6 +112,7 @@ def test_every_module_is_in_a_stage() -> None:
         "rongcuo._version",
         "rongcuo._guard",
         "rongcuo.reader",
+        "rongcuo._backends",
     }
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from typing import Any, Final, Literal, get_args
 
+from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
 from ..facts.model import FACT_INDEX, FACTS, Filing, fact_vector
@@ -72,7 +73,8 @@ __all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", 
 # (:mod:`rongcuo.testing.durable`): slower, and its C core is less trusted; it exists so the two
 # can be checked against each other. Both give ``{clause id: Truth}``; the same decision procedure
 # turns that into a verdict. The engine does not import the durable backend (it sits a stage
-# above): ``rongcuo`` registers it with :func:`register_backend`, to be imported on first use.
+# above): it is named in :mod:`rongcuo._backends` and imported the first time a filing asks for
+# it; :func:`register_backend` adds or replaces one.
 Backend = Literal["native", "durable"]
 BACKENDS: Final[tuple[str, ...]] = get_args(Backend)
 
@@ -91,6 +93,10 @@ def clause_values(
     if backend == "native":
         return rules.program.values(filing)
     values = _BACKEND_VALUES.get(backend)
+    if values is None:
+        values = _backends.resolve(backend)
+        if values is not None:
+            _BACKEND_VALUES[backend] = values
     if values is None:
         raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
     return values(filing, rules)

@@ -74,6 +74,7 @@ __all__ = [
     "Translation",
     "durable_program",
     "durable_results",
+    "durable_values",
     "message_of",
     "translate",
 ]
@@ -530,6 +531,11 @@ def durable_program(rules: Ruleset) -> DurableProgram:
         if program is None:
             program = _PROGRAMS[rules.digest] = DurableProgram(rules)
         return program
+
+
+def durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
+    """``backend="durable"``: every clause's truth by the durable-rules program of ``rules``."""
+    return durable_program(rules).values(filing)
 
 
 def durable_results(
