@@ -656,7 +656,7 @@ def run(
     another run, ``resume`` finds an output that this run did not make, or the output cannot be
     written (``io_error``: a full disk, a file too large, a read-only file or directory).
     """
-    from .. import __version__
+    from .._version import __version__
 
     started = time.perf_counter()
     inp = _open_input(source)
