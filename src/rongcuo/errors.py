@@ -108,6 +108,7 @@ CODES: Final[dict[str, str]] = {
     "filing_too_long": "a string or list longer than the limit",
     "filing_duplicate_value": "a set fact lists the same value twice",
     "filing_v1": "a filing in the shape of filing model v1, read by a v2 reader",
+    "filing_model_mismatch": "a filing of another filing model than the ruleset's",
     "filing_set_conflict": "a set lists a value both yes and no (or rules out a whole coarse yes)",
     "filing_na_not_allowed": '"n/a" (not applicable) for a fact that always applies',
     # verdicts
@@ -421,6 +422,7 @@ CODES_ZH: Final[dict[str, str]] = {
     "filing_too_long": "字符串或列表超过长度限制",
     "filing_duplicate_value": "集合类事实重复列出同一个值",
     "filing_v1": "按 v1 备案模型填写的备案，由 v2 读取器读取",
+    "filing_model_mismatch": "备案所属的备案模型与规则集的不同",
     "filing_set_conflict": "集合对同一个值既答是又答否（或排除了整个已答是的上位值）",
     "filing_na_not_allowed": '对始终适用的事实填写了 "n/a"（不适用）',
     "verdict_malformed": "存档结论不是有效的结论文档",

@@ -28,12 +28,13 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, NamedTuple, get_args
 
 from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
-from ..facts.model import FACT_INDEX, FACTS, Filing, fact_vector
+from ..facts.model import Determination, Filing
+from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
     All,
@@ -46,6 +47,8 @@ from ..rules.syntax import (
     Node,
     Not,
     Op,
+    Quantifier,
+    SameKind,
     Test,
 )
 from ..rules.syntax import Any as AnyNode
@@ -63,7 +66,8 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .evaluate import TRUTHS, Memo, Program, Truth, combine, fact_getter
+from .catalogue import Scope
+from .evaluate import TRUTHS, Memo, Program, Truth, combine
 
 __all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
 
@@ -180,9 +184,25 @@ _STATUSES: dict[int, Status] = {
 }
 
 
-def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
-    if isinstance(filing, Filing):
-        return filing
+def _parse(filing: Filing | Mapping[str, Any], rules: Ruleset) -> Filing:
+    model = rules.filing_model
+    if model.owns(filing):
+        return filing  # type: ignore[return-value]
+    if _is_filing(filing):
+        raise FilingError(
+            [
+                Problem(
+                    "filing_model_mismatch",
+                    f"a filing of another filing model ({type(filing).__module__}."
+                    f"{type(filing).__qualname__}) cannot be screened under ruleset "
+                    f"{rules.label!r}",
+                    hint="read the filing with the ruleset it is screened under: "
+                    "rongcuo.parse_filing(data, rules=R) or rongcuo.load_filing(path, rules=R)",
+                    message_zh=f"另一备案模型的备案（{type(filing).__module__}."
+                    f"{type(filing).__qualname__}）不能按规则集 {rules.label!r} 筛查",
+                )
+            ]
+        )
     if isinstance(filing, str | bytes | PathLike):
         raise TypeError(
             "evaluate(filing=...): pass a Filing or a mapping in its JSON shape, not "
@@ -193,9 +213,15 @@ def _parse(filing: Filing | Mapping[str, Any]) -> Filing:
         raise FilingError(
             [Problem("filing_not_object", f"a filing is a mapping, got {type(filing).__name__}")]
         )
-    from ..facts.filings import parse_filing
+    # the same checks as for a document (list lengths included), by the ruleset's own model
+    return model.parse(filing)  # type: ignore[no-any-return]
 
-    return parse_filing(filing)  # the same checks as for a document (list lengths included)
+
+def _is_filing(value: object) -> bool:
+    """Whether ``value`` is a filing of some filing model (a model's top-level class)."""
+    import pydantic
+
+    return isinstance(value, pydantic.BaseModel) and type(value).__name__ == "Filing"
 
 
 def _check_arguments(rules: object, as_of: object, trace: object, backend: object) -> None:
@@ -217,13 +243,18 @@ def _check_arguments(rules: object, as_of: object, trace: object, backend: objec
         raise ValueError(f"evaluate(backend=...): pass {wanted}, not {show(backend)}")
 
 
-def _check_dates(filing: Filing, as_of: dt.date) -> None:
+def _check_dates(filing: Filing, as_of: dt.date, rules: Ruleset) -> None:
     problems = []
-    for path, spec in FACTS.items():
-        if spec.kind.value != "date":
+    model = rules.filing_model
+    vector = model.vector(filing)
+    for path, spec in model.facts.items():
+        kind = getattr(spec, "type", None) or spec.kind
+        if kind.value != "date":
             continue
-        value = fact_getter(path)(filing)
-        if value is not None and value > as_of:
+        value = vector[model.index[path]]
+        if isinstance(value, PartialDate):
+            value = value.start
+        if isinstance(value, dt.date) and value > as_of:
             problems.append(
                 Problem(
                     "filing_date_after_reference",
@@ -266,9 +297,9 @@ def evaluate(
         from ..rules.load import bundled_ruleset
 
         rules = bundled_ruleset()
-    parsed = _parse(filing)
+    parsed = _parse(filing, rules)
     if as_of is not None:
-        _check_dates(parsed, as_of)
+        _check_dates(parsed, as_of, rules)
     program = rules.program
     parts = _parts(rules)
     elements, values = program.truths(parsed)
@@ -437,7 +468,7 @@ def _cited(
 ) -> CitedClause:
     determination = None
     if clause.catch_all:
-        determination = getattr(filing.determinations, clause.id, None)
+        determination = _determination(getattr(filing.determinations, clause.id, None))
     return CitedClause(
         id=clause.id,
         list=clause.list.value,
@@ -450,7 +481,29 @@ def _cited(
     )
 
 
+def _determination(recorded: Any) -> Determination | None:
+    """A recorded determination as the verdict quotes it (its date exact, as the filing must
+    give it)."""
+    if recorded is None or isinstance(recorded, Determination):
+        return recorded
+    decided_on = recorded.decided_on
+    return Determination(
+        holds=recorded.holds,
+        decided_by=recorded.decided_by,
+        decided_on=decided_on.start if isinstance(decided_on, PartialDate) else decided_on,
+        reason=recorded.reason,
+    )
+
+
 def _json_value(value: Any) -> Any:
+    """A fact's value in its canonical document form (v2: ``"n/a"``, a partial set's list or
+    ``{yes, no, complete}``, a partial date's text, records as the document lists them)."""
+    if value is NA:
+        return "n/a"
+    if isinstance(value, PartialSet | PartialDate):
+        return value.to_json()
+    if isinstance(value, Records):
+        return value.to_json(_record_json)
     if isinstance(value, frozenset):
         return sorted(str(v) for v in value)
     if isinstance(value, dt.date):
@@ -458,6 +511,10 @@ def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, bool):
         return value
     return str(value)
+
+
+def _record_json(record: Any) -> Any:
+    return record.model_dump(mode="json", exclude_none=True)
 
 
 def _trace(
@@ -534,17 +591,21 @@ def _missing_facts(
         waiting.extend(rules.clause(b) for b in table.get(c.id, ()) if values[b] is U)
     walk = _Unknowns(rules, filing, dict(values), values, elements)
     touched: dict[str, set[str]] = {}
+    asked: dict[str, _Asked] = {}
     for c in dict.fromkeys(waiting):
-        for path in walk.clause(c, set()):
-            touched.setdefault(path, set()).add(c.id)
+        for found in walk.clause(c, set()):
+            touched.setdefault(found.path, set()).add(c.id)
+            asked.setdefault(found.path, found)
     order = _parts(rules).order
-    ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), FACTS[kv[0]].order))
+    ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
     return [
         MissingFact._made(  # made of the catalogue's own strings: nothing to check
             {
                 "path": path,
-                "title_zh": FACTS[path].zh,
-                "title_en": FACTS[path].en,
+                "title_zh": asked[path].decl.zh,
+                "title_en": asked[path].decl.en,
+                "question_zh": getattr(asked[path].decl, "question_zh", ""),
+                "question_en": getattr(asked[path].decl, "question_en", ""),
                 "clauses": tuple(sorted(cids, key=order.__getitem__)),
             }
         )
@@ -552,11 +613,33 @@ def _missing_facts(
     ]
 
 
+def _settled(value: Any) -> bool:
+    """Whether a fact's value is known exactly (v2: not a partial set, date or list)."""
+    if value is None:
+        return False
+    if isinstance(value, PartialSet):
+        return value.complete
+    if isinstance(value, PartialDate):
+        return value.is_exact
+    if isinstance(value, Records):
+        return value.complete
+    return True
+
+
+class _Asked(NamedTuple):
+    """An unknown fact the walk found: its path as a filing writes it (``acts[0].kind`` for a
+    field of a record), its declaration, and where it ranks among facts as many times asked."""
+
+    path: str
+    decl: Any
+    rank: tuple[int, ...]
+
+
 class _Unknowns:
     """The walk behind :func:`_missing_facts`: down the undecided parts of a clause to the
     unknown facts they compare (a class, not nested closures, so that it leaves no cycles)."""
 
-    __slots__ = ("elements", "filing", "memo", "rules", "values", "vector")
+    __slots__ = ("elements", "filing", "memo", "model", "rules", "values", "vector")
 
     def __init__(
         self,
@@ -567,17 +650,26 @@ class _Unknowns:
         elements: tuple[int, ...],
     ) -> None:
         self.rules, self.filing, self.memo, self.values = rules, filing, memo, values
-        self.elements, self.vector = elements, fact_vector(filing)
+        self.elements, self.model = elements, rules.filing_model
+        self.vector = self.model.vector(filing)
 
     def element_value(self, clause_id: str, element_id: str) -> Truth:
         index = self.rules.program.compiled.element_index
         return TRUTHS[self.elements[index[clause_id, element_id]]]
 
-    def node(self, n: Node, seen: set[str]) -> Iterator[str]:
+    def top(self, path: str) -> _Asked:
+        decl = self.model.facts[path]
+        return _Asked(path, decl, (decl.order,))
+
+    def node(self, n: Node, seen: set[str]) -> Iterator[_Asked]:
+        if self.model.decl is not None:
+            yield from self.node2(n, seen, (), (), ())
+            return
         if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown
             if n.op is not Op.KNOWN:
                 paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
-                yield from (p for p in paths if self.vector[FACT_INDEX[p]] is None)
+                index = self.model.index
+                yield from (self.top(p) for p in paths if self.vector[index[p]] is None)
             return
         if self.rules.program.node_value(n, self.filing, self.memo) is not U:
             return
@@ -589,7 +681,71 @@ class _Unknowns:
         elif isinstance(n, ClauseRef):
             yield from self.clause(self.rules.clause(n.clause), seen)
 
-    def combination(self, n: Node, c: Clause, seen: set[str]) -> Iterator[str]:
+    def node2(
+        self,
+        n: Node,
+        seen: set[str],
+        scope: Scope,
+        bound: tuple[Any, ...],
+        where: tuple[tuple[str, tuple[int, ...]], ...],
+    ) -> Iterator[_Asked]:
+        """v2: the unknown facts under an undecided node, inside the quantifiers of ``scope``
+        (``bound``: the records bound, ``where``: each one's document path and index)."""
+        program = self.rules.program
+        if program.scoped_value(n, scope, self.vector, bound, self.memo) is not U:
+            return
+        if isinstance(n, Test | SameKind):
+            if isinstance(n, SameKind):
+                paths: tuple[str, ...] = (n.left, n.right)
+            else:
+                paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
+            refs = [self.ref(p, scope, bound, where) for p in paths]
+            # the facts it reads that are not known exactly (all of them if none is open)
+            open_ = [r for r, value in refs if not _settled(value)]
+            yield from open_ or [r for r, _ in refs]
+        elif isinstance(n, All | AnyNode):
+            for child in n.items:
+                yield from self.node2(child, seen, scope, bound, where)
+        elif isinstance(n, Not):
+            yield from self.node2(n.item, seen, scope, bound, where)
+        elif isinstance(n, ClauseRef):
+            yield from self.clause(self.rules.clause(n.clause), seen)
+        elif isinstance(n, Quantifier):
+            asked, records = self.ref(n.of, scope, bound, where)
+            if not isinstance(records, Records) or not records.complete:
+                yield asked  # the list itself is open: more records may come
+            if not isinstance(records, Records):
+                return
+            catalogue = program.catalogue
+            assert catalogue is not None
+            inner: Scope = (*scope, (n.name, catalogue.resolve(n.of, scope).decl))
+            base = asked.path.removesuffix(".items")
+            for i, record in enumerate(records.items):
+                b = (*bound, record)
+                w = (*where, (f"{base}[{i}]", (*asked.rank, i)))
+                for part in (n.where, n.that):
+                    if part is not None:
+                        yield from self.node2(part, seen, inner, b, w)
+
+    def ref(
+        self,
+        path: str,
+        scope: Scope,
+        bound: tuple[Any, ...],
+        where: tuple[tuple[str, tuple[int, ...]], ...],
+    ) -> tuple[_Asked, Any]:
+        """The fact a path names in ``scope``, as asked about, and its value."""
+        catalogue = self.rules.program.catalogue
+        assert catalogue is not None
+        ref = catalogue.resolve(path, scope)
+        if ref.top:
+            return self.top(ref.decl.path), self.vector[ref.index]
+        record_path, rank = where[ref.depth]
+        rank = (*rank, ref.decl.order)
+        value = getattr(bound[ref.depth], ref.field, None)
+        return _Asked(f"{record_path}.{ref.field}", ref.decl, rank), value
+
+    def combination(self, n: Node, c: Clause, seen: set[str]) -> Iterator[_Asked]:
         if isinstance(n, ElementRef):
             if self.element_value(c.id, n.element) is U:
                 yield from self.node(c.element(n.element).test, seen)
@@ -603,7 +759,7 @@ class _Unknowns:
         elif isinstance(n, Not):
             yield from self.combination(n.item, c, seen)
 
-    def clause(self, c: Clause, seen: set[str]) -> Iterator[str]:
+    def clause(self, c: Clause, seen: set[str]) -> Iterator[_Asked]:
         if c.id in seen or self.values[c.id] is not U or c.catch_all:
             return
         seen.add(c.id)

@@ -226,6 +226,7 @@ class Program:
         "_closures2",
         "_element_fns",
         "_node_fns",
+        "_scoped",
         "catalogue",
         "clauses",
         "compiled",
@@ -253,6 +254,7 @@ class Program:
         self.order: tuple[str, ...] = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
         self._node_fns: dict[Node, Fn] = {}
         self._by_identity: dict[int, tuple[Node, Fn]] = {}
+        self._scoped: dict[tuple[int, Scope], tuple[Node, F2]] = {}
         #: what later stages make once per ruleset (the engine's shared verdict parts), by stage
         self.derived: dict[str, object] = {}
         self._element_fns: dict[tuple[str, str], Fn] = {}
@@ -395,6 +397,23 @@ class Program:
         if found is None or found[0] is not node:
             found = self._by_identity[id(node)] = (node, self._compile(node))
         return found[1](filing, memo)
+
+    def scoped_value(
+        self,
+        node: Node,
+        scope: Scope,
+        vector: tuple[Any, ...],
+        bound: tuple[Any, ...],
+        memo: Memo,
+    ) -> Truth:
+        """v2: the truth of a sub-node inside quantifiers (``scope``: the names they bind,
+        ``bound``: the records bound to them) on a fact vector (compiled on first use)."""
+        assert self._closures2 is not None, "scoped_value is for a v2 ruleset"
+        key = (id(node), scope)
+        found = self._scoped.get(key)
+        if found is None or found[0] is not node:
+            found = self._scoped[key] = (node, self._closures2.compile(node, scope))
+        return TRUTHS[found[1](vector, bound, memo)]
 
     def truths(self, filing: Filing) -> tuple[tuple[int, ...], dict[str, Truth]]:
         """Every element's truth as the generated code gives it (``compiled.elements`` order,

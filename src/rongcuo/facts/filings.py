@@ -98,12 +98,21 @@ def parse_filing(
     filename: str = "",
     format: Format = "auto",
     max_bytes: int = MAX_FILING_BYTES,
+    rules: Any = None,
 ) -> Filing:
     """Read one filing from JSON or YAML text (or a mapping in its JSON shape).
 
     ``format="auto"`` reads JSON when the text starts with ``{`` and YAML otherwise.
+    ``rules`` (a :class:`~rongcuo.rules.ruleset.Ruleset`) reads it with that ruleset's filing
+    model (:attr:`~rongcuo.rules.ruleset.Ruleset.filing_model`); ``None``, the bundled rules'.
     Raises :class:`~rongcuo.errors.FilingError` with every problem found.
     """
+    model = None if rules is None else _model_of(rules)
+    if model is not None and model.decl is not None:
+        if isinstance(data, Mapping):
+            _guarded(data, filename)
+        filing: Filing = model.parse(data, name=filename or "<filing>", max_bytes=max_bytes)
+        return filing
     if isinstance(data, Mapping):
         return _validate(data, filename)
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -158,6 +167,18 @@ def parse_filing(
         raise FilingError(located) from None
 
 
+def _model_of(rules: object) -> Any:
+    """The filing model (:class:`rongcuo.facts.models.FilingModel`) of ``rules``, a Ruleset
+    (the facts stage imports neither the rules nor, from here, the models that read filings)."""
+    model = getattr(rules, "filing_model", None)
+    if model is None or not hasattr(model, "parse") or not hasattr(model, "decl"):
+        raise TypeError(
+            "rules=...: pass a Ruleset (rongcuo.load_ruleset(directory)) or None for the "
+            f"bundled rules, not {type(rules).__name__}"
+        )
+    return model
+
+
 def _merge(doc: _yaml.Document, loc: Location, *, key: bool) -> Location:
     """The YAML position of a validation error: the key of an unknown field, else the value."""
     if not loc.path:
@@ -166,8 +187,11 @@ def _merge(doc: _yaml.Document, loc: Location, *, key: bool) -> Location:
     return Location(loc.file or found.file, found.line, found.col, loc.path)
 
 
-def load_filing(path: str | os.PathLike[str], *, format: Format = "auto") -> Filing:
-    """Read one filing from a file; ``.json`` is JSON, ``.yaml``/``.yml`` YAML."""
+def load_filing(
+    path: str | os.PathLike[str], *, format: Format = "auto", rules: Any = None
+) -> Filing:
+    """Read one filing from a file; ``.json`` is JSON, ``.yaml``/``.yml`` YAML. ``rules``: read
+    it with that ruleset's filing model, as :func:`parse_filing`."""
     p = Path(path)
     if format == "auto" and p.suffix.lower() in (".yaml", ".yml"):
         format = "yaml"
@@ -175,4 +199,4 @@ def load_filing(path: str | os.PathLike[str], *, format: Format = "auto") -> Fil
         format = "json"
     # bounded, regular files only: /dev/zero or a FIFO is refused, never read (rongcuo.reader)
     raw = reader.read_file(p, limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
-    return parse_filing(raw, filename=reader.shown_path(p), format=format)
+    return parse_filing(raw, filename=reader.shown_path(p), format=format, rules=rules)

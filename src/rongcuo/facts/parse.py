@@ -181,9 +181,11 @@ def _doc_path(value: object, loc: Sequence[str | int]) -> Path:
     return tuple(out)
 
 
-def _model_at(loc: Sequence[str | int]) -> type[pydantic.BaseModel] | None:
+def _model_at(
+    loc: Sequence[str | int], top: type[pydantic.BaseModel] = Filing
+) -> type[pydantic.BaseModel] | None:
     """The model that holds the last component of a model error's location."""
-    model: type[pydantic.BaseModel] = Filing
+    model: type[pydantic.BaseModel] = top
     for part in loc[:-1]:
         if not isinstance(part, str):
             continue
@@ -208,7 +210,11 @@ def _inner_model(info: Any) -> type[pydantic.BaseModel] | None:
 
 
 def _problems(
-    exc: pydantic.ValidationError, value: object, name: str, doc: _yaml.Document | None
+    exc: pydantic.ValidationError,
+    value: object,
+    name: str,
+    doc: _yaml.Document | None,
+    top: type[pydantic.BaseModel] = Filing,
 ) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
@@ -222,7 +228,7 @@ def _problems(
         if code == "filing_unknown_field" and loc:
             field = str(loc[-1])
             msg = f"the filing model has no field {field!r}"
-            model = _model_at(loc)
+            model = _model_at(loc, top)
             if model is not None:
                 hint = suggest(field, list(model.model_fields))
         given = err.get("input")
@@ -242,7 +248,12 @@ def _at(doc: _yaml.Document | None, name: str, path: Path, *, key: bool = False)
     return Location(name, found.line, found.col, path)
 
 
-def _validate(value: object, name: str, doc: _yaml.Document | None = None) -> Filing:
+def _validate(
+    value: object,
+    name: str,
+    doc: _yaml.Document | None = None,
+    model: type[Filing] = Filing,
+) -> Filing:
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
@@ -255,9 +266,9 @@ def _validate(value: object, name: str, doc: _yaml.Document | None = None) -> Fi
     if any(p.code == "filing_too_long" for p in found):
         raise FilingError(found)  # an over-long list stops here: the model never reads it
     try:
-        filing = Filing.model_validate(dict(value))
+        filing = model.model_validate(dict(value))
     except pydantic.ValidationError as exc:
-        more = _problems(exc, value, name, doc)
+        more = _problems(exc, value, name, doc, model)
         if found:  # a repeat is reported once, at the item, not again at its list
             more = [p for p in more if p.code != "filing_duplicate_value"]
         raise FilingError([*found, *more]) from None
@@ -290,16 +301,19 @@ def parse_filing_v2(
     *,
     name: str = "<filing>",
     max_bytes: int = MAX_FILING_BYTES,
+    model: type[Filing] = Filing,
 ) -> Filing:
     """Read one v2 filing from JSON or YAML text (JSON when it starts with ``{``), or from a
     mapping in the document's shape. Raises :class:`~rongcuo.errors.FilingError` with every
-    problem found, each coded and located in ``name``.
+    problem found, each coded and located in ``name``. ``model`` is the filing model to read
+    with: the bundled declaration's by default, or one built from another declaration
+    (:func:`rongcuo.facts.models.model_for`).
     """
     if isinstance(source, Mapping):
         # TODO(guard): once rongcuo/_guard.py exists, bound a Python value with its
         # check_json_value (depth, size, types) before reading it; today the model's own types
         # and the list limits above bound it.
-        return _validate(source, name)
+        return _validate(source, name, model=model)
     raw = source.encode("utf-8") if isinstance(source, str) else source
     if not isinstance(raw, bytes):
         raise FilingError(
@@ -332,6 +346,6 @@ def parse_filing_v2(
                     )
                 ]
             ) from None
-        return _validate(_json(body, name), name)
+        return _validate(_json(body, name), name, model=model)
     doc = _yaml.load_yaml(raw, filename=name, error=FilingError)
-    return _validate(doc.value, name, doc)
+    return _validate(doc.value, name, doc, model)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..facts.models import FilingModel, model_for
 from .syntax import (
     All,
     Citation,
@@ -137,6 +138,20 @@ class Ruleset:
     @property
     def label(self) -> str:
         return self.meta.label
+
+    @property
+    def filing_model(self) -> FilingModel:
+        """The filing model this ruleset reads filings with: the v1 model for a ruleset without
+        a facts declaration, else the model of its declaration (built once per declaration)."""
+        catalogue = self.program.catalogue
+        return model_for(None if catalogue is None else catalogue.decl)
+
+    def parse_filing(self, source: Any, *, name: str = "") -> Any:
+        """A filing of :attr:`filing_model` from JSON/YAML text or a mapping in its JSON shape;
+        :class:`~rongcuo.errors.FilingError` with every problem otherwise."""
+        return (
+            self.filing_model.parse(source, name=name) if name else self.filing_model.parse(source)
+        )
 
     def of_list(self, kind: ListKind) -> tuple[Clause, ...]:
         return self._lists[kind]

@@ -147,12 +147,20 @@ class CitedClause(_Frozen):
 
 
 class MissingFact(_Frozen):
-    """A fact whose value could change the outcome, and the clauses waiting on it."""
+    """A fact whose value could change the outcome, and the clauses waiting on it.
+
+    ``path`` is the fact's path; a field of a record is named by the record's place in the
+    filing as a document writes it, 0-based (``acts[1].kind``: the kind of the second act).
+    ``question_zh``/``question_en`` are the declared questions that ask for it (empty under a
+    ruleset whose facts declare none).
+    """
 
     path: str
     title_zh: str
     title_en: str
     clauses: tuple[str, ...]
+    question_zh: str = ""
+    question_en: str = ""
 
 
 class RulesetRef(_Frozen):

@@ -88,7 +88,7 @@ def verify(
                 for e in exc.errors(include_url=False)
             ]
         ) from None
-    parsed = _parse(filing)
+    parsed = _parse(filing, rules)
     kind = receipt_kind(stored.receipt)
     where = Location(filename, path=("receipt",))
     if not kind:
