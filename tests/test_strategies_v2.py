@@ -5,10 +5,10 @@ apart, registered types, canonical dumps, and a wrong property reported small an
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -211,9 +211,14 @@ def test_a_wrong_property_is_reported_small_and_fast() -> None:
         p3_never_holds()
         """
     )
-    start = time.monotonic()
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
-    elapsed = time.monotonic() - start
+    # CPU time of the child, not wall-clock: the target is the kit's work, and a CI machine shared
+    # with other jobs must not make the test flaky
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert run.returncode != 0
     assert "p3_never_holds(" in run.stderr and "filing=Filing(" in run.stderr
-    assert elapsed < 10, elapsed
+    assert cpu < 10, cpu
