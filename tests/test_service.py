@@ -450,3 +450,23 @@ def test_one_error_shape_in_the_api_and_the_cli(client: TestClient, tmp_path: Pa
         for p in cli["problems"]:
             assert p["location"].pop("file") == str(bad)
         assert cli["problems"] == api.json()["errors"]
+
+
+def test_one_error_shape_in_screen_records(client: TestClient) -> None:
+    """A ``screen`` record's error is the first problem in the same shape as the API's errors,
+    with every problem under ``problems`` when there are several."""
+    from rongcuo.batch.screen import screen_record
+
+    for body in (HOSTILE["unknown_key"], HOSTILE["repeated_value"] + b" "):
+        api = client.post("/v1/verdicts", content=body, headers={**JSON, "Accept-Language": "en"})
+        errors = api.json()["errors"]
+        record = screen_record(body, rules=rongcuo.bundled_ruleset())["error"]
+        problems = record.pop("problems", [record])
+        assert record == problems[0]
+        for e in problems:  # a record has the line of its input; the API's body is one line
+            e["location"].pop("line", None)
+            e["location"].pop("col", None)
+        for e in errors:
+            e["location"].pop("line", None)
+            e["location"].pop("col", None)
+        assert problems == errors

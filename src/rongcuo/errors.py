@@ -519,6 +519,7 @@ def problem_data(problem: Problem, lang: str = "en") -> dict[str, object]:
         location["file"] = loc.file
     if loc.line:
         location["line"] = loc.line
+    if loc.col:
         location["col"] = loc.col
     location["path"] = loc.json_path()
     zh = f"{CODES_ZH[problem.code]}：{problem.message_zh or problem.message}"

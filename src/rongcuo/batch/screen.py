@@ -18,7 +18,10 @@ either the outcome::
 
 or a coded error; a bad record never stops the run::
 
-    {"line": 8, "error": {"code": "json_syntax", "message": "...", "location": {...}}}
+    {"line": 8, "error": {"code": "json_syntax", "location": {...}, "message": "...", ...}}
+
+The error is the first problem in the one error shape (:func:`rongcuo.errors.problem_data`), and
+every problem under ``problems`` when there are several.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ from types import FrameType
 from typing import IO, Any, Final, Literal
 
 from .. import reader
-from ..engine.decide import _missing_facts, _status, evaluate
-from ..errors import FilingError, Location, Problem, RongcuoError
+from ..engine.decide import _missing_facts, _parse, _status, evaluate
+from ..errors import FilingError, Location, Problem, RongcuoError, problem_data
 from ..facts.filings import MAX_FILING_BYTES, parse_filing
 from ..facts.model import Filing
 from ..rules.ruleset import Ruleset
@@ -96,36 +99,24 @@ def _outcome(filing: Filing, rules: Ruleset) -> tuple[Status, list[str], list[st
 
 
 def _error(exc: RongcuoError, line: int | None = None) -> dict[str, Any]:
-    """A coded error: the first problem's code, message and location, and every problem."""
+    """A coded error: the first problem in the one error shape, and every problem when there
+    are several (each in that shape too)."""
     problems = [_problem(p, line) for p in exc.problems]
-    first = problems[0]
-    out: dict[str, Any] = {
-        "code": first["code"],
-        "message": first["message"],
-        "location": first["location"],
-    }
+    out: dict[str, Any] = dict(problems[0])
     if len(problems) > 1:
         out["problems"] = problems
     return out
 
 
 def _problem(p: Problem, line: int | None) -> dict[str, Any]:
+    """One problem in the one error shape (:func:`rongcuo.errors.problem_data`); a JSONL
+    record's problem is at its line in the input (and jiter's column within it)."""
     loc = p.location
-    location: dict[str, Any] = {}
-    if loc.file:
-        location["file"] = reader.shown_path(loc.file)  # a file name that is not UTF-8, escaped
-    if line is not None:  # a JSONL record: its line in the input; jiter's column within it
-        location["line"] = line
-        if loc.col:
-            location["col"] = loc.col
-    elif loc.line:
-        location["line"] = loc.line
-        location["col"] = loc.col
-    location["path"] = loc.json_path()
-    out: dict[str, Any] = {"code": p.code, "message": p.message, "location": location}
-    if p.hint:
-        out["hint"] = p.hint
-    return out
+    file = reader.shown_path(loc.file) if loc.file else ""  # a name not UTF-8, escaped
+    at = Location(file, loc.line, loc.col, loc.path)
+    if line is not None:
+        at = Location(file, line, loc.col, loc.path)
+    return problem_data(dataclasses.replace(p, location=at))
 
 
 def _blank(line: int | None) -> FilingError:
@@ -164,14 +155,17 @@ def screen_record(
     record: Record = dict(source) if source else {}
     line = source.get("line") if source else None
     try:
-        if isinstance(data, Filing):
-            filing = data
+        filing: Filing
+        if rules.filing_model.owns(data):
+            filing = data  # type: ignore[assignment]
         elif isinstance(data, str | bytes) and not data.strip():
             raise _blank(line)
         elif isinstance(data, str | bytes):
-            filing = parse_filing(data, format="json")
-        else:
-            filing = parse_filing(data)
+            filing = parse_filing(data, format="json", rules=rules)
+        elif isinstance(data, Mapping):
+            filing = parse_filing(data, rules=rules)
+        else:  # a filing of another model: filing_model_mismatch
+            filing = _parse(data, rules)
     except RongcuoError as exc:
         record["error"] = _error(exc, line)
         return record
@@ -350,7 +344,9 @@ def screen_task(task: Task, *, rules: Ruleset, trace: bool = False) -> Done:
         try:
             if isinstance(data, RongcuoError):
                 raise data
-            filing = parse_filing(data, filename=reader.shown_path(path), format=_format(path))
+            filing = parse_filing(
+                data, filename=reader.shown_path(path), format=_format(path), rules=rules
+            )
         except RongcuoError as exc:
             record = {"file": name, "error": _error(exc)}
         else:
