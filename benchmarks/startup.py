@@ -30,11 +30,19 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "eligible-p3-relief-funds.yaml"
 
 IMPORT = (
-    "import time; t = time.perf_counter(); import rongcuo; "
-    "print((time.perf_counter() - t) * 1000)"
+    "import time; t = time.perf_counter(); import rongcuo; print((time.perf_counter() - t) * 1000)"
 )
 IMPORT_AND_RULES = (
     "import time; t = time.perf_counter(); import rongcuo; rongcuo.bundled_ruleset(); "
+    "print((time.perf_counter() - t) * 1000)"
+)
+
+LOOP = (
+    "import time; t = time.perf_counter(); sum(range(10**7)); "
+    "print((time.perf_counter() - t) * 1000)"
+)
+PYDANTIC = (
+    "import time; t = time.perf_counter(); import pydantic; from pydantic import BaseModel; "
     "print((time.perf_counter() - t) * 1000)"
 )
 
@@ -86,6 +94,12 @@ def main() -> None:
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load:.2f}, "
         f"{args.runs} runs a step (ms)"
     )
+    # how fast this machine is right now, to scale the figures: a fixed loop, and the floor of
+    # any process that validates with pydantic
+    loop = _inside(LOOP, dict(os.environ))
+    print(f"{'calibration: sum(range(10**7)) in one process':<72} {loop:.0f}")
+    pydantic = [_inside(PYDANTIC, dict(os.environ)) for _ in range(args.runs)]
+    print(f"{'calibration: import pydantic':<72} median {statistics.median(pydantic):.0f}")
     failed = False
     for name, target, runs in steps:
         median = statistics.median(runs)
