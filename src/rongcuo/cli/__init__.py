@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import io
 import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -44,6 +45,8 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
     from ..engine.evaluate import Truth
     from ..rules.ruleset import Ruleset
 
@@ -258,8 +261,12 @@ def main() -> None:
     the process's limit) is ``io_error``, exit 1, never an internal error.
     """
     _closed_streams()
+    restore = _checked_stdout()
     try:
-        app()
+        try:
+            app()
+        finally:
+            _flush_stdout(restore)
     except OSError as exc:  # the environment failed (disk full, closed stdout, ...): not a bug
         _io_failed(exc)
     except KeyboardInterrupt:
@@ -277,6 +284,62 @@ def main() -> None:
             markup=False,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _checked_stdout() -> TextIO | None:
+    """Standard output through :class:`_CheckedRaw`, so that a write the system cuts short
+    (``EFBIG`` under a file-size limit, ``ENOSPC``) raises instead of being dropped by the
+    buffered writer; returns the stream to put back. Only the process's own standard output is
+    replaced (not one a test harness put in its place)."""
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
+        return None
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return None
+    stream.flush()
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_CheckedRaw(fd)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+    )
+    return stream
+
+
+def _flush_stdout(restore: TextIO | None) -> None:
+    """Flush standard output (an error is raised here, not lost at exit); put back ``restore``."""
+    try:
+        sys.stdout.flush()
+    finally:
+        if restore is not None:
+            sys.stdout = restore
+
+
+class _CheckedRaw(io.RawIOBase):
+    """A descriptor written whole or not at all: a short write is retried, an error raised."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, data: ReadableBuffer) -> int:
+        import errno
+
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            n = os.write(self._fd, view[done:])
+            if n <= 0:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+            done += n
+        return done
 
 
 def _closed_streams() -> None:
@@ -326,6 +389,11 @@ def _io_failed(exc: OSError) -> None:
         sys.exit(EXIT_INVALID)  # the reader of our output went away: nothing more to say
     where = exc.filename if isinstance(exc.filename, str) else "<stdout>"
     problem = reader.io_problem(exc, where, writing=True)
+    if where == "<stdout>":  # what is still buffered for it is dropped quietly at exit
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
     with contextlib.suppress(OSError):  # standard error may be gone too
         err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
     sys.exit(EXIT_INVALID)
