@@ -43,7 +43,7 @@ from types import FrameType
 from typing import IO, Any, Final, Literal
 
 from .. import reader
-from ..engine.decide import _missing_facts, _status, evaluate
+from ..engine.decide import _missing_facts, _parse, _status, evaluate
 from ..errors import FilingError, Location, Problem, RongcuoError, problem_data
 from ..facts.filings import MAX_FILING_BYTES, parse_filing
 from ..facts.model import Filing
@@ -155,14 +155,17 @@ def screen_record(
     record: Record = dict(source) if source else {}
     line = source.get("line") if source else None
     try:
-        if isinstance(data, Filing):
-            filing = data
+        filing: Filing
+        if rules.filing_model.owns(data):
+            filing = data  # type: ignore[assignment]
         elif isinstance(data, str | bytes) and not data.strip():
             raise _blank(line)
         elif isinstance(data, str | bytes):
-            filing = parse_filing(data, format="json")
-        else:
-            filing = parse_filing(data)
+            filing = parse_filing(data, format="json", rules=rules)
+        elif isinstance(data, Mapping):
+            filing = parse_filing(data, rules=rules)
+        else:  # a filing of another model: filing_model_mismatch
+            filing = _parse(data, rules)
     except RongcuoError as exc:
         record["error"] = _error(exc, line)
         return record
@@ -341,7 +344,9 @@ def screen_task(task: Task, *, rules: Ruleset, trace: bool = False) -> Done:
         try:
             if isinstance(data, RongcuoError):
                 raise data
-            filing = parse_filing(data, filename=reader.shown_path(path), format=_format(path))
+            filing = parse_filing(
+                data, filename=reader.shown_path(path), format=_format(path), rules=rules
+            )
         except RongcuoError as exc:
             record = {"file": name, "error": _error(exc)}
         else:

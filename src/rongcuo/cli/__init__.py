@@ -75,11 +75,12 @@ class BackendName(enum.StrEnum):
     durable = "durable"
 
 
-def _read_filing(file: str) -> Filing:
+def _read_filing(file: str, rules: Ruleset | None = None) -> Filing:
+    """A filing read with the filing model of ``rules`` (the bundled rules' when ``None``)."""
     if file == "-":  # bounded; a closed standard input is io_error (rongcuo.reader)
         raw = reader.read_stdin(limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
-        return parse_filing(raw, filename=reader.STDIN)
-    return load_filing(file)
+        return parse_filing(raw, filename=reader.STDIN, rules=rules)
+    return load_filing(file, rules=rules)
 
 
 @app.command()
@@ -111,14 +112,18 @@ def check(
         key = _key(key_file)
         ruleset = _rules(rules)
         verdict = evaluate(
-            _read_filing(file), rules=ruleset, as_of=reference, backend=backend.value, key=key
+            _read_filing(file, ruleset),
+            rules=ruleset,
+            as_of=reference,
+            backend=backend.value,
+            key=key,
         )
     except RongcuoError as exc:
         _fail(exc, fmt, lang)
     if fmt is Format.json:
         out.print(verdict.to_json(), markup=False)
     else:
-        say(render_text(verdict, lang=lang.value, full_trace=trace), end="")
+        say(render_text(verdict, lang=lang.value, full_trace=trace, rules=ruleset), end="")
 
 
 def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
@@ -209,10 +214,11 @@ def verify_cmd(
         raw = reader.read_file(
             verdict_file, limit=MAX_VERDICT_BYTES, error=VerdictError, what="a stored verdict"
         )
+        ruleset = _rules(rules)
         verdict = verify(
             raw,
-            _read_filing(filing_file),
-            rules=_rules(rules),
+            _read_filing(filing_file, ruleset),
+            rules=ruleset,
             key=_key(key_file),
             filename=reader.shown_path(verdict_file),
         )

@@ -6,11 +6,13 @@ Pure functions from a :class:`~rongcuo.verdict.verdict.Verdict` to text. The JSO
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from .._guard import expect_type
 from ..errors import escape_terminal, show
+from ..facts.declare import FactDecl, FactsDecl, FactType
 from ..facts.model import FACTS
+from ..rules.ruleset import Ruleset
 from ..rules.syntax import citation_text
 from .verdict import CitationOut, CitedClause, ClauseTrace, ElementTrace, FactRead, Status, Verdict
 
@@ -71,7 +73,114 @@ def render_citation(c: CitationOut, lang: Lang = "zh") -> str:
     return citation_text(c.document, c.issuer, c.date, c.title, c.section, c.item, lang)
 
 
-def _fact(read: FactRead, lang: Lang) -> str:
+_UNKNOWN: dict[Lang, str] = {"zh": "未知", "en": "unknown"}
+_NA: dict[Lang, str] = {"zh": "不适用", "en": "not applicable"}
+_SEP: dict[Lang, str] = {"zh": "、", "en": "; "}
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def _declaration(verdict: Verdict, rules: Ruleset | None) -> FactsDecl | None:
+    """The facts declaration a verdict's facts are read with: ``rules``', else the ruleset the
+    verdict was made under when it was made in this process; ``None``: the v1 catalogue."""
+    if rules is None:
+        made = getattr(verdict._derive, "rules", None)
+        rules = made if isinstance(made, Ruleset) else None
+    return None if rules is None else rules.filing_model.decl
+
+
+def _date_text(text: str, lang: Lang) -> str:
+    """A partial date's canonical text (``2023-05-17``, ``2023-05``, ``2023``, ``a/b``) read
+    out: ``2023年5月``, ``May 2023``; a range ``2012年至2013年``, ``2012 to 2013``."""
+    if "/" in text:
+        first, _, last = text.partition("/")
+        joint = "至" if lang == "zh" else " to "
+        return _date_text(first, lang) + joint + _date_text(last, lang)
+    parts = [int(p) for p in text.split("-") if p.isdigit()]
+    if not parts or len(parts) != len(text.split("-")):
+        return text
+    if lang == "zh":
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+    if len(parts) == 1:
+        return f"{parts[0]}"
+    month = _MONTHS[parts[1] - 1] if 1 <= parts[1] <= 12 else str(parts[1])
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+
+
+def _value_title(value: object, decl: FactDecl, facts: FactsDecl, lang: Lang) -> str:
+    family = facts.families.get(decl.family) if decl.family else None
+    if family is not None and isinstance(value, str) and value in family.values:
+        return family.values[value].title(lang)
+    return str(value)
+
+
+def _v2_text(value: Any, decl: FactDecl, facts: FactsDecl, lang: Lang) -> str:
+    """A v2 fact's value, from its canonical document form, in words."""
+    if value is None:
+        return _UNKNOWN[lang]
+    if value == "n/a":
+        meaning = "" if decl.na is None else decl.na[0 if lang == "zh" else 1]
+        return _NA[lang] + (f"（{meaning}）" if lang == "zh" else f" ({meaning})") * bool(meaning)
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if decl.type is FactType.SET:
+        return _set_text(value, decl, facts, lang)
+    if decl.type is FactType.DATE and isinstance(value, str):
+        return _date_text(value, lang)
+    if decl.type is FactType.RECORDS:
+        return _records_text(value, decl, facts, lang)
+    return _value_title(value, decl, facts, lang)
+
+
+def _set_text(value: Any, decl: FactDecl, facts: FactsDecl, lang: Lang) -> str:
+    def names(items: list[Any]) -> str:
+        return _SEP[lang].join(_value_title(v, decl, facts, lang) for v in items)
+
+    if isinstance(value, list):
+        return f"[{names(value)}]" if value else ("[无]" if lang == "zh" else "[none]")
+    if not isinstance(value, dict):
+        return str(value)
+    parts = []
+    yes, no = value.get("yes", []), value.get("no", [])
+    if lang == "zh":
+        parts += [f"含 {names(yes)}"] * bool(yes) + [f"不含 {names(no)}"] * bool(no)
+        parts.append("已列全" if value.get("complete") else "未列全")
+        return "[" + "；".join(parts) + "]"
+    parts += [f"includes {names(yes)}"] * bool(yes) + [f"excludes {names(no)}"] * bool(no)
+    parts.append("complete" if value.get("complete") else "not complete")
+    return "[" + ", ".join(parts) + "]"
+
+
+def _records_text(value: Any, decl: FactDecl, facts: FactsDecl, lang: Lang) -> str:
+    complete = not isinstance(value, dict)
+    items = value if complete else value.get("items", [])
+    fields = {f.name: f for f in decl.fields}
+    shown = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            shown.append(str(item))
+            continue
+        said = [
+            f"{fields[k].title(lang) if k in fields else k}: "
+            + (_v2_text(v, fields[k], facts, lang) if k in fields else str(v))
+            for k, v in item.items()
+        ]
+        joint = "；" if lang == "zh" else "; "
+        shown.append(f"({i + 1}) " + joint.join(said))
+    text = "[" + " ".join(shown) + "]" if shown else ("[无]" if lang == "zh" else "[none]")
+    if not complete:
+        text += "（未列全）" if lang == "zh" else " (not complete)"
+    return text
+
+
+def _fact(read: FactRead, lang: Lang, facts: FactsDecl | None = None) -> str:
+    if facts is not None:
+        decl = facts.facts.get(read.path)
+        if decl is not None:
+            said = _v2_text(read.value if read.known else None, decl, facts, lang)
+            return f"{decl.title(lang)} [{read.path}] = {said}"
     spec = FACTS.get(read.path)
     title = spec.title(lang) if spec else read.path
     if not read.known:
@@ -93,17 +202,19 @@ def _fact(read: FactRead, lang: Lang) -> str:
     return f"{title} [{read.path}] = {text}"
 
 
-def _element(e: ElementTrace, lang: Lang, indent: str) -> list[str]:
+def _element(e: ElementTrace, lang: Lang, indent: str, facts: FactsDecl | None = None) -> list[str]:
     lines = [f"{indent}{_MARK[e.value]} “{e.phrase}” — {_TRUTH[lang][e.value]}"]
     for read in e.facts:
-        lines.append(f"{indent}    · {_fact(read, lang)}")
+        lines.append(f"{indent}    · {_fact(read, lang, facts)}")
     for cref in e.clauses:
         word = "条款" if lang == "zh" else "clause"
         lines.append(f"{indent}    · {word} {cref.clause} = {_TRUTH[lang][cref.value]}")
     return lines
 
 
-def _clause_block(c: CitedClause, trace: ClauseTrace | None, lang: Lang) -> list[str]:
+def _clause_block(
+    c: CitedClause, trace: ClauseTrace | None, lang: Lang, facts: FactsDecl | None = None
+) -> list[str]:
     lines = [f"  {c.id}  {render_citation(c.citation, lang)}", f"      “{c.text}”"]
     if lang == "en":
         lines.append(f"      ({c.summary})")
@@ -119,7 +230,7 @@ def _clause_block(c: CitedClause, trace: ClauseTrace | None, lang: Lang) -> list
     if trace is not None and not c.determination:
         lines.append(f"      {_w('reasoning', lang)}:")
         for e in trace.elements:
-            lines.extend(_element(e, lang, "        "))
+            lines.extend(_element(e, lang, "        ", facts))
     return lines
 
 
@@ -140,8 +251,20 @@ def _companion(c: CitedClause, lang: Lang) -> list[str]:
     return lines
 
 
-def render_text(verdict: Verdict, *, lang: Lang = "zh", full_trace: bool = False) -> str:
+def render_text(
+    verdict: Verdict,
+    *,
+    lang: Lang = "zh",
+    full_trace: bool = False,
+    rules: Ruleset | None = None,
+) -> str:
     """The verdict as readable text, with citations, quotations and element-level reasons.
+
+    Facts and their values are titled from the facts declaration of ``rules`` (the ruleset the
+    verdict was made under; by default the one :func:`rongcuo.evaluate` used, for a verdict made
+    in this process): family value titles, 未知/unknown, 不适用/not applicable, partial sets and
+    dates in words. A verdict read back from JSON without ``rules`` is titled from the v1
+    catalogue where its paths are v1 facts, else shown by path and value.
 
     Control and escape characters from the filing or the rules (an id holding ``\x1b[31m``)
     come out escaped, so the text is safe to print on a terminal."""
@@ -149,10 +272,15 @@ def render_text(verdict: Verdict, *, lang: Lang = "zh", full_trace: bool = False
         expect_type(lang, str, func="render_text", name="lang", give='"zh" or "en"')
         raise ValueError(f'render_text(lang=...): pass "zh" or "en", not {show(lang)}')
     expect_type(verdict, Verdict, func="render_text", name="verdict", give="a Verdict")
-    return escape_terminal(_render_text(verdict, lang=lang, full_trace=full_trace))
+    if rules is not None:
+        expect_type(rules, Ruleset, func="render_text", name="rules", give="a Ruleset or None")
+    facts = _declaration(verdict, rules)
+    return escape_terminal(_render_text(verdict, lang=lang, full_trace=full_trace, facts=facts))
 
 
-def _render_text(verdict: Verdict, *, lang: Lang, full_trace: bool) -> str:
+def _render_text(
+    verdict: Verdict, *, lang: Lang, full_trace: bool, facts: FactsDecl | None = None
+) -> str:
     traces = {t.id: t for t in verdict.trace}
     status = verdict.status
     lines = [f"{_w('status', lang)}: {status.title(lang)} ({status.value})"]
@@ -168,7 +296,7 @@ def _render_text(verdict: Verdict, *, lang: Lang, full_trace: bool) -> str:
     if verdict.decisive:
         lines += ["", f"{_w('decisive', lang)}:"]
         for c in verdict.decisive:
-            lines += _clause_block(c, traces.get(c.id), lang)
+            lines += _clause_block(c, traces.get(c.id), lang, facts)
     if verdict.overridden:
         lines += ["", f"{_w('overridden', lang)}: " + ", ".join(c.id for c in verdict.overridden)]
     if verdict.barred:
@@ -180,7 +308,7 @@ def _render_text(verdict: Verdict, *, lang: Lang, full_trace: bool) -> str:
     if verdict.bars:
         lines += ["", f"{_w('bars', lang)}:"]
         for c in verdict.bars:
-            lines += _clause_block(c, traces.get(c.id), lang)
+            lines += _clause_block(c, traces.get(c.id), lang, facts)
     if verdict.companions:
         lines += ["", f"{_w('companions', lang)}:"]
         for c in verdict.companions:
@@ -190,6 +318,9 @@ def _render_text(verdict: Verdict, *, lang: Lang, full_trace: bool) -> str:
         for m in verdict.missing_facts:
             title = m.title_zh if lang == "zh" else m.title_en
             lines.append(f"  - {title} [{m.path}] — {_w('waiting', lang)}: {', '.join(m.clauses)}")
+            question = m.question_zh if lang == "zh" else m.question_en
+            if question:
+                lines.append(f"    {question}")
     if verdict.consequences:
         lines += ["", f"{_w('consequence', lang)}:"]
         for q in verdict.consequences:
@@ -199,6 +330,6 @@ def _render_text(verdict: Verdict, *, lang: Lang, full_trace: bool) -> str:
         for t in verdict.trace:
             lines.append(f"  {_MARK[t.value]} {t.id} — {_TRUTH[lang][t.value]}")
             for e in t.elements:
-                lines.extend(_element(e, lang, "      "))
+                lines.extend(_element(e, lang, "      ", facts))
     lines.append(f"\nreceipt: {verdict.receipt}")
     return "\n".join(lines) + "\n"

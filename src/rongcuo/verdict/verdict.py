@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from typing import Any, Final, Literal, Protocol, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     PrivateAttr,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -159,8 +161,10 @@ class MissingFact(_Frozen):
     title_zh: str
     title_en: str
     clauses: tuple[str, ...]
-    question_zh: str = ""
-    question_en: str = ""
+    # left out when empty (a ruleset without a facts declaration), so that such a verdict dumps,
+    # and is receipted, as before the fields existed
+    question_zh: str = Field(default="", exclude_if=operator.not_)
+    question_en: str = Field(default="", exclude_if=operator.not_)
 
 
 class RulesetRef(_Frozen):
