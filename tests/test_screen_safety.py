@@ -114,16 +114,25 @@ def test_output_that_is_a_filing_of_the_directory_is_refused(tmp_path: Path) -> 
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    lines = _lines(3000)
     big = tmp_path / "big.jsonl"
-    big.write_bytes(_lines(3000))
+    big.write_bytes(lines)
     out = tmp_path / "out.jsonl"
-    first = subprocess.Popen(_cmd(big, "-o", out), env=_env(), cwd=ROOT, stderr=subprocess.PIPE)
+    # the first run reads standard input, held open until the second run has been refused: it
+    # cannot finish (and drop its lock) before the second one starts, however fast it screens
+    first = subprocess.Popen(
+        _cmd("-", "-o", out), env=_env(), cwd=ROOT, stdin=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert first.stdin is not None
     try:
+        first.stdin.write(lines[:1000])
+        first.stdin.flush()
         deadline = time.monotonic() + 60
         while not (tmp_path / "out.jsonl.lock").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
         second = _screen(big, "-o", out, "--resume")
         assert "out.jsonl: screen_output_locked: another rongcuo screen" in _problem(second)
+        first.stdin.write(lines[1000:])
     finally:
         _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
