@@ -377,11 +377,11 @@ def test_bundled_rules_without_bars_report_none() -> None:
 
 
 def test_the_rule_language_doc_quotes_the_bundled_bar() -> None:
-    """docs/rule-language.md's bars.yaml example is rules-v2's B2, as written there."""
+    """docs/rule-language.md's bars.yaml example is rules's B2, as written there."""
     doc = (RULES.parent / "docs" / "rule-language.md").read_text(encoding="utf-8")
     block = doc.split("### Bars and companions", 1)[1].split("```yaml\n", 1)[1].split("```")[0]
     shown = yaml.safe_load(block.replace("elements: [...]", "elements: []"))
-    bundled = yaml.safe_load((RULES.parent / "rules-v2" / "bars.yaml").read_text(encoding="utf-8"))
+    bundled = yaml.safe_load((RULES.parent / "rules" / "bars.yaml").read_text(encoding="utf-8"))
     (b2,) = [c for c in bundled["clauses"] if c["id"] == shown["clauses"][0]["id"]]
     for key in ("list", "document", "section"):
         assert shown[key] == bundled[key]

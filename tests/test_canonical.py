@@ -139,7 +139,7 @@ def _as_editor_sees(path: Path) -> Any:
 
 RULE_FILES = sorted(
     p
-    for d in ("rules", "rules-v2", "examples/revisions/demo-2024")
+    for d in ("rules", "rules", "examples/revisions/demo-2024")
     for p in (ROOT / d).glob("*.yaml")
     if p.name != "facts.yaml"
 )

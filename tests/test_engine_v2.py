@@ -1,4 +1,4 @@
-"""The verdict path on a v2 ruleset (rules-v2/, filing model v2), through the public API: the
+"""The verdict path on a v2 ruleset (rules/, filing model v2), through the public API: the
 behaviours tests/test_engine.py checks on the v1 rules, translated to v2 facts, and what v2 adds
 (the ruleset's own filing model, missing facts with their questions and record paths, partial
 values in the trace and in both renderings)."""
@@ -15,7 +15,7 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def rules() -> rongcuo.Ruleset:
-    return rongcuo.load_ruleset(ROOT / "rules-v2")
+    return rongcuo.load_ruleset(ROOT / "rules")
 
 
 def test_a_filing_of_another_model_is_refused(rules: rongcuo.Ruleset) -> None:

@@ -23,7 +23,7 @@ from rongcuo.facts.declare import (
 
 from .conftest import ROOT
 
-DECLARATION = ROOT / "rules-v2" / "facts.yaml"
+DECLARATION = ROOT / "rules" / "facts.yaml"
 BAD = ROOT / "tests" / "bad_facts"
 
 #: each bad declaration, the code it must give and where (line:col)

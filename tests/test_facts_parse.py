@@ -24,10 +24,10 @@ from .conftest import ROOT
 
 V1_EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.*") if p.suffix in (".yaml", ".json"))
 V1_CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
-V2_CASES = sorted((ROOT / "tests" / "cases-v2").glob("*.yaml"))
+V2_CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
 V2_EXAMPLES = sorted(
     p
-    for p in (ROOT / "examples-v2").glob("*.*")
+    for p in (ROOT / "examples").glob("*.*")
     if p.suffix in (".yaml", ".json") and p.name != "expected.yaml"
 )
 
@@ -44,7 +44,7 @@ def canonical(f: v2.Filing) -> bytes:
 
 @pytest.mark.parametrize("path", V2_CASES + V2_EXAMPLES, ids=lambda p: p.name)
 def test_v2_filings_read(path: Path) -> None:
-    if path.parent.name == "cases-v2":
+    if path.parent.name == "cases":
         f = parse_filing_v2(_filing(path), name=path.name)
         text = path.read_bytes()
         doc = load_yaml(text).value["filing"]

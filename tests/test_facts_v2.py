@@ -1,4 +1,4 @@
-"""Filing model v2, generated from rules-v2/facts.yaml: the committed module is what the
+"""Filing model v2, generated from rules/facts.yaml: the committed module is what the
 declaration gives; the model reads the document forms of docs/design-v2.md §2, dumps them
 canonically, carries its fact vector, and describes itself in a JSON Schema with Chinese titles.
 """
@@ -25,9 +25,9 @@ from rongcuo.facts.values import NA, PartialDate, PartialSet, Records
 
 from .conftest import ROOT
 
-DECLARATION = "rules-v2/facts.yaml"
+DECLARATION = "rules/facts.yaml"
 MODULE = ROOT / "src" / "rongcuo" / "facts" / "v2.py"
-CASES = sorted((ROOT / "tests" / "cases-v2").glob("*.yaml"))
+CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
 
 
 def _case(path: Path) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def test_generated_module_is_in_step() -> None:
     text = generate(decl, DECLARATION)
     assert MODULE.read_text(encoding="utf-8") == text, (
         "src/rongcuo/facts/v2.py is stale: run "
-        "python -m rongcuo.facts.generate rules-v2/facts.yaml -o src/rongcuo/facts/v2.py"
+        "python -m rongcuo.facts.generate rules/facts.yaml -o src/rongcuo/facts/v2.py"
     )
     assert decl.digest == v2.DIGEST
 

@@ -1,5 +1,5 @@
-"""Verdict-level golden cases of filing model v2: every file under tests/cases-v2/ gives the
-verdict it says it gives under rules-v2/, through the public :func:`rongcuo.evaluate`.
+"""Verdict-level golden cases of filing model v2: every file under tests/cases/ gives the
+verdict it says it gives under rules/, through the public :func:`rongcuo.evaluate`.
 
 A case is one YAML file::
 
@@ -31,7 +31,7 @@ import rongcuo
 
 from .conftest import ROOT
 
-CASES = ROOT / "tests" / "cases-v2"
+CASES = ROOT / "tests" / "cases"
 FILES = sorted(CASES.glob("*.yaml"))
 EXPECT_KEYS = {
     "status",
@@ -55,7 +55,7 @@ LOADED = {p.name: _load(p) for p in FILES}
 
 @pytest.fixture(scope="module")
 def rules() -> rongcuo.Ruleset:
-    return rongcuo.load_ruleset(ROOT / "rules-v2")
+    return rongcuo.load_ruleset(ROOT / "rules")
 
 
 def test_cases_exist() -> None:

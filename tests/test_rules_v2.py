@@ -10,7 +10,7 @@ and uses every new operator. These tests hold:
 * the loader to a coded, located problem for each kind of bad v2 test;
 * the generated code to stay flat: a 1,000-operand ``all`` and a 200-deep ``not`` chain compile,
   v1 and v2 alike;
-* the real v2 rules (``rules-v2/``) to load with every clause example behaving as it says.
+* the real v2 rules (``rules/``) to load with every clause example behaving as it says.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from rongcuo.rules.syntax import (
 
 HERE = Path(__file__).parent
 V2_RULES = HERE / "v2_rules"
-BUNDLED_V2 = HERE.parent / "rules-v2"
+BUNDLED_V2 = HERE.parent / "rules"
 
 
 def texts(directory: Path) -> dict[str, bytes]:

@@ -1,6 +1,6 @@
 """The z3 translation (filing model v2) agrees with the engine, clause by clause, on many filings.
 
-Two rulesets: the bundled ``rules-v2/`` (real filings of the generated model, witnesses read back
+Two rulesets: the bundled ``rules/`` (real filings of the generated model, witnesses read back
 by ``parse_filing_v2``) and ``tests/v2_rules/`` (every operator of the rule language — ``empty``,
 ``after_fact``, ``on_or_before``, a DAG family, facts read twice — evaluated on fact vectors, since
 no model is generated for its declaration). Filings are drawn by Hypothesis from the declaration
@@ -41,7 +41,7 @@ pytest.importorskip("z3")
 from rongcuo.analysis.solver_v2 import RECORDS, Domain, Encoding, Tri
 
 ROOT = Path(__file__).parent.parent
-BUNDLED = rongcuo.load_ruleset(ROOT / "rules-v2")
+BUNDLED = rongcuo.load_ruleset(ROOT / "rules")
 SMALL = rongcuo.load_ruleset(Path(__file__).parent / "v2_rules")
 RULESETS = {"bundled": BUNDLED, "small": SMALL}
 
@@ -262,7 +262,7 @@ def test_agrees_with_the_engine_on_partial_filings(name: str, data: st.DataObjec
 
 def test_agrees_on_clause_examples_and_golden_cases() -> None:
     filings = [parse_filing_v2(ex.filing_data()) for c in BUNDLED.clauses for ex in c.examples]
-    for path in sorted((ROOT / "tests" / "cases-v2").glob("*.yaml")):
+    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
         filings.append(parse_filing_v2(yaml.safe_load(path.read_text("utf-8"))["filing"]))
     assert len(filings) > 200
     for filing in filings:

@@ -67,7 +67,7 @@ def test_filings_for_rules_only_fill_what_the_rules_read(filing: Filing) -> None
 
 def _coarse_values() -> frozenset[str]:
     """Every value of the bundled v2 declaration that has values below it."""
-    decl = load_facts(Path(__file__).parents[1] / "rules-v2" / "facts.yaml")
+    decl = load_facts(Path(__file__).parents[1] / "rules" / "facts.yaml")
     return frozenset(
         v for family in decl.families.values() for v in family.values if family.children(v)
     )

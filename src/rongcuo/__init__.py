@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .engine.decide import evaluate
     from .engine.evaluate import Truth
     from .facts.filings import load_filing, parse_filing
-    from .facts.model import Filing, filing_json_schema
+    from .facts.v2 import Filing, filing_json_schema
     from .rules.load import bundled_ruleset, load_ruleset, load_ruleset_texts
     from .rules.ruleset import Ruleset
     from .verdict.render import render_text
@@ -50,8 +50,8 @@ _LAZY: dict[str, str] = {
     "Truth": ".engine.evaluate",
     "load_filing": ".facts.filings",
     "parse_filing": ".facts.filings",
-    "Filing": ".facts.model",
-    "filing_json_schema": ".facts.model",
+    "Filing": ".facts.v2",
+    "filing_json_schema": ".facts.v2",
     "bundled_ruleset": ".rules.load",
     "load_ruleset": ".rules.load",
     "load_ruleset_texts": ".rules.load",

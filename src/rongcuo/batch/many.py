@@ -23,7 +23,7 @@ from typing import Any, Final
 from ..engine.decide import evaluate
 from ..errors import RongcuoError
 from ..facts.filings import parse_filing
-from ..facts.model import Filing
+from ..facts.v2 import Filing
 from ..rules.ruleset import Ruleset
 from ..verdict.verdict import Verdict
 

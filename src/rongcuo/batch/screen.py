@@ -46,7 +46,7 @@ from .. import reader
 from ..engine.decide import _missing_facts, _parse, _status, evaluate
 from ..errors import FilingError, Location, Problem, RongcuoError, problem_data
 from ..facts.filings import MAX_FILING_BYTES, parse_filing
-from ..facts.model import Filing
+from ..facts.v2 import Filing
 from ..rules.ruleset import Ruleset
 from ..verdict.verdict import Status
 from .output import (

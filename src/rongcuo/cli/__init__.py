@@ -22,7 +22,7 @@ import typer
 from .. import reader
 from ..errors import FilingError, RongcuoError
 from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
-from ..facts.model import Filing
+from ..facts.v2 import Filing
 from ._common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -159,7 +159,7 @@ def schema_text(what: str) -> str:
 
         data = rules_json_schema()
     else:
-        from ..facts.model import filing_json_schema
+        from ..facts.v2 import filing_json_schema
 
         data = filing_json_schema()
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -33,7 +33,7 @@ from typing import Any, Final, Literal, NamedTuple, get_args
 from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
-from ..facts.model import Determination, Filing
+from ..facts.v2 import Filing
 from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
@@ -57,6 +57,7 @@ from ..verdict.verdict import (
     CitedClause,
     ClauseRead,
     ClauseTrace,
+    Determination,
     ElementTrace,
     FactRead,
     MissingFact,
@@ -486,8 +487,8 @@ def _cited(
 def _determination(recorded: Any) -> Determination | None:
     """A recorded determination as the verdict quotes it (its date exact, as the filing must
     give it)."""
-    if recorded is None or isinstance(recorded, Determination):
-        return recorded
+    if recorded is None:
+        return None
     decided_on = recorded.decided_on
     return Determination(
         holds=recorded.holds,

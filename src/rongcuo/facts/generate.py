@@ -1,7 +1,7 @@
 """Generate the typed filing model from a facts declaration.
 
-    python -m rongcuo.facts.generate rules-v2/facts.yaml -o src/rongcuo/facts/v2.py
-    python -m rongcuo.facts.generate rules-v2/facts.yaml --check src/rongcuo/facts/v2.py
+    python -m rongcuo.facts.generate rules/facts.yaml -o src/rongcuo/facts/v2.py
+    python -m rongcuo.facts.generate rules/facts.yaml --check src/rongcuo/facts/v2.py
 
 The output is a committed Python module (frozen pydantic models with ``Literal`` value ids per
 family, so that mypy checks code that builds filings; the families and the fact catalogue as

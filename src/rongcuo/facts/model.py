@@ -51,6 +51,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from ..errors import CODES, suggest
+from .titled import TitledEnum
 
 __all__ = [
     "DATE_ORDER",
@@ -113,31 +114,6 @@ MAX_LIST_ITEMS: Final = 256
 
 
 # --------------------------------------------------------------------------- enumerations
-
-
-class TitledEnum(enum.StrEnum):
-    """A string enumeration whose members carry a Chinese and an English title."""
-
-    zh: str
-    en: str
-
-    def __new__(cls, value: str, zh: str = "", en: str = "") -> Self:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.zh = zh
-        obj.en = en
-        return obj
-
-    def title(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> dict[str, Any]:
-        js = handler.resolve_ref_schema(handler(schema))
-        js["oneOf"] = [{"const": m.value, "title": m.zh, "description": m.en} for m in cls]
-        return js
 
 
 class SubjectKind(TitledEnum):

@@ -1,9 +1,9 @@
 """Filing model v2: the facts of one matter, each of which may be unknown.
 
-Generated from rules-v2/facts.yaml by `python -m rongcuo.facts.generate`; do not edit. Edit the
+Generated from rules/facts.yaml by `python -m rongcuo.facts.generate`; do not edit. Edit the
 declaration and regenerate (tests/test_facts_v2.py checks that this module is in step):
 
-    python -m rongcuo.facts.generate rules-v2/facts.yaml -o src/rongcuo/facts/v2.py
+    python -m rongcuo.facts.generate rules/facts.yaml -o src/rongcuo/facts/v2.py
 
 Unknown is ``None`` everywhere, never a zero value. A set fact is a
 :class:`~rongcuo.facts.values.PartialSet`, a date a :class:`~rongcuo.facts.values.PartialDate`,

@@ -37,7 +37,7 @@ from ..batch.many import evaluate_many
 from ..engine.decide import evaluate
 from ..errors import FilingError, Location, Problem, RongcuoError, problem_document
 from ..facts.filings import MAX_FILING_BYTES, parse_filing
-from ..facts.model import Filing, filing_json_schema
+from ..facts.v2 import Filing, filing_json_schema
 from ..rules.ruleset import Ruleset
 from ..verdict.verdict import Verdict
 from . import models

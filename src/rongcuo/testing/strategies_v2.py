@@ -977,7 +977,7 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
 
 
 def _default_rules() -> Ruleset:
-    """The bundled ruleset once it is a v2 one; until then the repository's ``rules-v2``."""
+    """The bundled ruleset once it is a v2 one; until then the repository's ``rules``."""
     bundled = bundled_ruleset()
     if bundled.program.catalogue is not None:
         return bundled
@@ -985,8 +985,8 @@ def _default_rules() -> Ruleset:
     if found is None:
         here = Path(__file__).resolve()
         for parent in here.parents:
-            if (parent / "rules-v2" / "facts.yaml").is_file():
-                found = _DEFAULT["rules"] = load_ruleset(parent / "rules-v2")
+            if (parent / "rules" / "facts.yaml").is_file():
+                found = _DEFAULT["rules"] = load_ruleset(parent / "rules")
                 break
         else:
             raise ValueError("no v2 ruleset: pass rules=")

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Final
 from ..errors import Location, Problem, RongcuoError
 
 if TYPE_CHECKING:
-    from ..facts.model import Filing
+    from ..facts.v2 import Filing
     from .verdict import Verdict
 
 __all__ = [

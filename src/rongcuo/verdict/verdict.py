@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from ..facts.model import Determination, TitledEnum
+from ..facts.titled import TitledEnum
 
 __all__ = [
     "VERDICT_FORMAT",
@@ -37,6 +37,7 @@ __all__ = [
     "ClauseRead",
     "ClauseTrace",
     "Derivation",
+    "Determination",
     "ElementTrace",
     "FactRead",
     "MissingFact",
@@ -132,6 +133,16 @@ class ClauseTrace(_Frozen):
     value: TruthValue
     catch_all: bool
     elements: tuple[ElementTrace, ...]
+
+
+class Determination(_Frozen):
+    """认定：对兜底条款的人工认定, as the verdict quotes it (its date exact, as a filing must
+    give it)."""
+
+    holds: bool
+    decided_by: str
+    decided_on: dt.date
+    reason: str
 
 
 class CitedClause(_Frozen):

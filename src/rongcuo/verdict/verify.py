@@ -16,7 +16,7 @@ import pydantic
 from .. import reader
 from .._guard import expect_type
 from ..errors import Location, Problem, VerdictError
-from ..facts.model import Filing
+from ..facts.v2 import Filing
 from ..rules.ruleset import Ruleset
 from .receipt import KEYED, UNKEYED, check_key, receipt_for, receipt_kind
 from .verdict import Verdict
