@@ -55,7 +55,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("give CASES, --clause-examples, or both", param_hint="CASES")
         try:
             ruleset = _rules(rules)
-            loaded = load_cases(cases) if cases is not None else []
+            # the cases' filings are read with the ruleset's own filing model
+            loaded = load_cases(cases, rules=ruleset) if cases is not None else []
         except RongcuoError as exc:
             _fail(exc, fmt, lang)
         if clause_examples:
