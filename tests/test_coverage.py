@@ -18,11 +18,13 @@ import rongcuo
 from rongcuo.analysis.coverage import (
     Case,
     CaseError,
+    _Tree,  # the what-if evaluator, held to the engine below
     clause_example_cases,
     coverage,
     load_cases,
     render_coverage,
 )
+from rongcuo.rules import syntax
 from rongcuo.testing import strategies_v2 as S
 
 from .conftest import ROOT
@@ -276,3 +278,28 @@ def test_the_figures_in_docs_testing_md_are_current() -> None:
         ]
         assert cells[1:7] == want, label
         assert cells[7].split()[0] == f"{summary['clauses_covered']}/{summary['clauses']}", label
+
+
+QUANTIFIED = [
+    (c.id, e.id, e.test)
+    for c in RULES.clauses
+    for e in c.elements
+    if any(isinstance(n, syntax.Quantifier) for n in syntax.walk(e.test))
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(S.filings(rules=RULES))
+def test_conditions_are_measured_on_the_engines_own_truth(filing: Any) -> None:
+    """The what-if evaluation behind condition coverage folds quantifiers as the engine does: on
+    every element with a quantifier it gives the engine's truth (Kleene's; where the engine
+    settles an element exactly, it may know more, never less or otherwise)."""
+    program = RULES.program
+    for cid, eid, test in QUANTIFIED:
+        tree = _Tree(program, filing, {})
+        mine = ("false", "unknown", "true")[tree.run(test, (), (), (), None)]
+        engine = program.element_value(cid, eid, filing, {}).value
+        if (cid, eid) in program.plans:
+            assert mine in (engine, "unknown"), (cid, eid)
+        else:
+            assert mine == engine, (cid, eid)
