@@ -173,8 +173,8 @@ def test_an_incomplete_list_leaves_a_false_some_unknown_and_nothing_matters() ->
     assert not any(k.exercised for name, k in report.conditions if name.startswith("N1/"))
 
 
-def test_a_filing_of_another_model_is_refused() -> None:
-    v1 = rongcuo.parse_filing({"subject": {"kind": "unit"}})  # v1: delete at the flip
+def test_a_filing_of_another_model_is_refused() -> None:  # v1: delete at the flip
+    v1 = rongcuo.parse_filing({"subject": {"kind": "unit"}})  # the bundled (v1) model
     with pytest.raises(TypeError, match="filing model"):
         coverage([Case("v1", v1)], RULES)
 
