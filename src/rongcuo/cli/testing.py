@@ -2,9 +2,10 @@
 
 ``rongcuo coverage [CASES] [--clause-examples]`` runs cases (a directory of YAML/JSON case files,
 or a JSONL file, one case a line; see :mod:`rongcuo.analysis.coverage`) and the ruleset's own clause
-examples, checks each case's expectations and reports which clauses and elements the cases show
-can decide the outcome. Exit status: 0 when every expectation held, 3 when some case failed its
-expectation, 1 when the cases or the ruleset cannot be read, 2 for a usage error.
+examples, checks each case's expectations and reports which clauses, elements and conditions
+under quantifiers the cases show can decide the outcome. Case filings are read with the filing
+model of the ``--rules`` ruleset. Exit status: 0 when every expectation held, 3 when some case
+failed its expectation, 1 when the cases or the ruleset cannot be read, 2 for a usage error.
 """
 
 from pathlib import Path
@@ -55,7 +56,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("give CASES, --clause-examples, or both", param_hint="CASES")
         try:
             ruleset = _rules(rules)
-            loaded = load_cases(cases) if cases is not None else []
+            # the cases' filings are read with the ruleset's own filing model
+            loaded = load_cases(cases, rules=ruleset) if cases is not None else []
         except RongcuoError as exc:
             _fail(exc, fmt, lang)
         if clause_examples:
