@@ -100,11 +100,14 @@ def _with_unknown_key() -> bytes:
 
 def _with_bad_date() -> bytes:
     schema = rongcuo.filing_json_schema()
-    # the first top-level date field of the schema, given a day that does not exist
+    # the first top-level date field of the schema (a date, a month, a year or a range: its
+    # string form has a pattern that starts with four digits), given a day that does not exist
     field = next(
         name
         for name, prop in schema["properties"].items()
-        if any(alt.get("format") == "date" for alt in prop.get("anyOf", [prop]))
+        for alt in prop.get("anyOf", [prop])
+        for form in alt.get("oneOf", [alt])
+        if form.get("pattern", "").startswith("^[0-9]{4}")
     )
     return json.dumps({field: "2023-02-30"}).encode()
 

@@ -37,7 +37,7 @@ from typing import Any
 from .. import _yaml, reader
 from ..engine.evaluate import Memo, Truth
 from ..errors import FilingError, Location, Problem, RulesError, show
-from ..facts.model import Filing
+from ..facts.kinds import AnyFiling as Filing
 from ..reader import shown_path
 from ..rules.ruleset import Ruleset, node_data
 from ..rules.syntax import Clause, ClauseRef, ListKind, walk

@@ -45,7 +45,9 @@ Answer = Verdict | RongcuoError
 
 def _one(item: object, rules: Ruleset, as_of: dt.date | None, trace: bool) -> Answer:
     try:
-        filing = item if isinstance(item, Filing) else parse_filing(item)  # type: ignore[arg-type]
+        # text is read with the ruleset's own model; a Filing or a mapping goes to evaluate as is
+        # (which reads a mapping with that model and refuses a Filing of another)
+        filing = parse_filing(item, rules=rules) if isinstance(item, str | bytes) else item
         return evaluate(filing, rules=rules, as_of=as_of, trace=trace)
     except RongcuoError as exc:
         return exc

@@ -34,7 +34,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..facts.declare import FactType
-from ..facts.model import FACT_INDEX, Filing
+from ..facts.kinds import AnyFiling as Filing
+from ..facts.model import FACT_INDEX
 from ..facts.values import NA
 from ..rules.syntax import (
     All,

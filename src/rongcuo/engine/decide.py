@@ -33,7 +33,7 @@ from typing import Any, Final, Literal, NamedTuple, get_args
 from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
-from ..facts.v2 import Filing
+from ..facts.kinds import AnyFiling as Filing
 from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
@@ -188,7 +188,7 @@ _STATUSES: dict[int, Status] = {
 def _parse(filing: Filing | Mapping[str, Any], rules: Ruleset) -> Filing:
     model = rules.filing_model
     if model.owns(filing):
-        return filing  # type: ignore[return-value]
+        return filing
     if _is_filing(filing):
         raise FilingError(
             [

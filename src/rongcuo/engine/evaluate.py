@@ -25,7 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias, cast
 
 from ..facts.declare import FactsDecl
-from ..facts.model import FACTS, Filing
+from ..facts.kinds import AnyFiling as Filing
+from ..facts.model import FACTS
 from ..facts.values import NA
 from ..rules.syntax import (
     All,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -70,8 +71,8 @@ def _validate(
     from .model import Filing as V1Filing  # v1: delete at the flip
 
     try:
-        filing: Filing = V1Filing.model_validate(dict(value), context=context)
-        return filing
+        # the v1 model's filing, typed as the bundled model's: only a v1 ruleset asks for it
+        return typing.cast(Filing, V1Filing.model_validate(dict(value), context=context))
     except pydantic.ValidationError as exc:
         raise FilingError(problems_from_validation(exc, filename=filename)) from None
 
@@ -116,14 +117,10 @@ def parse_filing(
     if rules is None:  # the bundled rules' model: the generated module of rules/facts.yaml
         from .parse import parse_filing_v2
 
-        if isinstance(data, Mapping):
-            _guarded(data, filename)
-        return parse_filing_v2(data, name=filename or "<filing>", max_bytes=max_bytes)
+        return parse_filing_v2(data, name=filename, max_bytes=max_bytes, format=format)
     model = _model_of(rules)
     if model.decl is not None:
-        if isinstance(data, Mapping):
-            _guarded(data, filename)
-        filing: Filing = model.parse(data, name=filename or "<filing>", max_bytes=max_bytes)
+        filing: Filing = model.parse(data, name=filename, max_bytes=max_bytes, format=format)
         return filing
     if isinstance(data, Mapping):
         return _validate(data, filename)

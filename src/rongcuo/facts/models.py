@@ -59,10 +59,12 @@ def _v1() -> FilingModel:
     from . import model
     from .filings import parse_filing
 
-    def parse(source: Any, *, name: str = "", max_bytes: int | None = None) -> Any:
+    def parse(
+        source: Any, *, name: str = "", max_bytes: int | None = None, format: Any = "auto"
+    ) -> Any:
         if max_bytes is None:
-            return parse_filing(source, filename=name)
-        return parse_filing(source, filename=name, max_bytes=max_bytes)
+            return parse_filing(source, filename=name, format=format)
+        return parse_filing(source, filename=name, max_bytes=max_bytes, format=format)
 
     return FilingModel(
         filing=model.Filing,
@@ -99,10 +101,14 @@ def _build(decl: FactsDecl) -> FilingModel:
 
     filing_cls = module.Filing
 
-    def parse(source: Any, *, name: str = "<filing>", max_bytes: int | None = None) -> Any:
+    def parse(
+        source: Any, *, name: str = "<filing>", max_bytes: int | None = None, format: Any = "auto"
+    ) -> Any:
         if max_bytes is None:
-            return parse_filing_v2(source, name=name, model=filing_cls)
-        return parse_filing_v2(source, name=name, model=filing_cls, max_bytes=max_bytes)
+            return parse_filing_v2(source, name=name, model=filing_cls, format=format)
+        return parse_filing_v2(
+            source, name=name, model=filing_cls, max_bytes=max_bytes, format=format
+        )
 
     return FilingModel(
         filing=filing_cls,

@@ -537,7 +537,7 @@ def _problem_json(doc: dict[str, Any]) -> None:
 
 
 def _one(body: bytes, rules: Ruleset, as_of: dt.date | None, trace: bool) -> Response:
-    filing = parse_filing(body, format="json")
+    filing = parse_filing(body, format="json", rules=rules)
     verdict = evaluate(filing, rules=rules, as_of=as_of, trace=trace)
     return _Json(verdict.to_json(indent=None))
 
@@ -555,16 +555,16 @@ def _batch(
     read: list[Filing | FilingError] = []
     for start, end in spans:
         try:
-            read.append(parse_filing(body[start:end], format="json"))
+            read.append(parse_filing(body[start:end], format="json", rules=rules))
         except FilingError as exc:
             read.append(_shifted(exc, body, start))
     verdicts = evaluate_many(
-        (f for f in read if isinstance(f, Filing)), rules=rules, as_of=as_of, trace=trace
+        (f for f in read if not isinstance(f, FilingError)), rules=rules, as_of=as_of, trace=trace
     )
     parts: list[str] = []
     good = 0
     for i, item in enumerate(read):
-        answer = next(verdicts) if isinstance(item, Filing) else item
+        answer = item if isinstance(item, FilingError) else next(verdicts)
         if isinstance(answer, Verdict):
             good += 1
             parts.append(f'{{"index":{i},"verdict":{answer.to_json(indent=None)}}}')

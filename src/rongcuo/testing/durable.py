@@ -62,7 +62,8 @@ from typing import Any, Final
 
 from ..engine.evaluate import Truth, fact_getter
 from ..errors import Problem, RulesError, backend_unavailable
-from ..facts.model import FACTS, FactKind, Filing
+from ..facts.kinds import AnyFiling as Filing
+from ..facts.model import FACTS, FactKind
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import All, Clause, ClauseRef, ElementRef, FactRef, Node, Not, Op, Test
 from ..rules.syntax import Any as AnyNode
