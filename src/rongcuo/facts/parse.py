@@ -292,8 +292,9 @@ def parse_filing_v2(
     format: Literal["json", "yaml", "auto"] = "auto",
 ) -> Filing:
     """Read one v2 filing from JSON or YAML text (``format="auto"``: JSON when it starts with
-    ``{``), or from a mapping in the document's shape. Raises :class:`~rongcuo.errors.FilingError` with every
-    problem found, each coded and located in ``name``. ``model`` is the filing model to read
+    ``{``), or from a mapping in the document's shape. Raises
+    :class:`~rongcuo.errors.FilingError` with every problem found, each coded and located in
+    ``name``. ``model`` is the filing model to read
     with: the bundled declaration's by default, or one built from another declaration
     (:func:`rongcuo.facts.models.model_for`).
     """
