@@ -176,10 +176,12 @@ from typing import Annotated, Any, Final, Literal, Self
 from pydantic import (
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     StrictBool,
+    ValidationInfo,
     model_serializer,
     model_validator,
 )
@@ -330,6 +332,18 @@ def generate(decl: FactsDecl, source: str) -> str:
     )
     w("#: is made, for generated rules to read by position (see :func:`fact_vector`)", 1)
     w("_facts: tuple[Any, ...] = PrivateAttr(default=())", 1)
+    w()
+    w('@model_validator(mode="wrap")', 1)
+    w("@classmethod", 1)
+    w(
+        "def _coded(cls, data: Any, handler: ModelWrapValidatorHandler[Self], "
+        "info: ValidationInfo) -> Self:",
+        1,
+    )
+    w('"""rongcuo\'s checks and codes however a filing is validated (a FastAPI body too)."""', 2)
+    w("from .parse import validate_coded", 2)
+    w()
+    w("return validate_coded(cls, data, handler, info)", 2)
     w()
     w("def model_post_init(self, context: Any, /) -> None:", 1)
     w("self._facts = _read_vector(self)", 2)

@@ -21,10 +21,12 @@ from typing import Annotated, Any, Final, Literal, Self
 from pydantic import (
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     StrictBool,
+    ValidationInfo,
     model_serializer,
     model_validator,
 )
@@ -1360,6 +1362,14 @@ class Filing(FactsModel):
     #: every fact, in :data:`FACTS` order, ``None`` when unknown: built once, when the filing
     #: is made, for generated rules to read by position (see :func:`fact_vector`)
     _facts: tuple[Any, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _coded(cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo) -> Self:
+        """rongcuo's checks and codes however a filing is validated (a FastAPI body too)."""
+        from .parse import validate_coded
+
+        return validate_coded(cls, data, handler, info)
 
     def model_post_init(self, context: Any, /) -> None:
         self._facts = _read_vector(self)
