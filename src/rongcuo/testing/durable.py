@@ -92,6 +92,7 @@ __all__ = [
     "Translation",
     "durable_program",
     "durable_results",
+    "durable_truths",
     "durable_values",
     "message_of",
     "translate",
@@ -508,16 +509,15 @@ class _Context:
     quantifier's own ruleset.
 
     Every property a rule reads there is here: the facts the tests read (a top-level fact read
-    inside a quantifier is copied onto each item's fact), the pairs ``same_kind`` compares, and
-    for each quantifier inside, the truths durable-rules found for its items.
+    inside a quantifier is copied onto each item's fact, and a field of an outer quantifier's
+    record onto each item of an inner one), and for each quantifier inside, the truths
+    durable-rules found for its items.
     """
 
     depth: int
     scope: Scope
     #: property name -> the fact it holds (a top-level fact, or a field of a bound record)
     slots: dict[str, Ref] = dataclasses.field(default_factory=dict)
-    #: property name -> the two enum facts ``same_kind`` compares, juxtaposed
-    pairs: dict[str, tuple[Ref, Ref]] = dataclasses.field(default_factory=dict)
     #: quantifier variant -> the list of item truths it is folded from
     lists: dict[object, _List] = dataclasses.field(default_factory=dict)
 
@@ -530,10 +530,8 @@ class _Context:
     def properties(self) -> int:
         """Properties of one fact of this context (a set or a date takes three)."""
         wide = (FactType.SET, FactType.DATE)
-        return (
-            sum(3 if ref.decl.type in wide else 1 for ref in self.slots.values())
-            + len(self.pairs)
-            + len(self.lists)
+        return sum(3 if ref.decl.type in wide else 1 for ref in self.slots.values()) + len(
+            self.lists
         )
 
 
@@ -842,9 +840,8 @@ class _Translator2:
             holds_some = _leaf({"$iany": {yes: {"$ex": {"$i.l": 1}}}})
             holds_none = _leaf({"$iall": {may: {"$i": SENTINEL}}})
             not_applicable = _leaf({name: NA_MARK})
-            if (t.value is True) == want:
-                return holds_none if t.value is True else holds_some
-            return _or([holds_some if t.value is True else holds_none, not_applicable])
+            holds, fails = (holds_none, holds_some) if t.value is True else (holds_some, holds_none)
+            return holds if want else _or([fails, not_applicable])
         raise _Untranslatable(f"has no v2 translation for {t.op.value!r} on a set fact")
 
     def after_fact(self, t: Test, want: bool, ctx: _Context, ref: Ref) -> _F:
@@ -867,36 +864,41 @@ class _Translator2:
         )
 
     def same_kind(self, n: SameKind, want: bool, ctx: _Context, fixed: Override) -> _F:
-        """同类, by the table of pairs (``ops.same_kind_table``) as patterns over the two values
-        juxtaposed (``left/right``) in one property: durable-rules compares one property with
-        a value, and the table as equalities would take hundreds of connectives."""
+        """同类, by its table of pairs (``ops.same_kind_table``): the values whose rows are alike
+        make one group, and the rail is ``or`` over the groups of ``left`` one of the group's
+        values ``and right`` one of the values the group's row gives the wanted truth for (a
+        rail too wide for one rule is split into rules by the ``or``)."""
         cat = self.catalogue
         left, right = cat.resolve(n.left, ctx.scope), cat.resolve(n.right, ctx.scope)
         table = cat.same_kind(left.decl, right.decl)
-        name = f"sk__{_slot_name(left)}__{_slot_name(right)}"
-        ctx.pairs.setdefault(name, (left, right))
         rows: list[object] = [*table, NA]
         cols: list[object] = [*table, NA]
-        if left.top and left.index in fixed:
+        fixed_left = left.top and left.index in fixed
+        fixed_right = right.top and right.index in fixed
+        if fixed_left:
             rows = [fixed[left.index]]
-        if right.top and right.index in fixed:
+        if fixed_right:
             cols = [fixed[right.index]]
         goal = ops.TRUE if want else ops.FALSE
-        by_row: dict[str, list[str]] = {}
+        groups: dict[tuple[str, ...], list[str]] = {}
         for x in rows:
             row = table.get(x, {})
-            hits = [_mark(y) for y in cols if row.get(y, ops.FALSE) == goal]
+            hits = tuple(sorted(_mark(y) for y in cols if row.get(y, ops.FALSE) == goal))
             if hits:
-                by_row[_mark(x)] = sorted(hits)
-        groups: dict[tuple[str, ...], list[str]] = {}
-        for x, hits in by_row.items():
-            groups.setdefault(tuple(hits), []).append(x)
-        alternatives = [
-            f"{_pattern(sorted(xs))}/{_pattern(list(ys))}" for ys, xs in sorted(groups.items())
-        ]
-        if not alternatives:
-            return FALSE_F
-        return _or([_leaf({"$mt": {name: p}}) for p in _patterns(alternatives)])
+                groups.setdefault(hits, []).append(_mark(x))
+        x_name = "" if fixed_left else self._slot(ctx, left)
+        y_name = "" if fixed_right else self._slot(ctx, right)
+        return _or(
+            [
+                _and(
+                    [
+                        TRUE_F if fixed_left else _one_of(x_name, xs),
+                        TRUE_F if fixed_right else _one_of(y_name, list(ys)),
+                    ]
+                )
+                for ys, xs in sorted(groups.items())
+            ]
+        )
 
 
 def _encode(name: str, decl: FactDecl, value: Any, leaves: Mapping[str, frozenset[str]]) -> Any:
@@ -949,8 +951,6 @@ def _message_v2(
         family = ref.decl.family
         leaves = catalogue.leaves(family) if family is not None else {}
         out.update(_encode(name, ref.decl, read(ref), leaves))
-    for name, (left, right) in ctx.pairs.items():
-        out[name] = f"{_mark(read(left))}/{_mark(read(right))}"
     for lst in ctx.lists.values():
         value = read(lst.records)
         if value is NA:  # the declaration refuses na: on records
@@ -1094,6 +1094,15 @@ def durable_program(rules: Ruleset) -> DurableProgram:
 def durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
     """``backend="durable"``: every clause's truth by the durable-rules program of ``rules``."""
     return durable_program(rules).values(filing)
+
+
+def durable_truths(rules: Ruleset, filings: Sequence[Any]) -> list[dict[str, str]]:
+    """For each filing, the durable backend's clause truths (``{clause id: "true" | "false" |
+    "unknown"}``). A v2 filing may be given as its fact vector (a tuple), as for a ruleset
+    whose facts declaration has no generated model. Meant, like :func:`durable_results`, to run
+    in a child process."""
+    program = durable_program(rules)
+    return [{cid: v.value for cid, v in program.values(f).items()} for f in filings]
 
 
 def durable_results(
