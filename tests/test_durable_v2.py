@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import re
 import subprocess
 import sys
 import types
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 
 import rongcuo
 from rongcuo.engine.evaluate import Truth
+from rongcuo.errors import RulesError
 from rongcuo.facts.values import Records
 from rongcuo.testing import strategies_v2 as S
 from rongcuo.testing.durable import MAX_CONNECTIVES, durable_results, durable_truths, translate
@@ -124,6 +126,27 @@ def test_each_quantifier_is_a_ruleset_of_its_own_and_clauses_fold_its_item_truth
     assert any("$iany" in json.dumps(c) for c in n8)
 
 
+def test_a_case_split_that_would_need_another_clause_s_cases_is_refused() -> None:
+    """A clause's truth reaches durable-rules for the filing itself (an earlier stage), not for
+    each case of a split; an element marked for a case split that refers to a clause is refused
+    when the ruleset is translated, with a coded problem in English and Chinese."""
+    texts = {p.name: p.read_text("utf-8") for p in (Path(__file__).parent / "v2_rules").iterdir()}
+    data = yaml.safe_load(texts["positive.yaml"])
+    p4 = next(c for c in data["clauses"] if c["id"] == "P4")
+    p4.pop("examples", None)
+    element = p4["elements"][0]
+    element["test"] = {"all": [element["test"], {"clause": "P1"}]}
+    texts["positive.yaml"] = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    rules = rongcuo.load_ruleset_texts(texts)
+    assert ("P4", element["id"]) in rules.program.plans
+    with pytest.raises(RulesError) as info:
+        translate(rules)
+    assert info.value.codes == ("durable_untranslatable",) * 2  # the TRUE and the FALSE rail
+    for problem in info.value.problems:
+        assert "P4" in problem.message and element["id"] in problem.message
+        assert element["id"] in problem.message_zh and "拆分" in problem.message_zh
+
+
 def test_an_or_over_two_properties_of_an_item_is_misread(worker: ProcessPoolExecutor) -> None:
     """Why quantifiers are not conditions over arrays of records: durable-rules 2.0.28 decides an
     ``$or`` over two properties of an array's item by the last of them in the item. If this
@@ -161,6 +184,82 @@ def _or_in_item() -> dict[str, bool]:
         with contextlib.suppress(engine.MessageNotHandledException):
             host.assert_fact("probe", fact)
         out[label] = bool(fired)
+    return out
+
+
+def test_every_pattern_is_read_as_written(worker: ProcessPoolExecutor) -> None:
+    """The translation tests "one of these values" with ``$mt`` and a flat alternation
+    ``(a|b|…)``. durable-rules has its own regular-expression engine; on every value of every
+    family and every mark the message may hold, each pattern the v2 translations emit matches in
+    durable-rules exactly where Python's ``re.fullmatch`` does."""
+    for rules in (RULES, SMALL):
+        tr = translate(rules)
+        patterns = sorted(
+            {
+                pattern
+                for cond in tr.conditions.values()
+                for e in _walk(cond)
+                if isinstance(e, dict) and "$mt" in e
+                for pattern in e["$mt"].values()
+            }
+        )
+        catalogue = rules.program.catalogue
+        assert catalogue is not None and patterns
+        values = sorted(
+            {v for fam in catalogue.decl.families.values() for v in fam.values}
+            | {"~u", "~n", "~", "true", "false", "k", "T", "F", "U", "bT", "bF", "bU"}
+        )
+        got = worker.submit(_matches, patterns, values).result(timeout=300)
+        want = [[i for i, p in enumerate(patterns) if re.fullmatch(p, v)] for v in values]
+        assert got == want
+        assert all(p.count("(") == 1 for p in patterns)  # flat: see the next test
+
+
+def test_a_nested_group_is_misread(worker: ProcessPoolExecutor) -> None:
+    """Why the patterns are flat: durable-rules 2.0.28 misreads a nested group past some size.
+    Four kinds of act against sixteen, grouped as ``((rows)/(cols))``, miss a pair they hold;
+    written without the outer group they do not. If this starts failing, durable-rules was
+    fixed."""
+    rows = "deliberate_obstruction|mistreating_people|rough_conduct|taking_and_demanding"
+    cols = (
+        "abused_power|accepting_gifts|approval_formalities|arbitrary_decision|autocratic|"
+        "benefits_breach|bureaucratism|decision_procedure|dereliction|environmental|"
+        "exceeded_authority|expenditure|falsification|falsification_formalism|formalism|funds_use"
+    )
+    patterns = [f"(({rows})/({cols}))", f"({rows})/({cols})"]
+    pair = "rough_conduct/falsification"
+    assert all(re.fullmatch(p, pair) for p in patterns)
+    assert worker.submit(_matches, patterns, [pair]).result(timeout=60) == [[1]]
+
+
+def _matches(patterns: list[str], values: list[str]) -> list[list[int]]:
+    """For each value, the patterns durable-rules' ``$mt`` matches it with (one ruleset a
+    pattern: one ruleset holding them all overflows its alpha-node stack, error 303)."""
+    from durable import engine
+
+    class Host(engine.Host):  # type: ignore[misc]
+        def _run(self) -> None:
+            return None
+
+    fired: set[int] = set()
+
+    def rule(i: int) -> Any:
+        return lambda c: fired.add(i)
+
+    host = Host()
+    host.register_rulesets(
+        {
+            f"pattern{i}": {"r": {"all": [{"m": {"$mt": {"s": p}}}], "run": rule(i)}}
+            for i, p in enumerate(patterns)
+        }
+    )
+    out: list[list[int]] = []
+    for k, value in enumerate(values):
+        fired.clear()
+        for i in range(len(patterns)):
+            with contextlib.suppress(engine.MessageNotHandledException):
+                host.assert_fact(f"pattern{i}", {"id": k, "sid": "s", "s": value})
+        out.append(sorted(fired))
     return out
 
 

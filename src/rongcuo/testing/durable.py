@@ -390,8 +390,7 @@ def translate(rules: Ruleset) -> Translation:
             try:
                 rails.append((clause, clause.id, want, rail_of(clause.id, want)))
             except _Untranslatable as exc:
-                kind = "TRUE" if want else "FALSE"
-                problems.append(_untranslatable(clause, f"its {kind} rail {exc}"))
+                problems.append(_untranslatable(clause, clause.id, want, exc.args[0], exc.args[1]))
     if catalogue is not None:  # each quantifier's body, on the facts of its items
         for (name, want), body in tr2.bodies.items():
             rails.append((tr2.owners[name], name, want, body))
@@ -403,7 +402,10 @@ def translate(rules: Ruleset) -> Translation:
             problems.append(
                 _untranslatable(
                     clause,
-                    f"its {kind} rail has a connective of more than {MAX_OPERANDS} operands",
+                    owner,
+                    want,
+                    f"has a connective of more than {MAX_OPERANDS} operands",
+                    f"含有超过 {MAX_OPERANDS} 个运算对象的连接词",
                 )
             )
             continue
@@ -413,8 +415,12 @@ def translate(rules: Ruleset) -> Translation:
             problems.append(
                 _untranslatable(
                     clause,
-                    f"its {kind} rail needs more than {MAX_RULES_PER_RAIL} durable-rules rules "
+                    owner,
+                    want,
+                    f"needs more than {MAX_RULES_PER_RAIL} durable-rules rules "
                     f"of at most {MAX_CONNECTIVES} connectives each",
+                    f"需要超过 {MAX_RULES_PER_RAIL} 条 durable-rules 规则"
+                    f"（每条至多 {MAX_CONNECTIVES} 个连接词）",
                 )
             )
             continue
@@ -445,6 +451,8 @@ def translate(rules: Ruleset) -> Translation:
                 "durable_untranslatable",
                 f"the rules need {count} properties; durable-rules "
                 f"takes at most {MAX_PROPERTIES} properties in one fact",
+                message_zh=f"规则需要 {count} 个属性；durable-rules 的一个事实至多容纳 "
+                f"{MAX_PROPERTIES} 个属性",
             )
         )
     if problems:
@@ -456,12 +464,19 @@ def _and_items(f: _F) -> list[Any]:
     return [_expr(i) for i in f.items] if isinstance(f, _And) else [_expr(f)]
 
 
-def _untranslatable(clause: Clause, why: str) -> Problem:
+def _untranslatable(clause: Clause, owner: str, want: bool, why: str, why_zh: str) -> Problem:
+    """``owner``: the clause itself, or a quantifier in it (whose body has rails of its own)."""
+    kind, kind_zh = ("TRUE", "真") if want else ("FALSE", "假")
+    if owner == clause.id:
+        rail, rail_zh = f"its {kind} rail", f"其{kind_zh}轨"
+    else:
+        rail, rail_zh = f"the {kind} rail of a quantifier in it", f"其中一个量词的{kind_zh}轨"
     return Problem(
         "durable_untranslatable",
-        f"{clause.id} cannot be evaluated by durable-rules: {why}",
+        f"{clause.id} cannot be evaluated by durable-rules: {rail} {why}",
         clause.loc,
         "use the native backend for this ruleset",
+        message_zh=f"{clause.id} 无法由 durable-rules 求值：{rail_zh}{why_zh}",
     )
 
 
@@ -499,7 +514,8 @@ END_MARK: Final = "~"
 
 
 class _Untranslatable(Exception):
-    """A construct the v2 translation cannot give durable-rules (the message says which)."""
+    """A construct the v2 translation cannot give durable-rules: ``(why, why in Chinese)``,
+    each completing "its TRUE rail …"."""
 
 
 @dataclasses.dataclass(eq=False)
@@ -613,7 +629,10 @@ def _item_match(values: Sequence[str]) -> Any:
         return {"$i": values[0]}
     patterns = _patterns(values)
     if len(patterns) > 1:
-        raise _Untranslatable("needs a set of values too long for one pattern")
+        raise _Untranslatable(
+            "tests a set's items against more values than one pattern holds",
+            "须将集合的项与超出一个模式容量的取值比较",
+        )
     return {"$mt": {"$i": patterns[0]}}
 
 
@@ -666,7 +685,9 @@ class _Translator2:
         if isinstance(n, All | AnyNode):
             items = [self.combine(i, want, clause) for i in n.items]
             return _and(items) if isinstance(n, All) == want else _or(items)
-        raise _Untranslatable(f"combines something other than elements: {n!r}")
+        raise _Untranslatable(
+            f"combines something other than elements: {n!r}", f"组合了要件以外的内容：{n!r}"
+        )
 
     def element(self, clause: Clause, element_id: str, want: bool) -> _F:
         """An element's rail; exact (design §4) where the loader marked it for a case split.
@@ -684,7 +705,9 @@ class _Translator2:
         if any(isinstance(n, ClauseRef) for n in walk(test)):
             raise _Untranslatable(
                 f"splits element {element_id} on cases, and it refers to a clause, whose truth "
-                "durable-rules has only for the filing itself"
+                "durable-rules has only for the filing itself",
+                f"按情形拆分要件 {element_id}，而该要件引用了条款；durable-rules 只有该条款"
+                "对申请本身的真值",
             )
         branches: list[_F] = [base]
         facts = [(index, cases, self.catalogue.paths[index]) for index, cases in plan]
@@ -732,7 +755,10 @@ class _Translator2:
             return self.quantifier(n, want, ctx, fixed)
         if isinstance(n, ClauseRef):  # decided in an earlier stage (never inside a quantifier)
             return _leaf({_clause_field(n.clause): "T" if want else "F"})
-        raise _Untranslatable(f"has an element reference outside holds_when: {n!r}")
+        raise _Untranslatable(
+            f"has an element reference outside holds_when: {n!r}",
+            f"在 holds_when 之外引用了要件：{n!r}",
+        )
 
     def quantifier(self, q: Quantifier, want: bool, ctx: _Context, fixed: Override) -> _F:
         """``some``/``every`` folded by durable-rules from the truths of the list's items.
@@ -806,7 +832,10 @@ class _Translator2:
             if want:
                 return _leaf({cmp_t: {name + end_t: bound}})
             return _or([_leaf({name: NA_MARK}), _leaf({cmp_f: {name + end_f: bound}})])
-        raise _Untranslatable(f"has no v2 translation for {op.value!r} on a {kind.value} fact")
+        raise _Untranslatable(
+            f"has no v2 translation for {op.value!r} on a {kind.value} fact",
+            f"{kind.value} 类事实上的 {op.value!r} 没有 v2 译法",
+        )
 
     def _known_marks(self, decl: FactDecl) -> list[str]:
         """What the message may hold for a fact that is known and applicable."""
@@ -842,14 +871,20 @@ class _Translator2:
             not_applicable = _leaf({name: NA_MARK})
             holds, fails = (holds_none, holds_some) if t.value is True else (holds_some, holds_none)
             return holds if want else _or([fails, not_applicable])
-        raise _Untranslatable(f"has no v2 translation for {t.op.value!r} on a set fact")
+        raise _Untranslatable(
+            f"has no v2 translation for {t.op.value!r} on a set fact",
+            f"集合事实上的 {t.op.value!r} 没有 v2 译法",
+        )
 
     def after_fact(self, t: Test, want: bool, ctx: _Context, ref: Ref) -> _F:
         """``after_fact`` (top-level facts only): a comparison of two properties, guarded by
         ``$ex`` since durable-rules holds it when the other property is missing."""
         other = self.catalogue.resolve(cast(FactRef, t.value).path, ctx.scope)
         if t.op is not Op.AFTER_FACT:
-            raise _Untranslatable(f"has no v2 translation for {t.op.value!r} of two facts")
+            raise _Untranslatable(
+                f"has no v2 translation for {t.op.value!r} of two facts",
+                f"两个事实之间的 {t.op.value!r} 没有 v2 译法",
+            )
         x, y = self._slot(ctx, ref), self._slot(ctx, other)
         if want:  # every day of x after every day of y
             guard = [_present(x + "__start"), _present(y + "__stop")]
