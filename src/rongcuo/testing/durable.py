@@ -1,4 +1,4 @@
-"""durable-rules as an independent second evaluator of the same YAML predicates.
+"""durable-rules as an independent second evaluator of the same YAML predicates (v1 and v2).
 
 Translation (pure Python, done once per ruleset, before any filing is seen)
 --------------------------------------------------------------------------
@@ -46,6 +46,46 @@ stage number and a marker so no rule matches durable-rules' own session state), 
 fired is collected, and the fact is retracted. Actions run synchronously in the caller's thread
 (the host's background dispatch threads are not started); each thread uses its own session id,
 and calls into the C extension are serialised by a lock.
+
+Filing model v2 (a ruleset with a facts declaration, ``rules.program.catalogue``)
+--------------------------------------------------------------------------------
+The same dual rails, built from the declaration (``_Translator2``), with the three-valued tests of
+``engine/ops.py`` (docs/design-v2.md §1–§4). What the message holds for a fact: its value id or
+``true``/``false``, ``~u`` when unknown, ``~n`` when not applicable — every fact is present, so a
+rail never depends on a missing property except where stated:
+
+* ``within``/``eq`` on an enum: the family's table of the test (``Catalogue.within``) as two
+  lists of values, those it makes TRUE and those it makes FALSE (``~u`` in one of them when the
+  unknown value is decided, as a test covering the whole family is), each one ``$mt`` pattern
+  ``(a|b|…)`` that durable-rules anchors at both ends;
+* a partial set: ``__yes``, for each value known in it the leaves it may still be once its
+  ``no`` values are taken out (``{"l": [...]}``), and ``__may``, every leaf it may still hold
+  (behind the sentinel ``~``; ``~n`` for not applicable). ``contains F`` holds when some ``yes``
+  value may only be leaves within F (``$iany`` of ``$iall``) and fails when no leaf it may hold
+  is within F (``$iall``); ``empty`` holds when it may hold nothing, fails when it holds something;
+* a partial date: ``__start`` and ``__stop`` as ``yyyymmdd`` integers (absent when unknown or not
+  applicable), compared with the bound (``before``: TRUE ``stop <`` it, FALSE ``start >=`` it or
+  not applicable); ``after_fact`` compares two properties, guarded by ``$ex``;
+* ``na``/``known``: the mark itself;
+* ``same_kind``: the table of pairs (``Catalogue.same_kind``), rows alike grouped, as ``or`` over
+  the groups of (left one of the group's values ``and`` right one of the values the row gives);
+* an element the loader marks for a case split (``Program.plans``): its rail is Kleene's, ``or``,
+  for each value of the split facts that is split, that value ``and`` the rail on every case —
+  the element translated again with those facts fixed, each test on them folded to a constant.
+
+**Quantifiers.** Each ``some``/``every`` (one per distinct predicate and case of a split) is a
+durable-rules ruleset of its own whose rules are its body's two rails (``where`` folded in). Each
+record of the list is asserted there as one fact (its fields, the outer facts its body reads, and
+the item truths of any quantifier nested in it), then a blank record (every field unknown) when
+the list is not complete; the rails that fired give each item's truth. The owner's fact holds the
+truths in order (``T``/``F``/``U``, ``bT``/``bF``/``bU`` for the blank, ``~`` closing the list),
+and the clause's rules fold them: ``some`` TRUE is ``$iany`` of ``T``, FALSE ``$iall`` of
+``(F|bF|~)``; ``every`` FALSE ``$iany`` of ``F``, TRUE ``$iall`` of ``(T|bT|~)``.
+
+Two defects of durable-rules 2.0.28 shape this, both pinned by tests/test_durable_v2.py: an
+``$or`` over two properties of an array's item is decided by the last of them the item has (so
+no condition here reads two properties of one item: records are facts of their own), and a
+pattern with nested groups is misread past some size (so every pattern is a flat alternation).
 """
 
 from __future__ import annotations
