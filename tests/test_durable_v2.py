@@ -344,6 +344,21 @@ def test_backends_agree_on_generated_filings(
     assert durable == _native(RULES, filings)
 
 
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(GENERATED, min_size=6, max_size=6))
+def test_threads_each_keep_their_own_session(
+    worker: ProcessPoolExecutor, filings: list[rongcuo.Filing]
+) -> None:
+    """Items of lists are asserted into the quantifiers' rulesets from several threads at once:
+    each thread's facts stay its own (clause truths and verdict JSON as the engine gives them)."""
+    durable = worker.submit(durable_results, RULES, filings * 3, threads=3).result(timeout=300)
+    native = [
+        (values, rongcuo.evaluate(f, rules=RULES).to_json())
+        for f, values in zip(filings, _native(RULES, filings), strict=True)
+    ]
+    assert durable == native * 3
+
+
 @pytest.mark.slow
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(GENERATED, min_size=4, max_size=4))

@@ -105,7 +105,7 @@ from ..engine.catalogue import BLANK, Catalogue, Ref, Scope, reads, vector_of
 from ..engine.evaluate import Truth, fact_getter
 from ..errors import Problem, RulesError, backend_unavailable
 from ..facts.declare import FactDecl, FactType
-from ..facts.model import FACTS, FactKind, Filing
+from ..facts.model import FACTS, FactKind, Filing  # v1: delete at the flip (FACTS, FactKind)
 from ..facts.values import NA
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
@@ -276,6 +276,7 @@ def _stages(rules: Ruleset) -> dict[str, int]:
     return out
 
 
+# v1: delete at the flip
 def _value(v: Any) -> Any:
     """A literal or fact value as sent to durable-rules."""
     if isinstance(v, bool):
@@ -285,16 +286,19 @@ def _value(v: Any) -> Any:
     return str(v)
 
 
+# v1: delete at the flip
 _NEGATED: Final = {Op.LT: "$gte", Op.LE: "$gt", Op.GT: "$lte", Op.GE: "$lt", Op.EQ: "$neq"}
 _DIRECT: Final = {Op.LT: "$lt", Op.LE: "$lte", Op.GT: "$gt", Op.GE: "$gte"}
 
 
+# v1: delete at the flip
 def _cmp(op: Op, want: bool, name: str, value: Any) -> _Leaf:
     if want:
         return _leaf({name: value} if op is Op.EQ else {_DIRECT[op]: {name: value}})
     return _leaf({_NEGATED[op]: {name: value}})
 
 
+# v1: delete at the flip
 def _holds_one(name: str, values: list[str]) -> _Leaf:
     """The set holds at least one of ``values``."""
     if len(values) == 1:
@@ -302,6 +306,7 @@ def _holds_one(name: str, values: list[str]) -> _Leaf:
     return _leaf({"$iany": {name: {"$or": [{"$i": v} for v in values]}}}, 1)
 
 
+# v1: delete at the flip
 def _holds_none(name: str, values: list[str]) -> _Leaf:
     """The (known) set holds none of ``values`` (its sentinel keeps it from being empty)."""
     if len(values) == 1:
@@ -313,6 +318,7 @@ def _present(name: str) -> _Leaf:
     return _leaf({"$ex": {name: 1}})
 
 
+# v1: delete at the flip
 class _Translator:
     def __init__(self, rules: Ruleset) -> None:
         self.rules = rules
@@ -520,6 +526,7 @@ def _untranslatable(clause: Clause, owner: str, want: bool, why: str, why_zh: st
     )
 
 
+# v1: delete at the flip
 def message_of(filing: Filing, fields: tuple[str, ...]) -> dict[str, Any]:
     """The facts of ``filing`` as one durable-rules fact; unknown facts are left out."""
     out: dict[str, Any] = {}
