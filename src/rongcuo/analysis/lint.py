@@ -1,12 +1,16 @@
 """Static analysis of a ruleset with the solver: findings with stable codes, places and severities.
 
-Every question is asked of z3 over complete filings (:class:`~rongcuo.analysis.solver.Domain`),
-through the same translation as the version diff, so a finding is a proof, not a sample:
+Every question is asked of z3 over complete filings (:class:`~rongcuo.analysis.solver_v2.Domain`),
+through the same translation as the version diff, so a finding is a proof, not a sample. A ruleset
+of filing model v2 (one with a facts declaration) is translated by
+:mod:`~rongcuo.analysis.solver_v2` — quantifiers over acts, families of values, bars — with lists of
+at most :data:`~rongcuo.analysis.solver_v2.RECORDS` records; a v1 ruleset by
+:mod:`~rongcuo.analysis.solver` until the flip. The checks:
 
 * a positive clause that can never make a filing eligible (every filing that satisfies it also
   triggers a negative, or is otherwise not eligible);
 * a clause or an element that can never hold, or always holds;
-* model facts no clause reads;
+* model facts no clause reads (for v2: every declared fact and record field);
 * element phrases missing from their clause text (the loader already refuses these; the lint
   checks a rule tree however it was built);
 * clauses without a holding example or without a near miss.
@@ -24,11 +28,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from ..errors import Location
-from ..facts.model import FACTS, FactKind
+from ..facts.declare import FactsDecl, FactType
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import Clause, ListKind, facts_read
 from ..verdict.verdict import Status
-from .solver import Domain, Encoding
+from .solver_v2 import RECORDS, Domain
 
 NOWHERE: Final = Location()
 
@@ -117,6 +121,7 @@ class LintReport:
     findings: tuple[Finding, ...]
     reachable: Mapping[str, bool]  # positive clause -> can make some complete filing eligible
     seconds: float
+    records: int | None = None  # v2: the bound on each list the proofs assume; None for v1
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -132,6 +137,7 @@ class LintReport:
             "label": self.label,
             "digest": self.digest,
             "domain": Domain.COMPLETE.value,
+            **({} if self.records is None else {"records_bound": self.records}),
             "counts": {s.value: self.count(s) for s in Severity},
             "reachable": dict(self.reachable),
             "findings": [f.to_dict() for f in self.findings],
@@ -141,19 +147,21 @@ class LintReport:
     def render_text(self, *, lang: str = "zh") -> str:
         lines = [str(f) for f in self.findings]
         reach = [cid for cid, ok in self.reachable.items() if ok]
+        bound_zh = "" if self.records is None else f"，每个列表至多 {self.records} 条记录"
+        bound_en = "" if self.records is None else f" with at most {self.records} records a list"
         if lang == "zh":
             lines.append(
                 f"{self.label}：{self.count(Severity.ERROR)} 个错误，"
                 f"{self.count(Severity.WARNING)} 个警告，{self.count(Severity.INFO)} 条提示；"
                 f"可使案卷符合条件的正面条款：{' '.join(reach) or '无'}"
-                f"（证明范围：事实齐全的案卷；{self.seconds:.2f} 秒）"
+                f"（证明范围：事实齐全的案卷{bound_zh}；{self.seconds:.2f} 秒）"
             )
         else:
             lines.append(
                 f"{self.label}: {self.count(Severity.ERROR)} errors, "
                 f"{self.count(Severity.WARNING)} warnings, {self.count(Severity.INFO)} notes; "
                 f"positive clauses that can make a filing eligible: {' '.join(reach) or 'none'} "
-                f"(proved over complete filings; {self.seconds:.2f} s)"
+                f"(proved over complete filings{bound_en}; {self.seconds:.2f} s)"
             )
         return "\n".join(lines) + "\n"
 
@@ -161,8 +169,9 @@ class LintReport:
 # --------------------------------------------------------------------------- tree checks
 
 
-def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
-    """Checks of the rule tree alone: phrases in the text, examples, facts read."""
+def lint_clauses(clauses: Sequence[Clause], decl: FactsDecl | None = None) -> list[Finding]:
+    """Checks of the rule tree alone: phrases in the text, examples, facts read (of the facts
+    declaration ``decl`` for a v2 ruleset; ``None``: the v1 model)."""
     out: list[Finding] = []
     for c in clauses:
         for e in c.elements:
@@ -199,6 +208,12 @@ def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
     for c in clauses:
         for e in c.elements:
             read.update(facts_read(e.test))
+    if decl is not None:
+        out.extend(_unread_v2(decl, read))
+        return out
+    # v1: delete at the flip
+    from ..facts.model import FACTS, FactKind
+
     for path, spec in FACTS.items():
         if path in read or spec.kind is FactKind.TEXT:
             continue
@@ -209,12 +224,43 @@ def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
     return out
 
 
+def _unread_v2(decl: FactsDecl, read: set[str]) -> list[Finding]:
+    """Declared facts (and record fields) that no clause reads. Text facts, and the record of a
+    determination other than its ``holds``, are not facts a clause could test."""
+    out: list[Finding] = []
+    for top in decl.facts.values():
+        for spec in (top, *top.fields):
+            path = spec.path
+            if path in read or spec.type is FactType.TEXT:
+                continue
+            if path.startswith("determinations.") and not path.endswith(".holds"):
+                continue
+            if spec.type is FactType.RECORDS and any(r.startswith(f"{path}[].") for r in read):
+                continue  # its fields are read: the list is
+            where = Location(path=tuple(path.replace("[]", "").split(".")))
+            out.append(Finding("fact_unread", f"no clause reads {path} ({spec.zh})", where))
+    return out
+
+
 # --------------------------------------------------------------------------- solver checks
 
 
-def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
-    enc = Encoding(domain=Domain.COMPLETE)
+def _encoding(rules: Ruleset) -> Any:
+    """An encoding of ``rules`` over complete filings, by the solver of its filing model."""
+    if rules.program.catalogue is None:  # v1: delete at the flip
+        from . import solver
+
+        enc: Any = solver.Encoding(domain=solver.Domain.COMPLETE)
+    else:
+        from . import solver_v2
+
+        enc = solver_v2.Encoding(domain=Domain.COMPLETE)
     enc.add("r", rules)
+    return enc
+
+
+def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
+    enc = _encoding(rules)
     z3 = enc.z3
     status = enc.status("r")
     out: list[Finding] = []
@@ -290,7 +336,7 @@ def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
     return out, reachable
 
 
-def _blockers(enc: Encoding, rules: Ruleset, cid: str) -> list[str]:
+def _blockers(enc: Any, rules: Ruleset, cid: str) -> list[str]:
     """Negatives that hold on every complete filing on which ``cid`` holds."""
     z3 = enc.z3
     tri = enc.clause("r", cid)
@@ -304,7 +350,8 @@ def _blockers(enc: Encoding, rules: Ruleset, cid: str) -> list[str]:
 def lint_ruleset(rules: Ruleset) -> LintReport:
     """Lint a loaded ruleset; see the module docstring."""
     started = time.perf_counter()
-    findings = lint_clauses(rules.clauses)
+    catalogue = rules.program.catalogue
+    findings = lint_clauses(rules.clauses, None if catalogue is None else catalogue.decl)
     solver_findings, reachable = _solver_findings(rules)
     findings.extend(solver_findings)
     return LintReport(
@@ -313,6 +360,7 @@ def lint_ruleset(rules: Ruleset) -> LintReport:
         tuple(sorted(set(findings), key=Finding.sort_key)),
         reachable,
         time.perf_counter() - started,
+        None if catalogue is None else RECORDS,
     )
 
 
