@@ -262,12 +262,29 @@ def _encoding(rules: Ruleset) -> Any:
 def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
     enc = _encoding(rules)
     z3 = enc.z3
-    status = enc.status("r")
+    status = enc.status("r")  # translates every clause and element: every variable exists now
+    for c in rules.clauses:
+        for e in c.elements:
+            enc.element("r", c.id, e.id)
+    # one incremental solver holding the domain constraints once (a fresh solver per question
+    # spent most of the time adding them again)
+    session = enc.solver()
+    grown = len(enc.constraints)
     out: list[Finding] = []
     reachable: dict[str, bool] = {}
 
     def sat(*formulas: Any) -> bool:
-        return enc.find(*formulas, simple=False) is not None
+        nonlocal grown
+        if len(enc.constraints) > grown:  # pragma: no cover - every variable was made above
+            session.add(*enc.constraints[grown:])
+            grown = len(enc.constraints)
+        session.push()
+        session.add(*formulas)
+        result = session.check()
+        session.pop()
+        if result == z3.unknown:  # pragma: no cover - the theories used are decidable
+            raise RuntimeError(f"z3 could not decide: {session.reason_unknown()}")
+        return bool(result == z3.sat)
 
     for c in rules.clauses:
         tri = enc.clause("r", c.id)
@@ -336,7 +353,7 @@ def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
     return out, reachable
 
 
-def _blockers(enc: Any, rules: Ruleset, cid: str) -> list[str]:
+def _blockers(enc: Any, rules: Ruleset, cid: str) -> list[str]:  # rare: fresh solvers suffice
     """Negatives that hold on every complete filing on which ``cid`` holds."""
     z3 = enc.z3
     tri = enc.clause("r", cid)
