@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .diff import OLD, RulesetDiff, Witness, fact_values, verdict_line, words
+from .diff import OLD, RulesetDiff, Witness, verdict_line, witness_facts, words
 
 __all__ = ["render_html"]
 
@@ -40,8 +40,7 @@ def _witness(w: Witness, label: str, lang: str) -> str:
         else f'<span class="tag bug">{_e(t["NOT_VERIFIED"])}</span>'
     )
     rows = "".join(
-        f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>"
-        for p, v in fact_values(w.filing, w.reads)
+        f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>" for p, v in witness_facts(w, lang)
     )
     decisive = ""
     if w.decisive_old or w.decisive_new:

@@ -236,6 +236,9 @@ class Encoding:
         self._rules: dict[str, Ruleset] = {}
         self._busy: set[tuple[object, ...]] = set()
         self._packed: tuple[Mapping[str, Tri], Any] | None = None
+        #: values a witness should state only where it must (soft, like every preference of
+        #: :meth:`find`): the diff names the values one version does not declare
+        self.rare: frozenset[str] = frozenset()
 
     @property
     def bound(self) -> str:
@@ -792,6 +795,7 @@ class Encoding:
         elif kind is FactType.ENUM:
             fam = self._family(v.decl)
             out.append(z3.Or(*(v.value == i for i, n in enumerate(v.nodes) if _leaf(fam, n))))
+            out.extend(v.value != i for i, n in enumerate(v.nodes) if n in self.rare)
         elif kind is FactType.SET:
             out.extend(z3.Not(b) for b in v.yes.values())
             out.extend(z3.Not(b) for b in v.no.values())

@@ -22,6 +22,11 @@ class DiffFormat(enum.StrEnum):
     html = "html"
 
 
+class DiffDomain(enum.StrEnum):
+    complete = "complete"
+    any = "any"
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     from ._common import (
@@ -59,16 +64,24 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
         ] = None,
+        domain: Annotated[
+            DiffDomain,
+            typer.Option(
+                "--domain",
+                help="Filings the proofs cover: complete (every fact known) or any (unknown "
+                "facts, partial sets and dates, incomplete lists too).",
+            ),
+        ] = DiffDomain.complete,
     ) -> None:
-        """Compare two ruleset versions: wording, meaning (proved with z3), status changes."""
-        from ..analysis.diff import diff_rulesets, load_side, render_text
+        """Compare two ruleset versions: wording, facts, meaning (proved with z3), statuses."""
+        from ..analysis.diff import Domain, diff_rulesets, load_side, render_text
 
         err_fmt = Format.json if fmt is DiffFormat.json else Format.text
         try:
             _not_the_corpus(output, corpus)
             a = load_side(old)
             b = load_side(new)
-            result = diff_rulesets(a, b, corpus=corpus)
+            result = diff_rulesets(a, b, corpus=corpus, domain=Domain(domain.value))
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
