@@ -42,15 +42,19 @@ def _witness(w: Witness, label: str, lang: str) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>" for p, v in witness_facts(w, lang)
     )
+    for side, outside in ((OLD, w.outside_old), ("new", w.outside_new)):
+        if outside:
+            rows += (
+                f"<tr><td>{_e(t[side])} {_e(t['undeclared'])}</td>"
+                f"<td><code>{_e(', '.join(outside))}</code></td></tr>"
+            )
     decisive = ""
     if w.decisive_old or w.decisive_new:
         decisive = (
             f"<p>{_e(t['decisive'])}: {_e(' '.join(w.decisive_old) or '-')} → "
             f"{_e(' '.join(w.decisive_new) or '-')}</p>"
         )
-    filing = json.dumps(
-        w.filing.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2
-    )
+    filing = json.dumps(w.to_data()["filing"], ensure_ascii=False, indent=2)
     return (
         f"<details open><summary>{_e(t['witness'])} <code>{_e(w.name)}</code>"
         f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(w.engine_old)}, "
@@ -78,7 +82,10 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
             f"<td>{_e(r.origin)}</td></tr>"
         )
     parts.append("</table>")
-    parts.append(f'<p class="muted">{_e(t["domain_" + d.domain.value])}</p>')
+    domain = t["domain_" + d.domain.value]
+    if d.records is not None:
+        domain += ("，" if lang == "zh" else ", ") + t["bound"].format(n=d.records)
+    parts.append(f'<p class="muted">{_e(domain)}</p>')
     if d.bugs:
         parts.append(f'<h2 class="bug">{_e(t["bugs"])}</h2><ul>')
         parts.extend(f"<li>{_e(b)}</li>" for b in d.bugs)
@@ -91,6 +98,18 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
                 f'<td class="new">{_e(b)}</td></tr>'
             )
         parts.append("</table>")
+    if d.facts:
+        parts.append(f"<h2>{_e(t['facts_changed'])}</h2><table>")
+        for f in d.facts:
+            mark = f' <span class="tag bug">{_e(t["conflict"])}</span>' if f.conflict else ""
+            parts.append(
+                f"<tr><td><code>{_e(f.path)}</code></td><td>{_e(f.meaning(lang))}{mark}</td>"
+                f'<td class="old">{_e(f.old or "—")}</td><td class="new">{_e(f.new or "—")}</td>'
+                "</tr>"
+            )
+        parts.append("</table>")
+        if not d.proved:
+            parts.append(f'<p class="bug">{_e(t["not_proved"])}</p>')
     for c in d.changed:
         verdict = verdict_line(c, lang)
         rel = c.meaning.relation.value if c.meaning is not None else "equal"
