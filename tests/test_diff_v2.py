@@ -293,7 +293,7 @@ def test_a_moved_value_is_a_conflict_and_meaning_is_not_proved(
     assert "含义未证明" in render_text(d)
 
 
-def test_v1_against_v2_is_reported_not_proved() -> None:
+def test_v1_against_v2_is_reported_not_proved() -> None:  # v1: delete at the flip
     d = diff_rulesets(load_ruleset(ROOT / "rules"), load_ruleset(V2))
     assert [f.code for f in d.facts] == ["model_changed"]
     assert not d.proved and d.statuses == () and d.bugs == ()
