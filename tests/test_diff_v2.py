@@ -208,7 +208,7 @@ def test_the_new_value_under_both_versions(old: Ruleset, new: Ruleset) -> None:
         assert rules.program.clause_value("P3", filing, {}).value == "true"
 
 
-def test_domain_any_and_the_cli(amended: Path) -> None:
+def test_domain_any_and_the_cli(amended: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
@@ -233,8 +233,25 @@ def test_domain_any_and_the_cli(amended: Path) -> None:
     meaning = {c["id"]: c["meaning"]["relation"] for c in data["clauses"]}
     assert meaning == {"N7": "equivalent", "P3": "narrower"}
     # over partial filings a P3 case with the impact still unknown is open under the new version
-    moves = {(s["old"], s["new"]) for s in data["status_changes"] if s["possible"]}
+    moves = {(s["old"], s["new"]): s for s in data["status_changes"] if s["possible"]}
     assert ("eligible", "insufficient_facts") in moves
+    # that witness, replayed as a past filing beside a proof over complete filings: the row says
+    # what its proof covers and that the replayed filing lies outside it, never a bare
+    # "impossible" above a replay showing the move (issue 14)
+    corpus = tmp_path / "corpus.jsonl"
+    witness = moves["eligible", "insufficient_facts"]["witness"]["filing"]
+    corpus.write_text(json.dumps(witness, ensure_ascii=False) + "\n", encoding="utf-8")
+    d = diff_rulesets(load_ruleset(V2), load_ruleset(amended), corpus=corpus)
+    assert d.replay is not None and d.replay.transitions == {"eligible->insufficient_facts": 1}
+    row = next(
+        s for s in d.statuses if (s.old, s.new) == (Status.ELIGIBLE, Status.INSUFFICIENT_FACTS)
+    )
+    assert row.witness is None  # over complete filings nothing is insufficient
+    text = render_text(d)
+    assert "在事实齐全的案卷中经证明不可能；但历史重放中有 1 份案卷如此变化" in text
+    assert "eligible -> insufficient_facts: 经证明不可能\n" not in text
+    statuses = {(s["old"], s["new"]): s for s in d.to_data()["status_changes"]}
+    assert statuses["eligible", "insufficient_facts"]["seen_in_replay"] == 1
 
 
 def test_replay_reads_each_line_with_each_versions_model(

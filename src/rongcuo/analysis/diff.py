@@ -415,6 +415,13 @@ class RulesetDiff:
     facts: tuple[FactChange, ...] = ()  # v2: changes of the facts declaration
     records: int | None = None  # v2: the bound on each list the proofs assume; None for v1
 
+    def _status_data(self, s: StatusChange) -> dict[str, Any]:
+        out = s.to_data()
+        seen = self.replay.transitions.get(f"{s.old.value}->{s.new.value}", 0) if self.replay else 0
+        if seen:
+            out["seen_in_replay"] = seen  # with no witness: the replayed filings lie outside it
+        return out
+
     @property
     def proved(self) -> bool:
         """Whether meaning and statuses were proved (no conflict between the declarations)."""
@@ -446,7 +453,7 @@ class RulesetDiff:
             "facts": [f.to_data() for f in self.facts],
             "clauses": [c.to_data() for c in self.changed],
             "unchanged": [c.id for c in self.clauses if c.change == "unchanged"],
-            "status_changes": [s.to_data() for s in self.statuses],
+            "status_changes": [self._status_data(s) for s in self.statuses],
             "replay": self.replay.to_data() if self.replay is not None else None,
             "bugs": list(self.bugs),
             "seconds": round(self.seconds, 3),
@@ -958,6 +965,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "statuses": "结论变化（整套规则）",
         "possible": "可能",
         "impossible": "经证明不可能",
+        "impossible_complete": "在事实齐全的案卷中经证明不可能",
+        "seen_complete": "但历史重放中有 {n} 份案卷如此变化（含未知事实，超出证明范围）",
+        "seen_any": "但历史重放中有 {n} 份案卷如此变化（超出证明范围：某列表记录多于 {b} 条）",
         "replay": "历史案卷重放",
         "filings": "份案卷",
         "changed_filings": "结论或决定条款发生变化",
@@ -1013,6 +1023,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "statuses": "Status changes (whole ruleset)",
         "possible": "possible",
         "impossible": "proved impossible",
+        "impossible_complete": "proved impossible over complete filings",
+        "seen_complete": "yet {n} replayed filings change so (with unknown facts: outside the "
+        "proof's domain)",
+        "seen_any": "yet {n} replayed filings change so (outside the proof's domain: a list "
+        "longer than {b} records)",
         "replay": "Replay of past filings",
         "filings": "filings",
         "changed_filings": "change status or decisive clauses",
@@ -1130,6 +1145,22 @@ def fact_values(filing: Any, paths: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
+def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
+    """A status row's finding, labelled with the domain it is proved over; a transition proved
+    impossible that the replay on the same report shows happening says why (the replayed
+    filings are outside the proof's domain), so that no row contradicts the replay."""
+    w = words(lang)
+    if s.witness is not None:
+        return w["possible"]
+    mark = w["impossible_complete" if d.domain is Domain.COMPLETE else "impossible"]
+    seen = d.replay.transitions.get(f"{s.old.value}->{s.new.value}", 0) if d.replay else 0
+    if seen:
+        sep = "；" if lang == "zh" else "; "
+        bound = d.records if d.records is not None else "?"
+        mark += sep + w[f"seen_{d.domain.value}"].format(n=seen, b=bound)
+    return mark
+
+
 def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
     """The diff as readable text, in Chinese (``zh``) or English."""
     w = words(lang)
@@ -1188,7 +1219,7 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append("")
         lines.append(w["statuses"])
         for s in d.statuses:
-            mark = w["possible"] if s.witness is not None else w["impossible"]
+            mark = status_mark(d, s, lang)
             lines.append(f"  {s.old.value} -> {s.new.value}: {mark}")
             if s.witness is not None:
                 lines.extend(_witness_lines(s.witness, "", lang, indent="    "))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .diff import OLD, RulesetDiff, Witness, verdict_line, witness_facts, words
+from .diff import OLD, RulesetDiff, Witness, status_mark, verdict_line, witness_facts, words
 
 __all__ = ["render_html"]
 
@@ -140,7 +140,7 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
     if d.statuses:
         parts.append(f"<h2>{_e(t['statuses'])}</h2><table>")
         for s in d.statuses:
-            mark = t["possible"] if s.witness is not None else t["impossible"]
+            mark = status_mark(d, s, lang)
             parts.append(
                 f"<tr><td>{_e(s.old.value)} → {_e(s.new.value)}</td><td>{_e(mark)}</td></tr>"
             )
