@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from rongcuo.analysis.lint import Severity, lint_ruleset
+from rongcuo.analysis.lint import Severity, lint_clauses, lint_ruleset
 from rongcuo.rules.load import load_ruleset
 from rongcuo.rules.ruleset import Ruleset
 
@@ -113,3 +113,64 @@ def test_cli_lint_v2() -> None:
     assert data["counts"] == {"error": 0, "warning": 0, "info": data["counts"]["info"]}
     assert data["domain"] == "complete" and data["records_bound"] == 3
     assert all(data["reachable"].values())
+
+
+def test_a_clause_after_the_catch_all_is_flagged(v2: Ruleset, tmp_path: Path) -> None:
+    """其他经认定… closes the negative list: a clause numbered after it is out of place."""
+
+    def edit(data: dict[str, Any]) -> None:
+        n1 = _clause(data, "N1")
+        n1["id"] = "N10"
+        n1["item"] = 10
+
+    rules = _edited(v2, tmp_path, "negative.yaml", edit)
+    catalogue = rules.program.catalogue
+    assert catalogue is not None
+    findings = lint_clauses(rules.clauses, catalogue.decl)
+    late = [f for f in findings if f.code == "clause_after_catch_all"]
+    assert [f.clause for f in late] == ["N10"]
+    assert "N9" in late[0].message and late[0].location.file.endswith("negative.yaml")
+    # the bundled lists close with their catch-alls
+    assert not any(f.code == "clause_after_catch_all" for f in lint_clauses(v2.clauses))
+
+
+def _lint_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rongcuo.cli", "lint", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def test_sarif_and_github_output(v2: Ruleset, tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        _clause(data, "N7")  # drops its examples: two warnings
+        n1 = _clause(data, "N1")
+        n1["id"], n1["item"] = "N10", 10
+
+    _edited(v2, tmp_path, "negative.yaml", edit)
+    done = _lint_cli(str(tmp_path), "--format", "sarif")
+    assert done.returncode == 0, done.stderr  # warnings only
+    log = json.loads(done.stdout)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {"clause_after_catch_all"}
+    by_rule = {(r["ruleId"], r["level"]) for r in run["results"]}
+    assert ("clause_after_catch_all", "warning") in by_rule
+    assert ("example_missing_holds", "warning") in by_rule
+    assert ("fact_unread", "note") in by_rule
+    late = next(r for r in run["results"] if r["ruleId"] == "clause_after_catch_all")
+    physical = late["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"].endswith("negative.yaml")
+    assert physical["region"]["startLine"] > 0
+    assert _lint_cli(str(tmp_path), "--format", "sarif").stdout == done.stdout  # deterministic
+    gh = _lint_cli(str(tmp_path), "--format", "github", "--strict")
+    assert gh.returncode == 1  # --strict: warnings fail
+    lines = gh.stdout.splitlines()
+    assert any(
+        line.startswith("::warning file=") and "title=rongcuo clause_after_catch_all::" in line
+        for line in lines
+    ), lines
+    assert any(line.startswith("::notice title=rongcuo fact_unread::$.filed_on") for line in lines)

@@ -13,7 +13,12 @@ at most :data:`~rongcuo.analysis.solver_v2.RECORDS` records; a v1 ruleset by
 * model facts no clause reads (for v2: every declared fact and record field);
 * element phrases missing from their clause text (the loader already refuses these; the lint
   checks a rule tree however it was built);
-* clauses without a holding example or without a near miss.
+* clauses without a holding example or without a near miss;
+* a clause numbered after its list's catch-all (其他…, which closes a list).
+
+Reports render as text (zh or en), JSON, SARIF 2.1.0 (:meth:`LintReport.to_sarif`, for code
+scanning) or GitHub workflow commands (:meth:`LintReport.render_github`, annotations on a pull
+request); the SARIF and GitHub forms carry no timing, so the same rules give the same bytes.
 
 :data:`LINT_CODES` lists every code with its severity and meaning (``docs/versions.md`` documents
 them); exit status follows severity, so CI can gate on it.
@@ -65,7 +70,29 @@ LINT_CODES: Final[Mapping[str, tuple[Severity, str]]] = {
         "a clause without a near miss (an example failing on one element)",
     ),
     "fact_unread": (Severity.INFO, "a fact of the filing model that no clause reads"),
+    "clause_after_catch_all": (
+        Severity.WARNING,
+        "a clause numbered after its list's catch-all (the catch-all closes a list)",
+    ),
 }
+
+#: each code's meaning in Chinese (the zh text report prints it beside the finding)
+LINT_CODES_ZH: Final[Mapping[str, str]] = {
+    "positive_unreachable": "正面条款在任何案卷中都不能使案卷符合条件",
+    "clause_unsatisfiable": "条款在任何事实齐全的案卷中都不成立",
+    "clause_always_true": "条款在所有事实齐全的案卷中都成立",
+    "element_unsatisfiable": "要件在任何事实齐全的案卷中都不成立",
+    "element_always_true": "要件在所有事实齐全的案卷中都成立（未检验任何事实）",
+    "phrase_not_in_text": "要件引用的词句不在条款原文中",
+    "example_missing_holds": "条款缺少成立的示例",
+    "example_missing_near_miss": "条款缺少近似不成立的示例（仅一个要件不成立）",
+    "fact_unread": "事实模型中没有任何条款读取的事实",
+    "clause_after_catch_all": "条款编号排在本列表兜底条款（其他……）之后",
+}
+
+_SEVERITY_ZH: Final = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+_SARIF_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_GITHUB: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -144,8 +171,76 @@ class LintReport:
             "seconds": round(self.seconds, 3),
         }
 
+    def to_sarif(self) -> dict[str, Any]:
+        """The findings as a SARIF 2.1.0 log (one run; rules are the lint codes)."""
+        from .._version import __version__
+
+        results = []
+        for f in self.findings:
+            result: dict[str, Any] = {
+                "ruleId": f.code,
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+            }
+            loc = f.location
+            if loc.file:
+                physical: dict[str, Any] = {"artifactLocation": {"uri": loc.file}}
+                if loc.line:
+                    physical["region"] = {"startLine": loc.line, "startColumn": loc.col or 1}
+                result["locations"] = [{"physicalLocation": physical}]
+            elif loc.path:
+                result["locations"] = [
+                    {"logicalLocations": [{"fullyQualifiedName": loc.json_path()}]}
+                ]
+            results.append(result)
+        rules = [
+            {
+                "id": code,
+                "shortDescription": {"text": meaning},
+                "fullDescription": {"text": LINT_CODES_ZH[code]},
+                "defaultConfiguration": {"level": _SARIF_LEVEL[severity]},
+            }
+            for code, (severity, meaning) in LINT_CODES.items()
+        ]
+        return {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {"name": "rongcuo lint", "version": __version__, "rules": rules}
+                    },
+                    "properties": {"label": self.label, "digest": self.digest},
+                    "results": results,
+                }
+            ],
+        }
+
+    def render_github(self) -> str:
+        """The findings as GitHub workflow commands (``::error file=…,line=…::message``)."""
+        lines = []
+        for f in self.findings:
+            props = []
+            loc = f.location
+            if loc.file:
+                props.append(f"file={_gh(loc.file, prop=True)}")
+                if loc.line:
+                    props.append(f"line={loc.line}")
+                    props.append(f"col={loc.col or 1}")
+            props.append(f"title={_gh('rongcuo ' + f.code, prop=True)}")
+            where = "" if loc.file else f"{loc.json_path()}: "
+            lines.append(f"::{_GITHUB[f.severity]} {','.join(props)}::{_gh(where + f.message)}")
+        return "".join(line + "\n" for line in lines)
+
     def render_text(self, *, lang: str = "zh") -> str:
-        lines = [str(f) for f in self.findings]
+        if lang == "zh":
+            lines = [
+                f"{f.location if f.location != NOWHERE else '<ruleset>'}: "
+                f"{_SEVERITY_ZH[f.severity]} {f.code}（{LINT_CODES_ZH[f.code]}）: {f.message}"
+                for f in self.findings
+            ]
+        else:
+            lines = [str(f) for f in self.findings]
         reach = [cid for cid, ok in self.reachable.items() if ok]
         bound_zh = "" if self.records is None else f"，每个列表至多 {self.records} 条记录"
         bound_en = "" if self.records is None else f" with at most {self.records} records a list"
@@ -164,6 +259,14 @@ class LintReport:
                 f"(proved over complete filings{bound_en}; {self.seconds:.2f} s)"
             )
         return "\n".join(lines) + "\n"
+
+
+def _gh(text: str, *, prop: bool = False) -> str:
+    """Escape a GitHub workflow command's message (or property value)."""
+    out = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        out = out.replace(":", "%3A").replace(",", "%2C")
+    return out
 
 
 # --------------------------------------------------------------------------- tree checks
@@ -204,6 +307,21 @@ def lint_clauses(clauses: Sequence[Clause], decl: FactsDecl | None = None) -> li
                     c.id,
                 )
             )
+    for kind in ListKind:
+        closing = [c.number for c in clauses if c.list is kind and c.catch_all]
+        if not closing:
+            continue
+        for c in clauses:
+            if c.list is kind and not c.catch_all and c.number > min(closing):
+                out.append(
+                    Finding(
+                        "clause_after_catch_all",
+                        f"{c.id} comes after the catch-all {kind.prefix}{min(closing)}: a "
+                        "catch-all (其他…) closes its list; renumber it last",
+                        c.loc,
+                        c.id,
+                    )
+                )
     read: set[str] = set()
     for c in clauses:
         for e in c.elements:

@@ -22,6 +22,13 @@ class DiffFormat(enum.StrEnum):
     html = "html"
 
 
+class LintFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
 class DiffDomain(enum.StrEnum):
     complete = "complete"
     any = "any"
@@ -32,7 +39,6 @@ def register(app: typer.Typer) -> None:
     from ._common import (
         EXIT_INTERNAL,
         Format,
-        FormatOpt,
         Lang,
         LangOpt,
         _fail,
@@ -107,19 +113,32 @@ def register(app: typer.Typer) -> None:
                 help="A ruleset directory (default: the bundled rules).", show_default=False
             ),
         ] = None,
-        fmt: FormatOpt = Format.text,
+        fmt: Annotated[
+            LintFormat,
+            typer.Option(
+                "--format",
+                "-f",
+                help="text, json, sarif (SARIF 2.1.0 for code scanning) or github (workflow "
+                "annotations).",
+            ),
+        ] = LintFormat.text,
         lang: LangOpt = Lang.zh,
         strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     ) -> None:
         """Check a ruleset with the solver: unreachable or vacuous clauses, examples, phrases."""
         from ..analysis.lint import lint_ruleset
 
+        err_fmt = Format.text if fmt in (LintFormat.text, LintFormat.github) else Format.json
         try:
             report = lint_ruleset(_rules(rules))
         except RongcuoError as exc:
-            _fail(exc, fmt, lang)
-        if fmt is Format.json:
+            _fail(exc, err_fmt, lang)
+        if fmt is LintFormat.json:
             out.print(dumps_json(report.to_data(), indent=2), markup=False)
+        elif fmt is LintFormat.sarif:
+            out.print(dumps_json(report.to_sarif(), indent=2), markup=False)
+        elif fmt is LintFormat.github:
+            say(report.render_github(), end="")
         else:
             say(report.render_text(lang=lang.value), end="")
         raise typer.Exit(report.exit_code(strict=strict))
