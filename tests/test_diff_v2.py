@@ -221,13 +221,15 @@ def test_domain_any_and_the_cli(amended: Path, tmp_path: Path) -> None:
             "any",
             "--format",
             "json",
+            "--fail-on",
+            "meaning",
         ],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=600,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr  # the CI gate: P3's meaning changed
     data = json.loads(done.stdout)
     assert data["domain"] == "any" and data["bugs"] == []
     meaning = {c["id"]: c["meaning"]["relation"] for c in data["clauses"]}
@@ -325,3 +327,22 @@ def test_git_side_reads_the_facts_declaration() -> None:
 
 def test_domain_default_is_complete(diff: RulesetDiff) -> None:
     assert diff.domain is Domain.COMPLETE
+
+
+def test_fail_on_kinds(diff: RulesetDiff, old: Ruleset, tmp_path: Path) -> None:
+    assert diff.has_change("meaning") and diff.has_change("text") and diff.has_change("any")
+    # N7 reworded alone: text changed, meaning proved equal, so the meaning gate stays open
+    reworded = tmp_path / "reworded"
+    shutil.copytree(V2, reworded)
+    neg = _load(reworded, "negative.yaml")
+    n7 = next(c for c in neg["clauses"] if c["id"] == "N7")
+    n7["text"] = n7["text"].replace("超越法定权限或者滥用职权", "超越法定权限或滥用职权")
+    n7["elements"][0]["phrase"][0] = "超越法定权限或滥用职权"
+    _save(reworded, "negative.yaml", neg)
+    d = diff_rulesets(old, load_ruleset(reworded))
+    assert [c.id for c in d.changed] == ["N7"]
+    assert d.has_change("text") and d.has_change("any") and not d.has_change("meaning")
+    same = diff_rulesets(old, old)
+    assert not any(same.has_change(k) for k in ("meaning", "text", "any"))
+    with pytest.raises(ValueError):
+        same.has_change("everything")

@@ -422,6 +422,37 @@ class RulesetDiff:
             out["seen_in_replay"] = seen  # with no witness: the replayed filings lie outside it
         return out
 
+    def has_change(self, kind: str) -> bool:
+        """Whether the diff found a change of ``kind`` (the CI gate, ``diff --fail-on``):
+
+        ``meaning``
+            a clause added or removed, a clause whose meaning is not proved equal (broader,
+            narrower, incomparable, same_holding, or not proved: a conflict of declarations), or
+            a possible status change;
+        ``text``
+            a clause added or removed, or a change of its text or citation;
+        ``any``
+            any difference at all (the digests differ).
+        """
+        if kind == "any":
+            return self.old.digest != self.new.digest
+        added = any(c.change in ("added", "removed") for c in self.clauses)
+        if kind == "text":
+            return added or any(
+                a in (Aspect.TEXT, Aspect.CITATION) for c in self.clauses for a in c.aspects
+            )
+        if kind == "meaning":
+            return (
+                added
+                or any(
+                    c.unproved
+                    or (c.meaning is not None and c.meaning.relation is not Relation.EQUIVALENT)
+                    for c in self.clauses
+                )
+                or any(s.witness is not None for s in self.statuses)
+            )
+        raise ValueError(f"no kind of change {kind!r}: meaning, text or any")
+
     @property
     def proved(self) -> bool:
         """Whether meaning and statuses were proved (no conflict between the declarations)."""

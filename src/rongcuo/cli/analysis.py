@@ -1,9 +1,10 @@
 """Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``, ``lint``.
 
-``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found; 1 on invalid input
-(a ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed
-with its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in
-the output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
+``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found (with
+``--fail-on KIND``: 3 when it found a change of that kind, the CI gate); 1 on invalid input (a
+ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed with
+its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in the
+output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
 or when the ruleset does not load; else 0.
 """
 
@@ -27,6 +28,16 @@ class LintFormat(enum.StrEnum):
     json = "json"
     sarif = "sarif"
     github = "github"
+
+
+class FailOn(enum.StrEnum):
+    meaning = "meaning"
+    text = "text"
+    any = "any"
+
+
+EXIT_CHANGED = 3
+"""``diff --fail-on KIND`` found a change of that kind."""
 
 
 class DiffDomain(enum.StrEnum):
@@ -78,6 +89,15 @@ def register(app: typer.Typer) -> None:
                 "facts, partial sets and dates, incomplete lists too).",
             ),
         ] = DiffDomain.complete,
+        fail_on: Annotated[
+            FailOn | None,
+            typer.Option(
+                "--fail-on",
+                help="Exit 3 when the diff finds a change of this kind: meaning (a clause's "
+                "meaning or a status can change), text (wording or citation), any.",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         """Compare two ruleset versions: wording, facts, meaning (proved with z3), statuses."""
         from ..analysis.diff import Domain, diff_rulesets, load_side, render_text
@@ -104,6 +124,8 @@ def register(app: typer.Typer) -> None:
             _fail(exc, err_fmt, lang)
         if result.bugs:
             raise typer.Exit(EXIT_INTERNAL)
+        if fail_on is not None and result.has_change(fail_on.value):
+            raise typer.Exit(EXIT_CHANGED)
 
     @app.command("lint")
     def lint_cmd(
