@@ -28,7 +28,7 @@ import yaml
 from rongcuo.analysis.diff import Domain, RulesetDiff, diff_rulesets, load_side, render_text
 from rongcuo.analysis.joint import joint_rulesets
 from rongcuo.analysis.report_html import render_html
-from rongcuo.errors import FilingError
+from rongcuo.errors import FilingError, RulesError
 from rongcuo.rules.load import load_ruleset
 from rongcuo.rules.ruleset import Ruleset
 from rongcuo.verdict.verdict import Status
@@ -323,6 +323,13 @@ def test_git_side_reads_the_facts_declaration() -> None:
     rules = load_side("git:HEAD:rules-v2", cwd=ROOT)
     assert rules.program.catalogue is not None
     assert rules.digest == load_ruleset(V2).digest  # bars, companions and facts.yaml included
+    # the directory is relative to the repository's root, from any working directory (issue 14)
+    assert load_side("git:HEAD:rules-v2", cwd=ROOT / "src" / "rongcuo").digest == rules.digest
+    # a revision or directory that is not there: one problem, not one per file
+    with pytest.raises(RulesError) as info:
+        load_side("git:HEAD:no-such-dir", cwd=ROOT / "docs")
+    assert [p.code for p in info.value.problems] == ["rules_git_revision"]
+    assert "relative to the repository's root" in (info.value.problems[0].hint or "")
 
 
 def test_domain_default_is_complete(diff: RulesetDiff) -> None:

@@ -130,11 +130,27 @@ def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
     problems: list[Problem] = []
     limit = _yaml.DEFAULT_LIMITS.max_bytes
     optional = (*OPTIONAL_FILES, FACTS_FILE)
+    # DIR is relative to the repository's root, whatever the working directory; a revision or a
+    # directory that is not there is one problem, not one per file
+    where = _git_root(where)
     present = _git_names(rev, directory, where)
+    if present is None:
+        raise RulesError(
+            [
+                Problem(
+                    "rules_git_revision",
+                    f"cannot read {directory}/ at {rev}: no such revision, or no such directory "
+                    "at it",
+                    Location(shown_path(spec)),
+                    "git:REV:DIR names a directory relative to the repository's root "
+                    "(default: rules), e.g. git:HEAD~1:rules-v2",
+                )
+            ]
+        )
     for name in (*FILES, *(n for n in optional if n in present)):
         shown = Location(shown_path(f"git:{rev}:{directory}/{name}"))
         try:
-            code, blob, stderr = _git_show(f"{rev}:./{directory}/{name}", where, limit)
+            code, blob, stderr = _git_show(f"{rev}:{directory}/{name}", where, limit)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RulesError(
                 [
@@ -170,12 +186,31 @@ def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
     return load_ruleset_texts(texts, origin=origin)
 
 
-def _git_names(rev: str, directory: str, cwd: Path) -> set[str]:
-    """The file names in ``directory`` at ``rev`` (empty when git cannot say: the required files
-    are then read, and their errors reported, as before)."""
+def _git_root(cwd: Path) -> Path:
+    """The root of the repository ``cwd`` is in (``cwd`` itself when git cannot say: the errors
+    of reading the files then say why)."""
     try:
         done = subprocess.run(
-            ["git", "ls-tree", "--name-only", "--end-of-options", f"{rev}:./{directory}"],
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return cwd
+    root = done.stdout.decode("utf-8", "replace").strip()
+    return Path(root) if done.returncode == 0 and root else cwd
+
+
+def _git_names(rev: str, directory: str, cwd: Path) -> set[str] | None:
+    """The file names in ``directory`` (relative to the root) at ``rev``; ``None`` when there is
+    no such revision or directory; an empty set when git cannot be run (the file reads then
+    report why)."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-tree", "--name-only", "--end-of-options", f"{rev}:{directory}"],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -185,7 +220,7 @@ def _git_names(rev: str, directory: str, cwd: Path) -> set[str]:
     except (OSError, subprocess.TimeoutExpired):
         return set()
     if done.returncode != 0:
-        return set()
+        return None
     return set(done.stdout.decode("utf-8", "replace").split("\n"))
 
 
