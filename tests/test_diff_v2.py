@@ -179,10 +179,15 @@ def test_render_text_html_and_json(diff: RulesetDiff) -> None:
     assert "事实声明变化" in zh and "value_added act_kind/subsidy_use" in zh
     assert "每个列表至多 3 条记录" in zh
     assert "行为类别" in zh  # a witness's facts by their titles
+    # statuses and truths in words, not codes (issue 14)
+    assert "可以纳入容错免责备案范围 →" in zh and "旧版 成立, 新版 不成立" in zh
+    for code in ("eligible", "ineligible", "needs_determination", "insufficient_facts"):
+        assert f" {code} " not in zh and f"{code} ->" not in zh and f"-> {code}" not in zh
     en = render_text(diff, lang="en")
     assert "Facts declaration changes" in en and "with at most 3 records" in en
     html = render_html(diff)
     assert "事实声明变化" in html and "subsidy_use" in html
+    assert "可以纳入容错免责备案范围 →" in html and "eligible →" not in html
     data = json.loads(json.dumps(diff.to_data(), default=str))
     assert data["proved"] is True and data["records_bound"] == 3
     assert {f["code"] for f in data["facts"]} == {"fact_added", "value_added"}

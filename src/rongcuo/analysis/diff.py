@@ -1044,6 +1044,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "未变条款",
         "none": "无",
         "seconds": "耗时",
+        "line": "行",
+        "label": "版本名称",
+        "effective": "施行日期",
+        "origin": "来源",
+        "case": "案卷编号",
     },
     "en": {
         "title": "Ruleset version diff",
@@ -1104,6 +1109,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "unchanged clauses",
         "none": "none",
         "seconds": "time",
+        "line": "line",
+        "label": "label",
+        "effective": "effective",
+        "origin": "origin",
+        "case": "id",
     },
 }
 
@@ -1211,6 +1221,34 @@ def fact_values(filing: Any, paths: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
+_TRUTH_ZH: Mapping[str, str] = {"true": "成立", "false": "不成立", "unknown": "未定"}
+_COUNT_ZH: Mapping[str, str] = {
+    "value_changed": "真值变化",
+    "became_decisive": "成为决定条款",
+    "ceased_decisive": "不再是决定条款",
+}
+
+
+def say(value: str, lang: str) -> str:
+    """A status, a truth or a replay count's name as a reader of ``lang`` reads it: in Chinese
+    its title (a zh report shows no raw code), in English the code itself."""
+    if lang != "zh":
+        return value
+    if value in _TRUTH_ZH:
+        return _TRUTH_ZH[value]
+    if value in _COUNT_ZH:
+        return _COUNT_ZH[value]
+    try:
+        return Status(value).title("zh")
+    except ValueError:
+        return value
+
+
+def say_move(old: str, new: str, lang: str) -> str:
+    """``old -> new`` (en) or ``旧 → 新`` (zh)."""
+    return f"{old} -> {new}" if lang != "zh" else f"{say(old, lang)} → {say(new, lang)}"
+
+
 def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
     """A status row's finding, labelled with the domain it is proved over; a transition proved
     impossible that the replay on the same report shows happening says why (the replayed
@@ -1286,7 +1324,7 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append(w["statuses"])
         for s in d.statuses:
             mark = status_mark(d, s, lang)
-            lines.append(f"  {s.old.value} -> {s.new.value}: {mark}")
+            lines.append(f"  {say_move(s.old.value, s.new.value, lang)}: {mark}")
             if s.witness is not None:
                 lines.extend(_witness_lines(s.witness, "", lang, indent="    "))
     if d.replay is not None:
@@ -1297,16 +1335,17 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             f"{len(rp.changes)} {w['changed_filings']}"
         )
         for k, n in rp.transitions.items():
-            lines.append(f"  {k}: {n}")
+            a, _, b = k.partition("->")
+            lines.append(f"  {say_move(a, b, lang)}: {n}")
         if rp.by_clause:
             lines.append(f"  {w['by_clause']}:")
             for cid, counts in rp.by_clause.items():
-                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                shown = ", ".join(f"{say(k, lang)} {v}" for k, v in sorted(counts.items()))
                 lines.append(f"    {cid}: {shown}")
         for ch in rp.changes:
             lines.append(
-                f"  line {ch.line} {ch.filing_id or ''}: {ch.old_status.value} "
-                f"[{' '.join(ch.old_decisive)}] -> {ch.new_status.value} "
+                f"  {w['line']} {ch.line} {ch.filing_id or ''}: {say(ch.old_status.value, lang)} "
+                f"[{' '.join(ch.old_decisive)}] -> {say(ch.new_status.value, lang)} "
                 f"[{' '.join(ch.new_decisive)}]"
             )
     if d.bugs:
@@ -1323,7 +1362,7 @@ def _witness_lines(wit: Witness, label: str, lang: str, indent: str = "    ") ->
     ok = w["verified"] if wit.verified else w["NOT_VERIFIED"]
     out = [
         f"{indent}{w['witness']} {wit.name}{': ' + label if label else ''} "
-        f"({w['old']} {wit.engine_old}, {w['new']} {wit.engine_new}; {ok})"
+        f"({w['old']} {say(wit.engine_old, lang)}, {w['new']} {say(wit.engine_new, lang)}; {ok})"
     ]
     if wit.decisive_old or wit.decisive_new:
         out.append(

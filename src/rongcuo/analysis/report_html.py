@@ -9,7 +9,17 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .diff import OLD, RulesetDiff, Witness, status_mark, verdict_line, witness_facts, words
+from .diff import (
+    OLD,
+    RulesetDiff,
+    Witness,
+    say,
+    say_move,
+    status_mark,
+    verdict_line,
+    witness_facts,
+    words,
+)
 
 __all__ = ["render_html"]
 
@@ -57,8 +67,8 @@ def _witness(w: Witness, label: str, lang: str) -> str:
     filing = json.dumps(w.to_data()["filing"], ensure_ascii=False, indent=2)
     return (
         f"<details open><summary>{_e(t['witness'])} <code>{_e(w.name)}</code>"
-        f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(w.engine_old)}, "
-        f"{_e(t['new'])} {_e(w.engine_new)} {ok}</summary>{decisive}"
+        f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(say(w.engine_old, lang))}, "
+        f"{_e(t['new'])} {_e(say(w.engine_new, lang))} {ok}</summary>{decisive}"
         f"<table><tr><th>{_e(t['facts'])}</th><th></th></tr>{rows}</table>"
         f"<details><summary>JSON</summary><pre>{_e(filing)}</pre></details></details>"
     )
@@ -73,7 +83,8 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         f"<title>{_e(t['title'])}: {_e(d.old.label)} → {_e(d.new.label)}</title>"
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(t['title'])}</h1>",
-        "<table><tr><th></th><th>label</th><th>effective</th><th>sha256</th><th>origin</th></tr>",
+        f"<table><tr><th></th><th>{_e(t['label'])}</th><th>{_e(t['effective'])}</th>"
+        f"<th>sha256</th><th>{_e(t['origin'])}</th></tr>",
     ]
     for side, r in ((OLD, d.old), ("new", d.new)):
         parts.append(
@@ -114,7 +125,9 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         verdict = verdict_line(c, lang)
         rel = c.meaning.relation.value if c.meaning is not None else "equal"
         css = {"equivalent": "equal", "same_holding": "equal"}.get(rel, rel)
-        aspects = ", ".join(a.value for a in c.aspects)
+        aspects = ", ".join(
+            t["metadata_aspect" if a.value == "metadata" else a.value] for a in c.aspects
+        )
         parts.append(
             f'<h2 id="{_e(c.id)}">{_e(c.id)} <span class="tag">{_e(t[c.change])}'
             f"{': ' + _e(aspects) if aspects else ''}</span> "
@@ -142,12 +155,13 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         for s in d.statuses:
             mark = status_mark(d, s, lang)
             parts.append(
-                f"<tr><td>{_e(s.old.value)} → {_e(s.new.value)}</td><td>{_e(mark)}</td></tr>"
+                f"<tr><td>{_e(say_move(s.old.value, s.new.value, lang))}</td>"
+                f"<td>{_e(mark)}</td></tr>"
             )
         parts.append("</table>")
         for s in d.statuses:
             if s.witness is not None:
-                parts.append(_witness(s.witness, f"{s.old.value} → {s.new.value}", lang))
+                parts.append(_witness(s.witness, say_move(s.old.value, s.new.value, lang), lang))
     if d.replay is not None:
         rp = d.replay
         parts.append(
@@ -157,14 +171,17 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         if rp.by_clause:
             parts.append(f"<table><tr><th>{_e(t['by_clause'])}</th><th></th></tr>")
             for cid, counts in rp.by_clause.items():
-                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                shown = ", ".join(f"{say(k, lang)} {v}" for k, v in sorted(counts.items()))
                 parts.append(f"<tr><td>{_e(cid)}</td><td>{_e(shown)}</td></tr>")
             parts.append("</table>")
         if rp.changes:
-            parts.append("<table><tr><th>line</th><th>id</th><th>old</th><th>new</th></tr>")
+            parts.append(
+                f"<table><tr><th>{_e(t['line'])}</th><th>{_e(t['case'])}</th>"
+                f"<th>{_e(t['old'])}</th><th>{_e(t['new'])}</th></tr>"
+            )
             for ch in rp.changes:
-                was = f"{ch.old_status.value} {' '.join(ch.old_decisive)}"
-                now = f"{ch.new_status.value} {' '.join(ch.new_decisive)}"
+                was = f"{say(ch.old_status.value, lang)} {' '.join(ch.old_decisive)}"
+                now = f"{say(ch.new_status.value, lang)} {' '.join(ch.new_decisive)}"
                 parts.append(
                     f"<tr><td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
                     f'<td class="old">{_e(was)}</td><td class="new">{_e(now)}</td></tr>'
