@@ -188,6 +188,10 @@ def test_render_text_html_and_json(diff: RulesetDiff) -> None:
     html = render_html(diff)
     assert "事实声明变化" in html and "subsidy_use" in html
     assert "可以纳入容错免责备案范围 →" in html and "eligible →" not in html
+    # the wording changes marked character by character; a print stylesheet; losses in red
+    assert "<del>或影响较小</del>" in html and "<ins>者</ins>" in html
+    assert "@media print" in html and '<tr class="loss">' in html
+    assert "~ 改动: 或影响较小→∅" in zh
     data = json.loads(json.dumps(diff.to_data(), default=str))
     assert data["proved"] is True and data["records_bound"] == 3
     assert {f["code"] for f in data["facts"]} == {"fact_added", "value_added"}

@@ -1045,6 +1045,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "none": "无",
         "seconds": "耗时",
         "line": "行",
+        "edits": "改动",
         "label": "版本名称",
         "effective": "施行日期",
         "origin": "来源",
@@ -1110,6 +1111,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "none": "none",
         "seconds": "time",
         "line": "line",
+        "edits": "edits",
         "label": "label",
         "effective": "effective",
         "origin": "origin",
@@ -1249,6 +1251,22 @@ def say_move(old: str, new: str, lang: str) -> str:
     return f"{old} -> {new}" if lang != "zh" else f"{say(old, lang)} → {say(new, lang)}"
 
 
+def text_changes(old: str, new: str) -> list[tuple[str, str, str]]:
+    """The wording as runs ``(op, old part, new part)``, character by character (Chinese has no
+    spaces between words), ``op`` one of ``equal``, ``replace``, ``delete``, ``insert``."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [(op, old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+def _edits(old: str, new: str) -> str:
+    """The changed runs of a wording, ``或者→或; …`` (``∅`` for nothing)."""
+    return "; ".join(
+        f"{a or '∅'}→{b or '∅'}" for op, a, b in text_changes(old, new) if op != "equal"
+    )
+
+
 def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
     """A status row's finding, labelled with the domain it is proved over; a transition proved
     impossible that the replay on the same report shows happening says why (the replayed
@@ -1310,6 +1328,8 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             lines.append(f"    - {w['old']}: {c.old.text}")
         if c.new is not None and (c.old is None or c.old.text != c.new.text):
             lines.append(f"    + {w['new']}: {c.new.text}")
+        if c.old is not None and c.new is not None and c.old.text != c.new.text:
+            lines.append(f"    ~ {w['edits']}: {_edits(c.old.text, c.new.text)}")
         if Aspect.CITATION in c.aspects and c.old and c.new:
             lines.append(f"    - {c.old.citation.render(lang)}")
             lines.append(f"    + {c.new.citation.render(lang)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from html import escape
 
+from ..verdict.verdict import Status
 from .diff import (
     OLD,
     RulesetDiff,
@@ -16,6 +17,7 @@ from .diff import (
     say,
     say_move,
     status_mark,
+    text_changes,
     verdict_line,
     witness_facts,
     words,
@@ -35,6 +37,11 @@ th{background:#f0f0f0}.old{background:#fff0f0}.new{background:#f0fff0}
 .equal{background:#e3f5e1}.bug{background:#ff4d4d;color:#fff}
 details{margin:.3em 0}pre{background:#f7f7f7;padding:.5em;overflow:auto;font-size:.85em}
 code{font-size:.9em}.muted{color:#666}
+del{background:#ffc9c9;text-decoration:line-through}ins{background:#c9f2c9;text-decoration:none}
+tr.loss td{background:#ffe0e0}tr.gain td{background:#e3f5e1}
+@media print{body{max-width:none;margin:0;font-size:10.5pt}details{display:block}
+details>summary{list-style:none}h2{break-after:avoid}table,tr,pre{break-inside:avoid}
+.tag{border:1px solid #999}del,ins{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -72,6 +79,28 @@ def _witness(w: Witness, label: str, lang: str) -> str:
         f"<table><tr><th>{_e(t['facts'])}</th><th></th></tr>{rows}</table>"
         f"<details><summary>JSON</summary><pre>{_e(filing)}</pre></details></details>"
     )
+
+
+def _marked(runs: list[tuple[str, str, str]], side: str) -> str:
+    """One side of a wording with its changed characters marked (``<del>`` old, ``<ins>`` new)."""
+    out = []
+    for op, a, b in runs:
+        if op == "equal":
+            out.append(_e(a))
+        elif side == "old" and a:
+            out.append(f"<del>{_e(a)}</del>")
+        elif side == "new" and b:
+            out.append(f"<ins>{_e(b)}</ins>")
+    return "".join(out)
+
+
+def _direction(old: Status, new: Status) -> str:
+    """A status row's colour by meaning: losing eligibility is a loss (red), gaining it a gain."""
+    if old is Status.ELIGIBLE:
+        return "loss"
+    if new is Status.ELIGIBLE:
+        return "gain"
+    return ""
 
 
 def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
@@ -136,12 +165,14 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         if c.meaning is not None and c.meaning.via:
             parts.append(f"<p>{_e(t['via'])}: {_e(', '.join(c.meaning.via))}</p>")
         parts.append(f"<table><tr><th>{_e(t['old'])}</th><th>{_e(t['new'])}</th></tr><tr>")
+        runs = text_changes(c.old.text, c.new.text) if c.old and c.new else []
         for cl, side in ((c.old, "old"), (c.new, "new")):
             if cl is None:
                 parts.append(f'<td class="{side}">—</td>')
             else:
+                text = _marked(runs, side) if runs else _e(cl.text)
                 parts.append(
-                    f'<td class="{side}">{_e(cl.text)}<br><span class="muted">'
+                    f'<td class="{side}">{text}<br><span class="muted">'
                     f"{_e(cl.citation.render(lang))}</span></td>"
                 )
         parts.append("</tr></table>")
@@ -155,7 +186,8 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         for s in d.statuses:
             mark = status_mark(d, s, lang)
             parts.append(
-                f"<tr><td>{_e(say_move(s.old.value, s.new.value, lang))}</td>"
+                f'<tr class="{_direction(s.old, s.new) if s.witness else ""}">'
+                f"<td>{_e(say_move(s.old.value, s.new.value, lang))}</td>"
                 f"<td>{_e(mark)}</td></tr>"
             )
         parts.append("</table>")
@@ -183,7 +215,8 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
                 was = f"{say(ch.old_status.value, lang)} {' '.join(ch.old_decisive)}"
                 now = f"{say(ch.new_status.value, lang)} {' '.join(ch.new_decisive)}"
                 parts.append(
-                    f"<tr><td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
+                    f'<tr class="{_direction(ch.old_status, ch.new_status)}">'
+                    f"<td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
                     f'<td class="old">{_e(was)}</td><td class="new">{_e(now)}</td></tr>'
                 )
             parts.append("</table>")
