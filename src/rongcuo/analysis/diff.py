@@ -362,10 +362,10 @@ class ClauseDiff:
                     "summary": c.summary,
                     "catch_all": c.catch_all,
                     "elements": [
-                        {"id": e.id, "phrase": e.phrase, "test": node_data(e.test)}
+                        {"id": e.id, "phrase": e.phrase, "test": _jsonable(node_data(e.test))}
                         for e in c.elements
                     ],
-                    "holds_when": node_data(c.holds_when),
+                    "holds_when": _jsonable(node_data(c.holds_when)),
                 }
         if self.meaning is not None:
             out["meaning"] = self.meaning.to_data()
@@ -527,6 +527,17 @@ class RulesetDiff:
 
 
 # --------------------------------------------------------------------------- clause level
+
+
+def _jsonable(data: Any) -> Any:
+    """Rule data in JSON's types: a date (``before: 2012-11-08``) as its ISO text."""
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    if isinstance(data, Mapping):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_jsonable(v) for v in data]
+    return data
 
 
 def _predicate(c: Clause) -> tuple[object, ...]:
