@@ -106,6 +106,27 @@ def test_the_verdict_lists_the_same_and_says_how(rules: rongcuo.Ruleset) -> None
     assert walked.missing_method == "walk" and walked.question_sets == ()
 
 
+def test_a_skipped_fact_is_never_asked(rules: rongcuo.Ruleset) -> None:
+    """The officer cannot check the record of earlier exemptions now (未知): with only the
+    record open, nothing is left to ask. With N5's incidents open too, they are still asked — a
+    serious incident the unit caused makes it ineligible under N5 whatever the record says — but
+    no set decides whatever the answers (no incident leaves N8 open)."""
+    filing = relief_funds_record_open()
+    skipped = next_questions(filing, rules, skip=["history.exemptions"])
+    assert skipped.status is INSUFFICIENT and skipped.facts == () and skipped.sets == ()
+    del filing["consequences"]["caused_incidents"]
+    both = next_questions(filing, rules)
+    assert {f.path for f in both.facts} == {"history.exemptions", "consequences.caused_incidents"}
+    assert both.sets == (("consequences.caused_incidents", "history.exemptions"),) or both.sets == (
+        ("history.exemptions", "consequences.caused_incidents"),
+    )
+    skipped = next_questions(filing, rules, skip=["history.exemptions"])
+    assert [f.path for f in skipped.facts] == ["consequences.caused_incidents"]
+    assert skipped.sets == () and skipped.first == skipped.facts
+    with pytest.raises(TypeError):
+        next_questions(filing, rules, skip="history.exemptions")
+
+
 def test_a_settled_filing_asks_nothing(rules: rongcuo.Ruleset) -> None:
     q = next_questions(_case("01")["filing"], rules)
     assert q.status is rongcuo.Status.ELIGIBLE

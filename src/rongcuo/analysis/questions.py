@@ -102,7 +102,8 @@ class Questions:
     status is settled, or with the ``walk`` method. ``method``: how they were found. ``records``:
     the bound on each list the proofs hold for (0 with the ``walk`` method). ``exhaustive``:
     whether every set of up to :data:`MAX_SIZE` facts was checked (else ``sets`` holds one minimal
-    set found by elimination).
+    set found by elimination). With facts skipped (``next_questions(skip=...)``) no set may decide
+    whatever the answers: then ``sets`` is empty and :attr:`first` gives every relevant fact.
     """
 
     status: Status
@@ -121,13 +122,24 @@ class Questions:
         return tuple(by_path[p] for p in self.sets[0])
 
 
-def next_questions(filing: Filing | Mapping[str, Any], rules: Ruleset | None = None) -> Questions:
+def next_questions(
+    filing: Filing | Mapping[str, Any],
+    rules: Ruleset | None = None,
+    *,
+    skip: Iterable[str] = (),
+) -> Questions:
     """The facts whose answers can still change ``filing``'s status, and the smallest sets of
     them that decide it, cheapest first (module docstring; docs/questions.md).
 
     ``filing`` is a filing of ``rules``' model or a mapping in its JSON shape; ``rules`` defaults
-    to the bundled ruleset. A settled status gives no questions.
+    to the bundled ruleset. A settled status gives no questions. ``skip``: paths of facts that
+    cannot be answered now (an officer's 未知): they are never asked and stay as the filing has
+    them, so a fact matters only if its answer can change the status with them still open (a
+    path that names no open fact is ignored).
     """
+    if isinstance(skip, str):
+        raise TypeError("next_questions(skip=...): pass a collection of paths, not one string")
+    skipped = frozenset(skip)
     from ..engine.decide import _missing_facts, _parse, _status
 
     if rules is None:
@@ -147,9 +159,9 @@ def next_questions(filing: Filing | Mapping[str, Any], rules: Ruleset | None = N
     walked = _missing_facts(rules, parsed, values, elements)
     clauses = {m.path: m.clauses for m in walked}
     if not _v2(rules) or not _has_z3():  # v1: delete at the flip (the walk stays for no z3)
-        facts = tuple(_walked(rules, m.path, m.clauses) for m in walked)
+        facts = tuple(_walked(rules, m.path, m.clauses) for m in walked if m.path not in skipped)
         return Questions(status, "walk", facts, ())
-    return _Search(rules, parsed, clauses, [m.path for m in walked]).run(status)
+    return _Search(rules, parsed, clauses, [m.path for m in walked], skipped).run(status)
 
 
 def _v2(rules: Ruleset) -> bool:
@@ -222,7 +234,10 @@ class _Encoded:
         self.enc.add("r", rules)
         formulas = self.enc.status("r")
         # every fact the rules read now has its variables: the domain constraints are complete
-        self.solver = self.enc.solver(formulas[Status.INSUFFICIENT_FACTS])
+        z3 = self.enc.z3
+        #: true exactly when the status is insufficient_facts (assumed true or false per check)
+        self.open = z3.Bool("?insufficient")
+        self.solver = self.enc.solver(self.open == formulas[Status.INSUFFICIENT_FACTS])
         self.lock = threading.Lock()
 
 
@@ -251,10 +266,12 @@ class _Search:
         filing: Filing,
         clauses: Mapping[str, tuple[str, ...]],
         walk_order: Sequence[str],
+        skipped: frozenset[str] = frozenset(),
     ) -> None:
         from .solver_v2 import RECORDS
 
         self.rules, self.filing, self.clauses = rules, filing, clauses
+        self.skipped = skipped
         self.walk_order = {p: i for i, p in enumerate(walk_order)}
         catalogue = rules.program.catalogue
         assert catalogue is not None
@@ -290,7 +307,12 @@ class _Search:
             every = [a.path for a in atoms]
             relevant = [p for p in every if not self._decides([q for q in every if q != p])]
             relevant.sort(key=self._order)
-            sets, exhaustive = self._sets(relevant, every)
+            if self.skipped:  # never asked; and nothing is, if no answer to the rest settles it
+                every = [p for p in every if p not in self.skipped]
+                relevant = [p for p in relevant if p not in self.skipped]
+                if not self._can_settle(every):
+                    relevant = []
+            sets, exhaustive = self._sets(relevant, every) if relevant else ([], True)
         finally:
             solver.pop()
         first = sets[0] if sets else ()
@@ -440,14 +462,23 @@ class _Search:
     def _decides(self, answered: Iterable[str]) -> bool:
         """Whether answering the facts ``answered`` (every other open fact as it stands)
         settles the status: no way of answering them leaves it insufficient."""
+        return not self._check(answered, self.encoded.open)
+
+    def _can_settle(self, answered: Iterable[str]) -> bool:
+        """Whether some way of answering ``answered`` settles the status."""
+        return self._check(answered, self.encoded.enc.z3.Not(self.encoded.open))
+
+    def _check(self, answered: Iterable[str], status: Any) -> bool:
+        """Whether some way of answering ``answered`` (every other open fact pinned) gives
+        ``status`` (the insufficient-facts literal or its negation)."""
         z3 = self.encoded.enc.z3
         wanted = set(answered)
         assumptions = [self.lits[p][1] if p in wanted else self.lits[p][0] for p in self.lits]
         self.checks += 1
-        result = self.encoded.solver.check(*assumptions)
+        result = self.encoded.solver.check(status, *assumptions)
         if result == z3.unknown:  # pragma: no cover - the theories used are decidable
             raise RuntimeError("z3 could not decide a question set")
-        return bool(result == z3.unsat)
+        return bool(result == z3.sat)
 
     def _sets(self, relevant: list[str], every: list[str]) -> tuple[list[tuple[str, ...]], bool]:
         found: list[tuple[str, ...]] = []
@@ -466,7 +497,10 @@ class _Search:
                     if self._decides(combo):
                         found.append(combo)
         if not found:  # one minimal set, by dropping facts while the rest still decides
-            keep = list(relevant) if self._decides(relevant) else list(every)
+            start = next((c for c in (relevant, every) if c and self._decides(c)), None)
+            if start is None:  # nothing askable decides (the skipped facts keep it open)
+                return [], exhaustive
+            keep = list(start)
             for p in sorted(keep, key=self._order, reverse=True):
                 trial = [q for q in keep if q != p]
                 if self._decides(trial):
