@@ -33,7 +33,6 @@ them before; no deciding sets are claimed.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -62,11 +61,6 @@ COSTS: Final[Mapping[str, int]] = {
     "set": 2,
     "records": 3,
 }
-#: the largest question set searched for exhaustively; beyond it one minimal set is found by
-#: dropping facts one at a time from all the relevant ones
-MAX_SIZE: Final = 3
-#: at most this many subsets are checked in the exhaustive search of one filing
-MAX_CHECKS: Final = 400
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -77,7 +71,8 @@ class Question:
     by its place, 0-based: ``acts[0].kind``; a list of records by its fact (``acts.items``,
     ``history.exemptions``) — then the question is the list itself: the records not yet listed
     and whether the list is complete (``list: true``). ``clauses``: the open clauses that read it.
-    ``cost``: what answering it costs (:data:`COSTS`).
+    ``cost``: what answering it costs (:data:`COSTS`). ``settles``: some answer to it alone
+    settles the status (exact method only): asked first, it can end an interview at once.
     """
 
     path: str
@@ -89,6 +84,7 @@ class Question:
     clauses: tuple[str, ...]
     cost: int
     list: bool = False
+    settles: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -96,14 +92,16 @@ class Questions:
     """What :func:`next_questions` found.
 
     ``status``: the filing's status now. ``facts``: every fact whose answer can still change it,
-    the facts of the first set first, then the others in the order the verdict lists missing
-    facts. ``sets``: the smallest sets of those facts (their paths) that decide the status,
-    cheapest first (fewest questions, then least cost, then the facts' order); ``()`` when the
-    status is settled, or with the ``walk`` method. ``method``: how they were found. ``records``:
-    the bound on each list the proofs hold for (0 with the ``walk`` method). ``exhaustive``:
-    whether every set of up to :data:`MAX_SIZE` facts was checked (else ``sets`` holds one minimal
-    set found by elimination). With facts skipped (``next_questions(skip=...)``) no set may decide
-    whatever the answers: then ``sets`` is empty and :attr:`first` gives every relevant fact.
+    the first set's facts first, each group cheapest first (a fact some answer to which settles
+    the status alone, then the cost, then the verdict's order). ``sets``: the smallest sets of
+    those facts (their paths) that decide the status, each in that order; ``()`` when the status
+    is settled, or with the ``walk`` method. Every relevant fact belongs to every deciding set, so
+    there is normally one: the relevant facts themselves. ``method``: how they were found.
+    ``records``: the bound on each list the proofs hold for (0 with the ``walk`` method).
+    ``exhaustive``: whether ``sets[0]`` is proved the smallest deciding set (else it is one
+    minimal set found by elimination). With facts skipped (``next_questions(skip=...)``) no set
+    may decide whatever the answers: then ``sets`` is empty and :attr:`first` gives every
+    relevant fact.
     """
 
     status: Status
@@ -285,6 +283,8 @@ class _Search:
         self.records = max(RECORDS, needed)
         self.encoded = _encoded(rules, self.records)
         self.checks = 0
+        #: per relevant fact: whether some answer to it alone settles the status
+        self.settles: dict[str, bool] = {}
 
     def run(self, status: Status) -> Questions:
         with self.encoded.lock:
@@ -312,11 +312,12 @@ class _Search:
                 relevant = [p for p in relevant if p not in self.skipped]
                 if not self._can_settle(every):
                     relevant = []
+            self.settles = {p: self._can_settle([p]) for p in relevant}  # ranks them
             sets, exhaustive = self._sets(relevant, every) if relevant else ([], True)
         finally:
             solver.pop()
         first = sets[0] if sets else ()
-        ordered = sorted(relevant, key=lambda p: (p not in first, self._order(p)))
+        ordered = sorted(relevant, key=lambda p: (p not in first, self._rank(p)))
         facts = tuple(self._question(self.atoms[p]) for p in ordered)
         return Questions(status, "z3", facts, tuple(sets), self.records, exhaustive)
 
@@ -329,6 +330,11 @@ class _Search:
             self.walk_order.get(path, 1 << 30),
             self.atoms[path].rank,
         )
+
+    def _rank(self, path: str) -> tuple[bool, int, tuple[int, int, tuple[int, ...]]]:
+        """Cheapest first: a fact some answer to which settles the status on its own, then the
+        cheaper to answer, then the verdict's order."""
+        return (not self.settles.get(path, False), self._cost((path,)), self._order(path))
 
     def _cost(self, paths: Iterable[str]) -> int:
         return sum(COSTS.get(self.atoms[p].decl.type.value, 1) for p in paths)
@@ -345,6 +351,7 @@ class _Search:
             clauses=self.clauses.get(atom.path, ()),
             cost=COSTS.get(d.type.value, 1),
             list=atom.is_list,
+            settles=self.settles.get(atom.path, False),
         )
 
     def _atoms(self) -> tuple[list[Any], list[_Atom]]:
@@ -481,33 +488,23 @@ class _Search:
         return bool(result == z3.sat)
 
     def _sets(self, relevant: list[str], every: list[str]) -> tuple[list[tuple[str, ...]], bool]:
-        found: list[tuple[str, ...]] = []
-        sizes = range(1, min(MAX_SIZE, len(relevant)) + 1)
-        total = sum(_choose(len(relevant), k) for k in sizes)
-        exhaustive = total <= MAX_CHECKS
-        if exhaustive:
-            for k in sizes:
-                combos = sorted(
-                    itertools.combinations(relevant, k),
-                    key=lambda c: (self._cost(c), [self._order(p) for p in c]),
-                )
-                for combo in combos:
-                    if any(set(f) <= set(combo) for f in found):
-                        continue
-                    if self._decides(combo):
-                        found.append(combo)
-        if not found:  # one minimal set, by dropping facts while the rest still decides
-            start = next((c for c in (relevant, every) if c and self._decides(c)), None)
-            if start is None:  # nothing askable decides (the skipped facts keep it open)
-                return [], exhaustive
-            keep = list(start)
-            for p in sorted(keep, key=self._order, reverse=True):
-                trial = [q for q in keep if q != p]
-                if self._decides(trial):
-                    keep = trial
-            found.append(tuple(sorted(keep, key=self._order)))
-        found.sort(key=lambda c: (len(c), self._cost(c), [self._order(p) for p in c]))
-        return found, exhaustive
+        """The smallest deciding sets, and whether the one given is proved the smallest.
+
+        Every relevant fact is in every deciding set: answering every open fact but it leaves
+        the status open for some answers, and answering fewer facts never settles more. So when
+        the relevant facts decide together they are the one smallest deciding set. Otherwise
+        (the status is open on a filing every completion of which agrees, or the records of a
+        list tie facts together) one minimal set is found by dropping facts one at a time."""
+        if self._decides(relevant):
+            return [tuple(sorted(relevant, key=self._rank))], True
+        if not every or not self._decides(every):  # the skipped facts keep it open
+            return [], False
+        keep = list(every)
+        for p in sorted(set(every) - set(relevant), key=self._order, reverse=True):
+            trial = [q for q in keep if q != p]
+            if self._decides(trial):
+                keep = trial
+        return [tuple(sorted(keep, key=self._rank))], False
 
 
 def _settled(decl: FactDecl, value: Any, families: Mapping[str, Any]) -> bool:
@@ -531,9 +528,3 @@ def _settled(decl: FactDecl, value: Any, families: Mapping[str, Any]) -> bool:
 
 def _leaves(values: Iterable[str], fam: Any) -> frozenset[str]:
     return frozenset(v for v in values if not fam.children(v))
-
-
-def _choose(n: int, k: int) -> int:
-    from math import comb
-
-    return comb(n, k)
