@@ -206,13 +206,24 @@ def test_golden_insufficient_cases_and_their_question_counts(rules: rongcuo.Rule
     assert [f.path for f in seen["16"].first] == ["acts[0].when"]
     assert [f.path for f in seen["26"].first] == ["consequences.caused_incidents"]
     assert [f.path for f in seen["27"].first] == ["acts[0].private_gain_for"]
+    # 27 is the P5 problem: the walk also lists six facts of P5, which no answer makes
+    # matter — gain for the unit or a small group is B2, which takes P5 out with P3; no such gain
+    # and P3 holds (eligible)
+    walked = rongcuo.evaluate(_case("27")["filing"], rules=rules)
+    assert walked.missing_method == "walk"
+    assert {m.path for m in walked.missing_facts} >= P5_ONLY
+    assert not P5_ONLY & {f.path for f in seen["27"].facts}
+    assert len(seen["27"].facts) == 1
     q28 = seen["28"]
     assert q28.exhaustive and len(q28.first) > 3
-    assert q28.first[0].path == "acts.items"
+    # "no further act" settles it at once (eligible under P3): asked first
+    assert q28.first[0].path == "acts.items" and q28.first[0].settles
     for f in q28.first[1:]:
         assert f.clauses and all(c.startswith("P") for c in f.clauses), f
     assert sum(sizes.values()) == 4
     assert sizes[1] == 3
+    for q in seen.values():  # one smallest set, proved: the relevant facts themselves
+        assert q.exhaustive and q.sets == (tuple(f.path for f in q.facts),)
 
 
 def test_v1_rulesets_fall_back_to_the_walk() -> None:

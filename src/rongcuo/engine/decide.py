@@ -8,7 +8,10 @@
    positives that hold but are overridden (any negative beats every positive).
 2. Otherwise, if the outcome still depends on unknown facts — a negative is unknown, or no positive
    holds while some positive is unknown → ``insufficient_facts``, naming the missing facts that
-   could change the outcome, the most decisive first.
+   could change the outcome, the most decisive first (``missing="z3"``: exactly those, with the
+   sets of them that decide it). Under filing model v2 it also carries the provisional outcome:
+   what follows if the open negatives and bars are ruled out (docs/questions.md); never the
+   status.
 3. Otherwise a positive holds → ``eligible``, citing every positive that holds.
 4. Otherwise only the catch-alls (P15, N9) remain → ``needs_determination``; unless the filing
    records a determination, which decides and is cited. A recorded determination that P15 does not

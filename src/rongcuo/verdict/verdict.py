@@ -3,7 +3,8 @@
 A :class:`Verdict` holds the status, the clauses that decided it (quoted and cited), positives
 that held but were overridden, positives that held but were barred and the bars that hold, the
 companion rules that hold or may (reported beside the status, never changing it), the facts still
-missing, what the source documents attach to the
+missing (for filing model v2 with the method that found them, and the provisional outcome: what
+would follow if the open negatives were ruled out), what the source documents attach to the
 status, the element-by-element trace of every clause, and the ruleset's label and digest.
 It is immutable and serialises deterministically: the same filing under the same ruleset gives
 the same JSON, byte for byte.
