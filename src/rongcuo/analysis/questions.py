@@ -285,6 +285,8 @@ class _Search:
         self.checks = 0
         #: per relevant fact: whether some answer to it alone settles the status
         self.settles: dict[str, bool] = {}
+        #: per open clause: how many relevant facts it waits on
+        self.open_in: dict[str, int] = {}
 
     def run(self, status: Status) -> Questions:
         with self.encoded.lock:
@@ -313,6 +315,9 @@ class _Search:
                 if not self._can_settle(every):
                     relevant = []
             self.settles = {p: self._can_settle([p]) for p in relevant}  # ranks them
+            for p in relevant:
+                for c in self.clauses.get(p, ()):
+                    self.open_in[c] = self.open_in.get(c, 0) + 1
             sets, exhaustive = self._sets(relevant, every) if relevant else ([], True)
         finally:
             solver.pop()
@@ -331,10 +336,12 @@ class _Search:
             self.atoms[path].rank,
         )
 
-    def _rank(self, path: str) -> tuple[bool, int, tuple[int, int, tuple[int, ...]]]:
-        """Cheapest first: a fact some answer to which settles the status on its own, then the
-        cheaper to answer, then the verdict's order."""
-        return (not self.settles.get(path, False), self._cost((path,)), self._order(path))
+    def _rank(self, path: str) -> tuple[bool, int, tuple[int, int, tuple[int, ...]], int]:
+        """Cheapest first: a fact some answer to which settles the status on its own; then one of
+        the clause nearest to being decided (fewest relevant facts still open); then the
+        verdict's order (most waiting clauses first); then the cheaper to answer."""
+        near = min((self.open_in.get(c, 0) for c in self.clauses.get(path, ())), default=1 << 30)
+        return (not self.settles.get(path, False), near, self._order(path), self._cost((path,)))
 
     def _cost(self, paths: Iterable[str]) -> int:
         return sum(COSTS.get(self.atoms[p].decl.type.value, 1) for p in paths)
