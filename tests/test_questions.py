@@ -409,3 +409,10 @@ def _rules_v2() -> rongcuo.Ruleset:
     if found is None:
         found = _CACHE.setdefault("v2", rongcuo.load_ruleset(RULES_V2))
     return found
+
+
+def test_wrong_arguments_say_what_to_pass(rules: rongcuo.Ruleset) -> None:
+    with pytest.raises(ValueError, match='pass "walk" or "z3"'):
+        rongcuo.evaluate(relief_funds_record_open(), rules=rules, missing="exact")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="pass a Ruleset"):
+        next_questions(relief_funds_record_open(), "rules-v2")  # type: ignore[arg-type]
