@@ -134,7 +134,7 @@ CODES: Final[dict[str, str]] = {
     "request_invalid": "a request parameter that is malformed (?as_of=, ?trace=)",
     # forms (rongcuo schema --for forms; rongcuo.analysis.forms)
     "form_invalid": "form data not in the shape of the form schema (an object, a list expected)",
-    "form_unavailable": "a form asked of a ruleset of filing model v1, which declares no facts",
+    "form_unavailable": "a form or interview asked of a filing model v1 ruleset (no facts declared)",
 }
 
 
@@ -445,7 +445,7 @@ CODES_ZH: Final[dict[str, str]] = {
     "unsupported_media_type": "请求内容不是 JSON（Content-Type 应为 application/json）",
     "request_invalid": "请求参数格式有误（?as_of=、?trace=）",
     "form_invalid": "表单数据的结构与表单模式不符",
-    "form_unavailable": "第一版备案模型的规则集未声明事实，无法生成表单",
+    "form_unavailable": "第一版备案模型的规则集未声明事实，无法生成表单或问询",
 }
 
 #: What an error's ``kind`` is called in Chinese.

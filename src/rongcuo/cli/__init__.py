@@ -280,9 +280,9 @@ def _options(
 
 
 def _register_commands() -> None:
-    from . import analysis, screen, service, testing
+    from . import analysis, ask, screen, service, testing
 
-    for module in (analysis, screen, service, testing):
+    for module in (analysis, ask, screen, service, testing):
         module.register(app)
 
 
