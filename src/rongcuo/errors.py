@@ -134,7 +134,7 @@ CODES: Final[dict[str, str]] = {
     "request_invalid": "a request parameter that is malformed (?as_of=, ?trace=)",
     # forms (rongcuo schema --for forms; rongcuo.analysis.forms)
     "form_invalid": "form data not in the shape of the form schema (an object, a list expected)",
-    "form_unavailable": "a form or interview asked of a filing model v1 ruleset (no facts declared)",
+    "form_unavailable": "a form or interview asked of a v1 ruleset (it declares no facts)",
 }
 
 
