@@ -96,6 +96,7 @@ class Officer:
         self.lang = lang
         self.added: dict[str, int] = {}
         self.asked: list[str] = []
+        self.clauses: list[tuple[str, ...]] = []
         self.checked = 0
 
     def check(self, path: str, target: Path) -> None:
@@ -151,6 +152,8 @@ def _interview(
                 is_question = line.lstrip().startswith(("问题", "Question"))
                 if is_question:
                     officer.asked.append(path)
+                    read = re.search(r"\((?:涉及条款|clauses): ([^)]*)\)", line)
+                    officer.clauses.append(tuple(read.group(1).split(", ")) if read else ())
                     if check_relevance:
                         officer.check(path, target)
                     in_list = path.endswith((".items", ".exemptions")) and "[" not in path
@@ -193,6 +196,7 @@ def test_the_interview_reaches_the_examples_status_from_an_empty_filing(
     assert transcript.count("当前结论: ") == len(officer.asked) + 1
     if expected != "insufficient_facts":
         assert "平纪发〔2022〕4号" in transcript
+    assert all(officer.clauses), "each question names the open clauses that read it"
     # never a question about a determination (a person decides P15/N9)
     assert not any(p.startswith("determinations") for p in officer.asked)
     print(f"{example}: {len(officer.asked)} questions, {time.perf_counter() - started:.1f} s")
@@ -273,3 +277,66 @@ def test_a_v1_ruleset_is_refused_with_a_code(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
+
+
+# --------------------------------------------------------------------------- the recorded session
+
+DOC = ROOT / "docs" / "interview.md"
+BEGIN = "<!-- recorded session: begin (written by `python -m tests.test_ask --write`) -->"
+END = "<!-- recorded session: end -->"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def record_session(tmp_path: Path) -> str:
+    """A real session, through a pseudo-terminal: the relief-funds example whose filer has not
+    yet checked the record of earlier exemptions (a comment says so), answered in one step."""
+    import io
+
+    source = EXAMPLES / "eligible-p3-relief-funds.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [ln for ln in lines if not ln.startswith(("history:", "  exemptions:"))]
+    target = tmp_path / "filing.yaml"
+    target.write_text("".join(kept) + "# 此前容错免责记录：待查\n", encoding="utf-8")
+    child = _spawn([target.name], tmp_path)
+    log = io.StringIO()
+    child.logfile_read = log
+    child.expect(PROMPT)
+    child.sendline("1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    shown = _ANSI.sub("", log.getvalue()).replace("\r\n", "\n").replace("\r", "")
+    shown = shown.replace(str(RULES), "rules-v2")
+    tail = target.read_text(encoding="utf-8").splitlines()[-3:]
+    return (
+        "$ rongcuo ask filing.yaml --rules rules-v2\n"
+        + shown.rstrip("\n")
+        + "\n$ tail -n 3 filing.yaml\n"
+        + "\n".join(tail)
+        + "\n"
+    )
+
+
+def _documented() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(BEGIN) + len(BEGIN)
+    block = text[start : text.index(END)]
+    return block.strip().removeprefix("```console").removesuffix("```").strip("\n") + "\n"
+
+
+def test_the_recorded_session_in_the_docs_is_current(tmp_path: Path) -> None:
+    assert _documented() == record_session(tmp_path), "run: python -m tests.test_ask --write"
+
+
+if __name__ == "__main__":  # python -m tests.test_ask --write: record the session into the docs
+    import tempfile
+
+    if sys.argv[1:] != ["--write"]:
+        raise SystemExit("usage: python -m tests.test_ask --write")
+    with tempfile.TemporaryDirectory() as tmp:
+        session = record_session(Path(tmp))
+    text = DOC.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{BEGIN}\n```console\n{session}```\n{END}{tail}", encoding="utf-8")
+    print(f"wrote {DOC}")

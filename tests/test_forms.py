@@ -427,3 +427,12 @@ def test_rjsf_renders_the_english_form_and_a_filled_in_filing(
         assert form_to_filing(data, rules) == example
     finally:
         page.close()
+
+
+def test_the_excerpt_in_the_docs_is_the_commands_output(rules: rongcuo.Ruleset) -> None:
+    text = (ROOT / "docs" / "interview.md").read_text(encoding="utf-8")
+    marker = "<!-- form excerpt: subject.kind, subject.enforcement_power -->\n```json\n"
+    block = text.split(marker, 1)[1].split("\n```", 1)[0]
+    subject = form_schema(rules, lang="zh")["properties"]["subject"]["properties"]
+    expected = {k: subject[k] for k in ("kind", "enforcement_power")}
+    assert block == json.dumps(expected, ensure_ascii=False, indent=2)
