@@ -340,3 +340,31 @@ if __name__ == "__main__":  # python -m tests.test_ask --write: record the sessi
     _, tail = rest.split(END, 1)
     DOC.write_text(f"{head}{BEGIN}\n```console\n{session}```\n{END}{tail}", encoding="utf-8")
     print(f"wrote {DOC}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_ruamel_the_interview_is_backend_unavailable(lang: str, tmp_path: Path) -> None:
+    """ruamel.yaml is the extra rongcuo[ask]: hidden in a child process, the command says so
+    with a code and the install hint, not a traceback."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "sys.modules['ruamel'] = None\n"
+        "sys.modules['ruamel.yaml'] = None\n"
+        "from rongcuo.cli import main\n"
+        f"sys.argv = ['rongcuo', 'ask', 'f.yaml', '--rules', {str(RULES)!r}, '--lang', {lang!r}]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+    )
+    assert done.returncode == 1, done.stderr
+    assert "backend_unavailable" in done.stderr and "rongcuo[ask]" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert ("问询" in done.stderr) is (lang == "zh")
+    assert not (tmp_path / "f.yaml").exists()
