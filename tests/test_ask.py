@@ -368,3 +368,14 @@ def test_without_ruamel_the_interview_is_backend_unavailable(lang: str, tmp_path
     assert "Traceback" not in done.stderr
     assert ("问询" in done.stderr) is (lang == "zh")
     assert not (tmp_path / "f.yaml").exists()
+
+
+def test_input_ending_stops_the_interview_without_writing(tmp_path: Path) -> None:
+    child = _spawn(["new.yaml"], tmp_path)
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect("问询中止；尚无回答，未创建文件。")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not (tmp_path / "new.yaml").exists()

@@ -93,8 +93,12 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "determination under `determinations` and screen again.",
     },
     "stopped": {
-        "zh": "问询中止；已回答的内容均已写回 {file}。",
-        "en": "Interview stopped; every answer given so far is in {file}.",
+        "zh": "问询中止；已回答的内容均已写回文件。",
+        "en": "Interview stopped; every answer given so far is in the file.",
+    },
+    "stopped_new": {
+        "zh": "问询中止；尚无回答，未创建文件。",
+        "en": "Interview stopped before any answer; no file was written.",
     },
 }
 
@@ -351,9 +355,9 @@ class Interview:
             before = self.doc.text()
             try:
                 self.ask(question)
-            except EOFError:
+            except EOFError:  # input ended: what was answered is on disk already
                 self.say()
-                self.say(self.w("stopped", file=self.doc.path))
+                self.say(self.w("stopped" if self.doc.path.exists() else "stopped_new"))
                 return str(verdict.status)
             if self.doc.text() == before:  # 未知, or an answer that changed nothing
                 self.skipped.add(question.path)
