@@ -29,13 +29,13 @@ from rongcuo.testing import strategies_v2 as S
 
 from .conftest import ROOT
 
-RULES = rongcuo.load_ruleset(ROOT / "rules-v2")
-CASES = ROOT / "tests" / "cases-v2"
+RULES = rongcuo.load_ruleset(ROOT / "rules")
+CASES = ROOT / "tests" / "cases"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "rongcuo.cli", "coverage", "--rules", "rules-v2", *args],
+        [sys.executable, "-m", "rongcuo.cli", "coverage", "--rules", "rules", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -16,9 +16,8 @@ incomplete lists). A ruleset without one (rule language 1) gets the v1 pages, fr
 
 Regenerate after changing the rules or the declaration::
 
-    python -m rongcuo.analysis.docgen --rules rules-v2 docs/v2/          # writes both pages
-    python -m rongcuo.analysis.docgen --check --rules rules-v2 docs/v2/  # exit 1 when stale
-    python -m rongcuo.analysis.docgen docs/      # v1: the bundled rules (until the flip)
+    python -m rongcuo.analysis.docgen --rules rules docs/          # writes both pages
+    python -m rongcuo.analysis.docgen --check --rules rules docs/  # exit 1 when stale
 
 The output is deterministic: same rules, same bytes.
 """
@@ -456,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # =========================================================================== filing model v2
 #
-# A ruleset with a facts declaration (rules-v2/facts.yaml) is documented from that declaration:
+# A ruleset with a facts declaration (rules/facts.yaml) is documented from that declaration:
 # families as trees, facts by group with their types, titles, questions and `n/a` meanings,
 # records with their fields; clauses with quantifiers, family tests and partial dates in words.
 
