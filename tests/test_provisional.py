@@ -16,7 +16,7 @@ import yaml
 
 import rongcuo
 
-from .conftest import ROOT
+from .conftest import ROOT, V1_RULES
 
 CASES = ROOT / "tests" / "cases"
 INSUFFICIENT = rongcuo.Status.INSUFFICIENT_FACTS
@@ -137,9 +137,7 @@ def test_settled_verdicts_have_none(rules: rongcuo.Ruleset) -> None:
 
 
 def test_v1_rulesets_have_none() -> None:
-    v1 = rongcuo.load_ruleset(ROOT / "rules")
-    if v1.program.catalogue is not None:
-        pytest.skip("rules/ is filing model v2")
+    v1 = rongcuo.load_ruleset(V1_RULES)  # v1: delete with the v1 path
     verdict = rongcuo.evaluate({"subject": {"kind": "unit"}}, rules=v1)  # v1: delete at the flip
     assert verdict.status is INSUFFICIENT and verdict.provisional is None
     data = json.loads(verdict.to_json())

@@ -22,7 +22,7 @@ from rongcuo.analysis.questions import Questions, next_questions
 from rongcuo.facts.declare import FactType
 from rongcuo.facts.values import parse_date
 
-from .conftest import ROOT
+from .conftest import ROOT, V1_RULES
 
 CASES = ROOT / "tests" / "cases"
 RULES_V2 = ROOT / "rules"
@@ -227,9 +227,7 @@ def test_golden_insufficient_cases_and_their_question_counts(rules: rongcuo.Rule
 
 
 def test_v1_rulesets_fall_back_to_the_walk() -> None:
-    v1 = rongcuo.load_ruleset(ROOT / "rules")
-    if v1.program.catalogue is not None:  # after the flip the bundled rules are v2
-        pytest.skip("rules/ is filing model v2")
+    v1 = rongcuo.load_ruleset(V1_RULES)  # v1: delete with the v1 path
     q = next_questions({"subject": {"kind": "unit"}}, v1)  # v1: delete at the flip
     assert q.method == "walk" and q.sets == () and q.facts
 

@@ -122,6 +122,19 @@ def parse_filing(
     if model.decl is not None:
         filing: Filing = model.parse(data, name=filename, max_bytes=max_bytes, format=format)
         return filing
+    return parse_filing_v1(data, filename=filename, format=format, max_bytes=max_bytes)
+
+
+def parse_filing_v1(
+    data: bytes | str | Mapping[str, Any],
+    *,
+    filename: str = "",
+    format: Format = "auto",
+    max_bytes: int = MAX_FILING_BYTES,
+) -> Filing:
+    """A filing of the first filing model, for a ruleset without ``facts.yaml``.
+
+    v1: delete with the v1 path."""
     if isinstance(data, Mapping):
         return _validate(data, filename)
     raw = data.encode("utf-8") if isinstance(data, str) else data

@@ -57,7 +57,7 @@ _BUILT: dict[str, FilingModel] = {}
 @functools.cache
 def _v1() -> FilingModel:
     from . import model
-    from .filings import parse_filing
+    from .filings import parse_filing_v1 as parse_filing
 
     def parse(
         source: Any, *, name: str = "", max_bytes: int | None = None, format: Any = "auto"

@@ -775,6 +775,11 @@ def _check_examples(
 ) -> list[Problem]:
     problems: list[Problem] = []
     parse: Callable[[dict[str, object]], Any] = parse_filing
+    if program.catalogue is None and any(c.examples for c in clauses):
+        # v1: delete with the v1 path (a ruleset without facts.yaml reads with the first model)
+        from ..facts.models import model_for
+
+        parse = model_for(None).parse
     if program.catalogue is not None and any(c.examples for c in clauses):
         parse_v2 = _v2_parser(program.catalogue.decl)
         if parse_v2 is None:
