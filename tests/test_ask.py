@@ -262,12 +262,13 @@ def test_unknown_is_an_answer_and_the_interview_moves_on(tmp_path: Path) -> None
     assert target.read_text(encoding="utf-8") == before
 
 
-# v1: delete at the flip (rules/ is then of filing model v2)
+# v1: delete with the v1 path
 def test_a_v1_ruleset_is_refused_with_a_code(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    v1 = str(ROOT / "tests" / "v1" / "rules")
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "rongcuo.cli", "ask", "f.yaml", "--rules", str(ROOT / "rules"), "--lang", "en"],
+        ["-m", "rongcuo.cli", "ask", "f.yaml", "--rules", v1, "--lang", "en"],
         cwd=str(tmp_path),
         env=env,
         encoding="utf-8",

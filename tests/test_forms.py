@@ -198,14 +198,16 @@ def test_the_cli_prints_the_form_schema_and_keeps_the_plain_one_as_default(
 
     plain = run()
     assert plain.returncode == 0 and plain.stdout == schema_text("filing")
-    # v1: delete at the flip (the bundled rules are then of filing model v2)
-    v1 = run("--for", "forms", "--lang", "en")
+    bundled = run("--for", "forms", "--lang", "en")  # the bundled rules are filing model v2
+    assert bundled.returncode == 0 and json.loads(bundled.stdout) == json.loads(done.stdout)
+    # v1: delete with the v1 path
+    v1 = run("--for", "forms", "--lang", "en", "--rules", str(ROOT / "tests" / "v1" / "rules"))
     assert v1.returncode == 1 and "form_unavailable" in v1.stderr
 
 
-def test_a_v1_ruleset_has_no_form() -> None:  # v1: delete at the flip
+def test_a_v1_ruleset_has_no_form() -> None:  # v1: delete with the v1 path
     with pytest.raises(RongcuoError) as err:
-        form_schema(rongcuo.load_ruleset(ROOT / "rules"))
+        form_schema(rongcuo.load_ruleset(ROOT / "tests" / "v1" / "rules"))
     assert err.value.problems[0].code == "form_unavailable"
 
 
