@@ -1,0 +1,113 @@
+"""Filing model v2 against the first model, within one run: what the switch cost.
+
+Issue 11 asks that the benchmark figures stay within 20% of filing model v1's. This measures the
+same steps for both models in one process, interleaved round by round (so a busy moment of a
+shared machine hits both alike), on the filings each model's own rules and tests hold: the
+examples, the golden cases and every clause example (v1: tests/v1/, v2: the bundled rules).
+CPU time per filing, median of the rounds; the ratio is v2 / v1 (above 1: v2 is slower)::
+
+    python benchmarks/model_versions.py            # 7 rounds
+    python benchmarks/model_versions.py --rounds 3
+
+Steps: ``parse`` (a JSON document to a Filing), ``status`` (the four-way status only, the
+generated evaluator), ``truths`` (every clause's truth), ``verdict`` (the explained verdict,
+its trace built and serialised: ``evaluate(...).to_json()``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import rongcuo  # noqa: E402
+from rongcuo.engine.decide import decide_status  # noqa: E402
+
+
+def _filings(rules: rongcuo.Ruleset, examples: Path, cases: Path) -> list[Any]:
+    out = [
+        rongcuo.load_filing(p, rules=rules)
+        for p in sorted(examples.iterdir())
+        if p.suffix in (".json", ".yaml")
+    ]
+    for p in sorted(cases.glob("*.yaml")):
+        out.append(
+            rongcuo.parse_filing(yaml.safe_load(p.read_text("utf-8"))["filing"], rules=rules)
+        )
+    for clause in rules.clauses:
+        for ex in clause.examples:
+            out.append(rongcuo.parse_filing(ex.filing_data(), rules=rules))
+    return out
+
+
+def _cpu_per_item(fn: Callable[[Any], Any], items: Sequence[Any], repeat: int) -> float:
+    """CPU seconds per call of ``fn`` over ``items``, ``repeat`` passes."""
+    for item in items[:20]:
+        fn(item)
+    gc.collect()
+    start = time.process_time()
+    for _ in range(repeat):
+        for item in items:
+            fn(item)
+    return (time.process_time() - start) / (repeat * len(items))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    sides = {
+        "v1": rongcuo.load_ruleset(ROOT / "tests" / "v1" / "rules"),
+        "v2": rongcuo.load_ruleset(ROOT / "rules"),
+    }
+    inputs = {
+        "v1": _filings(
+            sides["v1"], ROOT / "tests" / "v1" / "examples", ROOT / "tests" / "v1" / "cases"
+        ),
+        "v2": _filings(sides["v2"], ROOT / "examples", ROOT / "tests" / "cases"),
+    }
+    docs = {
+        k: [json.dumps(f.model_dump(mode="json", exclude_none=True)).encode() for f in v]
+        for k, v in inputs.items()
+    }
+
+    def steps(k: str) -> dict[str, tuple[Callable[[Any], Any], Sequence[Any], int]]:
+        r = sides[k]
+        return {
+            "parse": (lambda d: rongcuo.parse_filing(d, rules=r), docs[k], 5),
+            "status": (lambda f: decide_status(f, r), inputs[k], 50),
+            "truths": (r.program.values, inputs[k], 5),
+            "verdict": (lambda f: rongcuo.evaluate(f, rules=r).to_json(), inputs[k], 2),
+        }
+
+    results: dict[str, dict[str, list[float]]] = {"v1": {}, "v2": {}}
+    for _ in range(args.rounds):
+        for k in ("v1", "v2"):
+            for name, (fn, items, repeat) in steps(k).items():
+                results[k].setdefault(name, []).append(_cpu_per_item(fn, items, repeat))
+
+    print(
+        f"filings: v1 {len(inputs['v1'])}, v2 {len(inputs['v2'])}; {args.rounds} rounds, CPU time"
+    )
+    print(f"{'step':<8} {'v1 µs':>10} {'v2 µs':>10} {'v2/v1':>7}")
+    for name in results["v1"]:
+        a = statistics.median(results["v1"][name]) * 1e6
+        b = statistics.median(results["v2"][name]) * 1e6
+        print(f"{name:<8} {a:>10.1f} {b:>10.1f} {b / a:>7.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
