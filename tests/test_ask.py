@@ -2,7 +2,7 @@
 
 The officer here knows the facts of one example filing in ``examples/`` and answers each
 question from them: the value the example gives, or 未知 where it gives none. The interview starts
-from an empty filing and must end at the status ``examples/expected.yaml`` gives for that
+from an empty filing and must end at the status ``tests/examples_expected.yaml`` gives for that
 example (the reading of the law written there, not the engine's output), asking only questions
 :func:`rongcuo.next_questions` lists as able to change the status.
 """
@@ -32,7 +32,9 @@ pytest.importorskip("z3", reason="the questions are exact by z3 (rongcuo[solver]
 
 RULES = ROOT / "rules"
 EXAMPLES = ROOT / "examples"
-EXPECTED: dict[str, Any] = yaml.safe_load((EXAMPLES / "expected.yaml").read_text(encoding="utf-8"))
+EXPECTED: dict[str, Any] = yaml.safe_load(
+    (ROOT / "tests" / "examples_expected.yaml").read_text(encoding="utf-8")
+)
 
 PROMPT = " › "
 QUESTION = re.compile(r"\[([A-Za-z0-9_.\[\]]+)\]")

@@ -4,7 +4,7 @@ agrees with the native evaluator, clause by clause and verdict by verdict.
 Everything that calls into the durable-rules C extension runs in a child process (a spawned
 worker), so a crash there fails a test instead of killing the test run.
 
-These run on the bundled rules, still v1; filing model v2's are in tests/test_durable_v2.py.
+These run on the first filing model (tests/v1/rules); the bundled v2 rules are in tests/test_durable_v2.py.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import rongcuo
-from rongcuo import strategies as S
 from rongcuo.engine.decide import clause_values
 from rongcuo.errors import RulesError
 from rongcuo.facts.model import Filing
+from rongcuo.testing import strategies as S  # the v1 strategies
 from rongcuo.testing.durable import MAX_CONNECTIVES, durable_results, translate
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import ROOT, V1_EXAMPLES, V1_RULES
 
-RULES = rongcuo.bundled_ruleset()
+# v1: delete with the v1 path (tests/test_durable_v2.py covers the bundled v2 rules)
+RULES = rongcuo.load_ruleset(V1_RULES)
 IDS = [c.id for c in RULES.clauses]
 
 
@@ -121,18 +122,20 @@ def test_unknown_backend_is_refused() -> None:
 
 # v1: delete at the flip (tests/test_durable_v2.py covers v2)
 def test_examples_agree(worker: ProcessPoolExecutor) -> None:
-    filings = [rongcuo.load_filing(p) for p in sorted(EXAMPLES.glob("*.*")) if p.is_file()]
-    durable = worker.submit(durable_results, None, filings).result(timeout=120)
+    filings = [
+        rongcuo.load_filing(p, rules=RULES) for p in sorted(V1_EXAMPLES.glob("*.*")) if p.is_file()
+    ]
+    durable = worker.submit(durable_results, RULES, filings).result(timeout=120)
     assert durable == [_native(RULES, f) for f in filings]
 
 
 # v1: delete at the flip (tests/test_durable_v2.py covers v2)
 @settings(max_examples=3, deadline=None)
-@given(st.lists(S.filings(complete=True), min_size=8, max_size=8))
+@given(st.lists(S.filings(complete=True, rules=RULES), min_size=8, max_size=8))
 def test_threads_each_keep_their_own_session(
     worker: ProcessPoolExecutor, filings: list[Filing]
 ) -> None:
-    durable = worker.submit(durable_results, None, filings * 4, threads=4).result(timeout=120)
+    durable = worker.submit(durable_results, RULES, filings * 4, threads=4).result(timeout=120)
     assert durable == [_native(RULES, f) for f in filings] * 4
 
 
@@ -140,13 +143,13 @@ def test_threads_each_keep_their_own_session(
 @settings(max_examples=150, deadline=None)
 @given(
     st.one_of(
-        S.filings(complete=True),
-        st.sampled_from(IDS).flatmap(lambda c: S.satisfying(c, complete=True)),
-        st.sampled_from(IDS).flatmap(lambda c: S.violating(c, complete=True)),
+        S.filings(complete=True, rules=RULES),
+        st.sampled_from(IDS).flatmap(lambda c: S.satisfying(c, complete=True, rules=RULES)),
+        st.sampled_from(IDS).flatmap(lambda c: S.violating(c, complete=True, rules=RULES)),
     )
 )
 def test_backends_agree_on_complete_filings(worker: ProcessPoolExecutor, filing: Filing) -> None:
-    [durable] = worker.submit(durable_results, None, [filing]).result(timeout=60)
+    [durable] = worker.submit(durable_results, RULES, [filing]).result(timeout=60)
     assert durable == _native(RULES, filing)
 
 
@@ -154,14 +157,14 @@ def test_backends_agree_on_complete_filings(worker: ProcessPoolExecutor, filing:
 @settings(max_examples=100, deadline=None)
 @given(
     st.one_of(
-        S.filings(),
-        st.sampled_from(IDS).flatmap(S.satisfying),
-        st.sampled_from(IDS).flatmap(S.violating),
+        S.filings(rules=RULES),
+        st.sampled_from(IDS).flatmap(lambda c: S.satisfying(c, rules=RULES)),
+        st.sampled_from(IDS).flatmap(lambda c: S.violating(c, rules=RULES)),
     )
 )
 def test_backends_agree_on_incomplete_filings(worker: ProcessPoolExecutor, filing: Filing) -> None:
     """The dual-rail translation carries unknown through: agreement is three-valued."""
-    [durable] = worker.submit(durable_results, None, [filing]).result(timeout=60)
+    [durable] = worker.submit(durable_results, RULES, [filing]).result(timeout=60)
     assert durable == _native(RULES, filing)
 
 
@@ -182,7 +185,7 @@ def test_backends_agree_on_generated_rulesets(
 
 # v1: delete at the flip (tests/test_durable_v2.py covers v2)
 def test_cli_check_with_the_durable_backend() -> None:
-    example = sorted(EXAMPLES.glob("*.yaml"))[0]
+    example = sorted(V1_EXAMPLES.glob("*.yaml"))[0]
     outputs = []
     for backend in ("native", "durable"):
         proc = subprocess.run(
@@ -191,6 +194,8 @@ def test_cli_check_with_the_durable_backend() -> None:
                 "-m",
                 "rongcuo.cli",
                 "check",
+                "--rules",
+                str(V1_RULES),
                 "--backend",
                 backend,
                 "-f",
