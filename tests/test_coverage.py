@@ -27,15 +27,15 @@ from rongcuo.analysis.coverage import (
 from rongcuo.rules import syntax
 from rongcuo.testing import strategies_v2 as S
 
-from .conftest import ROOT
+from .conftest import ROOT, V1_CASES, V1_RULES
 
-RULES = rongcuo.load_ruleset(ROOT / "rules-v2")
-CASES = ROOT / "tests" / "cases-v2"
+RULES = rongcuo.load_ruleset(ROOT / "rules")
+CASES = ROOT / "tests" / "cases"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "rongcuo.cli", "coverage", "--rules", "rules-v2", *args],
+        [sys.executable, "-m", "rongcuo.cli", "coverage", "--rules", "rules", *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -173,8 +173,10 @@ def test_an_incomplete_list_leaves_a_false_some_unknown_and_nothing_matters() ->
     assert not any(k.exercised for name, k in report.conditions if name.startswith("N1/"))
 
 
-def test_a_filing_of_another_model_is_refused() -> None:  # v1: delete at the flip
-    v1 = rongcuo.parse_filing({"subject": {"kind": "unit"}})  # the bundled (v1) model
+def test_a_filing_of_another_model_is_refused(
+    v1_rules: rongcuo.Ruleset,
+) -> None:  # v1: delete with the v1 path
+    v1 = rongcuo.parse_filing({"subject": {"kind": "unit"}}, rules=v1_rules)  # the v1 model
     with pytest.raises(TypeError, match="filing model"):
         coverage([Case("v1", v1)], RULES)
 
@@ -247,9 +249,9 @@ def test_no_cases_is_a_usage_error() -> None:
     assert _run().returncode == 2
 
 
-def test_v1_cases_still_read_with_the_v1_model() -> None:  # v1: delete at the flip
-    v1 = rongcuo.load_ruleset(ROOT / "rules")
-    cases = load_cases(ROOT / "tests" / "cases", rules=v1)
+def test_v1_cases_still_read_with_the_v1_model() -> None:  # v1: delete with the v1 path
+    v1 = rongcuo.load_ruleset(V1_RULES)
+    cases = load_cases(V1_CASES, rules=v1)
     assert coverage([*cases, *clause_example_cases(v1)], v1).failures == []
 
 
