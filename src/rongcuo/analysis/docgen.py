@@ -16,9 +16,9 @@ incomplete lists). A ruleset without one (rule language 1) gets the v1 pages, fr
 
 Regenerate after changing the rules or the declaration::
 
-    python -m rongcuo.analysis.docgen --rules rules-v2 docs/v2/          # writes both pages
-    python -m rongcuo.analysis.docgen --check --rules rules-v2 docs/v2/  # exit 1 when stale
-    python -m rongcuo.analysis.docgen docs/      # v1: the bundled rules (until the flip)
+    python -m rongcuo.analysis.docgen docs/          # the bundled rules: writes both pages
+    python -m rongcuo.analysis.docgen --check docs/  # exit 1 when stale
+    python -m rongcuo.analysis.docgen --rules tests/v1/rules out/  # v1: delete at the flip
 
 The output is deterministic: same rules, same bytes.
 """
@@ -456,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # =========================================================================== filing model v2
 #
-# A ruleset with a facts declaration (rules-v2/facts.yaml) is documented from that declaration:
+# A ruleset with a facts declaration (rules/facts.yaml) is documented from that declaration:
 # families as trees, facts by group with their types, titles, questions and `n/a` meanings,
 # records with their fields; clauses with quantifiers, family tests and partial dates in words.
 
