@@ -19,6 +19,7 @@ yields a partial one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing
 from collections.abc import Mapping, Sequence
@@ -28,6 +29,7 @@ import jiter
 import pydantic
 
 from .. import _yaml
+from .._guard import check_json_value
 from ..errors import FilingError, Location, Problem, suggest
 from .fields import RecordsOf
 from .filings import MAX_FILING_BYTES, MAX_LIST_ITEMS
@@ -310,9 +312,7 @@ def parse_filing_v2(
     (:func:`rongcuo.facts.models.model_for`).
     """
     if isinstance(source, Mapping):
-        # TODO(guard): once rongcuo/_guard.py exists, bound a Python value with its
-        # check_json_value (depth, size, types) before reading it; today the model's own types
-        # and the list limits above bound it.
+        _guarded(source, name)
         return _validate(source, name, model=model)
     raw = source.encode("utf-8") if isinstance(source, str) else source
     if not isinstance(raw, bytes):
@@ -348,4 +348,19 @@ def parse_filing_v2(
             ) from None
         return _validate(_json(body, name), name, model=model)
     doc = _yaml.load_yaml(raw, filename=name, error=FilingError)
+    _guarded(doc.value, name, doc)  # YAML can hold what JSON cannot (.nan, .inf, sets, bytes)
     return _validate(doc.value, name, doc, model)
+
+
+def _guarded(value: object, name: str, doc: _yaml.Document | None = None) -> None:
+    """:func:`rongcuo._guard.check_json_value` (no cycle, no value JSON cannot hold, bounded
+    depth and size), its problems placed in ``name`` (and, for YAML, at their line)."""
+    try:
+        check_json_value(value)
+    except FilingError as exc:
+        raise FilingError(
+            [
+                dataclasses.replace(p, location=_at(doc, name, p.location.path))
+                for p in exc.problems
+            ]
+        ) from None
