@@ -359,8 +359,5 @@ def _guarded(value: object, name: str, doc: _yaml.Document | None = None) -> Non
         check_json_value(value)
     except FilingError as exc:
         raise FilingError(
-            [
-                dataclasses.replace(p, location=_at(doc, name, p.location.path))
-                for p in exc.problems
-            ]
+            [dataclasses.replace(p, location=_at(doc, name, p.location.path)) for p in exc.problems]
         ) from None
