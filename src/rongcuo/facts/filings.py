@@ -118,12 +118,22 @@ def parse_filing(
 
         if isinstance(data, Mapping):
             _guarded(data, filename)
-        return parse_filing_v2(data, name=filename or "<filing>", max_bytes=max_bytes)
+        return parse_filing_v2(
+            data, name=filename or "<filing>", max_bytes=max_bytes, format=format
+        )
     model = _model_of(rules)
     if model.decl is not None:
+        from .parse import parse_filing_v2
+
         if isinstance(data, Mapping):
             _guarded(data, filename)
-        filing: Filing = model.parse(data, name=filename or "<filing>", max_bytes=max_bytes)
+        filing: Filing = parse_filing_v2(
+            data,
+            name=filename or "<filing>",
+            max_bytes=max_bytes,
+            model=model.filing,
+            format=format,
+        )
         return filing
     return parse_filing_v1(data, filename=filename, format=format, max_bytes=max_bytes)
 

@@ -304,10 +304,12 @@ def parse_filing_v2(
     name: str = "<filing>",
     max_bytes: int = MAX_FILING_BYTES,
     model: type[Filing] = Filing,
+    format: typing.Literal["auto", "json", "yaml"] = "auto",
 ) -> Filing:
-    """Read one v2 filing from JSON or YAML text (JSON when it starts with ``{``), or from a
-    mapping in the document's shape. Raises :class:`~rongcuo.errors.FilingError` with every
-    problem found, each coded and located in ``name``. ``model`` is the filing model to read
+    """Read one v2 filing from JSON or YAML text (``format="auto"``: JSON when it starts with
+    ``{``), or from a mapping in the document's shape. Raises
+    :class:`~rongcuo.errors.FilingError` with every problem found, each coded and located in
+    ``name``. ``model`` is the filing model to read
     with: the bundled declaration's by default, or one built from another declaration
     (:func:`rongcuo.facts.models.model_for`).
     """
@@ -330,7 +332,7 @@ def parse_filing_v2(
             ]
         )
     body = raw.removeprefix(b"\xef\xbb\xbf")
-    if body.lstrip(b" \t\r\n").startswith(b"{"):
+    if format == "json" or (format == "auto" and body.lstrip(b" \t\r\n").startswith(b"{")):
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as exc:
