@@ -273,6 +273,17 @@ def _validate(
         more = _problems(exc, value, name, doc, model)
         if found:  # a repeat is reported once, at the item, not again at its list
             more = [p for p in more if p.code != "filing_duplicate_value"]
+            # a list where no set belongs is wrong for that reason, not for a repeat in it
+            elsewhere = {
+                p.location.path
+                for p in more
+                if p.code in ("filing_wrong_type", "filing_unknown_field")
+            }
+            found = [
+                p
+                for p in found
+                if p.code != "filing_duplicate_value" or p.location.path[:-1] not in elsewhere
+            ]
         raise FilingError([*found, *more]) from None
     if found:
         raise FilingError(found)
