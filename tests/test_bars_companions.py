@@ -1,7 +1,7 @@
 """Bars and companions in the decision, the verdict, its renderings and its receipt
 (docs/design-v2.md §5-§6).
 
-The ruleset under test is the bundled v1 rules with ``tests/rules_bars/bars.yaml`` and
+v1: delete with the v1 path. The ruleset under test is the v1 rules (tests/v1/rules) with ``tests/rules_bars/bars.yaml`` and
 ``companions.yaml`` beside them (written on v1 facts, so that the v2 decision runs on today's
 engine). Expected outcomes are computed: from the bundled rules' verdict on the same filing and
 the design's rules for bars and companions, never written down by hand. Filings are the examples
@@ -25,11 +25,21 @@ from rongcuo.engine.decide import decide_status
 from rongcuo.rules.syntax import ListKind
 from rongcuo.verdict.verdict import Verdict
 
-from .conftest import EXAMPLES, RULES
+from .conftest import ROOT, V1_CASES, V1_EXAMPLES, V1_RULES
 
 HERE = Path(__file__).parent
 BARS = HERE / "rules_bars"
-CASES = HERE / "cases"
+# v1: delete with the v1 path; bars.yaml and companions.yaml here are written on v1 facts, and the
+# bundled (v2) rules' own bars and companions are checked by the golden cases (tests/cases).
+RULES = V1_RULES
+EXAMPLES = V1_EXAMPLES
+CASES = V1_CASES
+
+
+@pytest.fixture(scope="module")
+def plain_rules() -> rongcuo.Ruleset:
+    """The v1 rules as they are, without bars or companions."""
+    return rongcuo.load_ruleset(V1_RULES)
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +74,19 @@ def _ids(clauses: Any) -> list[str]:
 
 
 def _both(filing: dict[str, Any], rules: rongcuo.Ruleset) -> tuple[Verdict, Verdict]:
-    """The verdict under the bundled rules and under ``rules``; the fast status path agrees."""
-    plain, barred = rongcuo.evaluate(filing), rongcuo.evaluate(filing, rules=rules)
-    assert decide_status(rongcuo.parse_filing(filing), rules) is barred.status
+    """The verdict under the v1 rules and under ``rules``; the fast status path agrees."""
+    plain = rongcuo.evaluate(filing, rules=rongcuo.load_ruleset(V1_RULES))
+    barred = rongcuo.evaluate(filing, rules=rules)
+    assert decide_status(rongcuo.parse_filing(filing, rules=rules), rules) is barred.status
     return plain, barred
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def test_the_lists_load_and_round_trip(barred_rules: rongcuo.Ruleset) -> None:
+def test_the_lists_load_and_round_trip(
+    barred_rules: rongcuo.Ruleset, plain_rules: rongcuo.Ruleset
+) -> None:
     bars = barred_rules.of_list(ListKind.BAR)
     companions = barred_rules.of_list(ListKind.COMPANION)
     assert _ids(bars) == ["B1", "B2"] and _ids(companions) == ["C1"]
@@ -86,7 +99,7 @@ def test_the_lists_load_and_round_trip(barred_rules: rongcuo.Ruleset) -> None:
     assert rongcuo.load_ruleset_texts(texts).digest == barred_rules.digest
     assert pickle.loads(pickle.dumps(barred_rules)).digest == barred_rules.digest
     # a ruleset without them dumps no such files, and so keeps its digest
-    assert not {"bars.yaml", "companions.yaml"} & set(rongcuo.bundled_ruleset().dump_texts())
+    assert not {"bars.yaml", "companions.yaml"} & set(plain_rules.dump_texts())
 
 
 # --------------------------------------------------------------------------- bars
@@ -222,7 +235,8 @@ def test_the_generated_status_settles_positives_on_their_effective_truth(
         group = data.draw(st.sampled_from(groups))
         filing[group].pop(data.draw(st.sampled_from(sorted(filing[group]))))
         verdict = rongcuo.evaluate(filing, rules=barred_rules, trace=False)
-        assert decide_status(rongcuo.parse_filing(filing), barred_rules) is verdict.status
+        filing_ = rongcuo.parse_filing(filing, rules=barred_rules)
+        assert decide_status(filing_, barred_rules) is verdict.status
         seen.update(f"barred:{c.id}" for c in verdict.barred)
         seen.update(f"{verdict.status.value}" for c in verdict.bars)
 
@@ -237,7 +251,7 @@ def test_the_generated_status_settles_positives_on_their_effective_truth(
 def test_a_p15_refusal_quotes_the_positive_list_lead_in(
     with_bars: bool, barred_rules: rongcuo.Ruleset
 ) -> None:
-    rules = barred_rules if with_bars else rongcuo.bundled_ruleset()
+    rules = barred_rules if with_bars else rongcuo.load_ruleset(V1_RULES)
     verdict = rongcuo.evaluate(_case("15"), rules=rules)
     assert verdict.status is rongcuo.Status.INELIGIBLE
     assert [(c.id, c.list) for c in verdict.decisive] == [("P15", "positive")]
@@ -365,23 +379,24 @@ def test_json_round_trip_and_verify(index: int, barred_rules: rongcuo.Ruleset) -
         with pytest.raises(rongcuo.VerdictError) as info:
             rongcuo.verify(altered, filing, rules=barred_rules)
         assert info.value.problems[0].code == "verdict_receipt_mismatch"
-    # the bundled rules did not make it
+    # the rules without bars did not make it
     with pytest.raises(rongcuo.VerdictError):
-        rongcuo.verify(text, filing)
+        rongcuo.verify(text, filing, rules=rongcuo.load_ruleset(V1_RULES))
 
 
-def test_bundled_rules_without_bars_report_none() -> None:
+def test_bundled_rules_without_bars_report_none(plain_rules: rongcuo.Ruleset) -> None:
     for path in sorted(EXAMPLES.glob("*.yaml")):
-        verdict = rongcuo.evaluate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        filing = yaml.safe_load(path.read_text(encoding="utf-8"))
+        verdict = rongcuo.evaluate(filing, rules=plain_rules)
         assert not verdict.barred and not verdict.bars and not verdict.companions
 
 
 def test_the_rule_language_doc_quotes_the_bundled_bar() -> None:
     """docs/rule-language.md's bars.yaml example is rules's B2, as written there."""
-    doc = (RULES.parent / "docs" / "rule-language.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "rule-language.md").read_text(encoding="utf-8")
     block = doc.split("### Bars and companions", 1)[1].split("```yaml\n", 1)[1].split("```")[0]
     shown = yaml.safe_load(block.replace("elements: [...]", "elements: []"))
-    bundled = yaml.safe_load((RULES.parent / "rules" / "bars.yaml").read_text(encoding="utf-8"))
+    bundled = yaml.safe_load((ROOT / "rules" / "bars.yaml").read_text(encoding="utf-8"))
     (b2,) = [c for c in bundled["clauses"] if c["id"] == shown["clauses"][0]["id"]]
     for key in ("list", "document", "section"):
         assert shown[key] == bundled[key]

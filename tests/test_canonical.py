@@ -35,6 +35,22 @@ def _shuffled_sets(data: Any, rng: random.Random) -> Any:
     return data
 
 
+def _set_values(spec: Any) -> list[str] | None:
+    """The values a set fact's schema lists for its items (a v2 set is an array of one of
+    several consts, or a partly known set), ``None`` when it is not a set of named values."""
+    if isinstance(spec, dict):
+        if spec.get("type") == "array" and isinstance(spec.get("items"), dict):
+            consts = [a.get("const") for a in spec["items"].get("oneOf", [])]
+            if consts and all(isinstance(c, str) for c in consts):
+                return consts
+        for key in ("anyOf", "oneOf"):
+            for alternative in spec.get(key, []):
+                found = _set_values(alternative)
+                if found is not None:
+                    return found
+    return None
+
+
 def _with_long_sets() -> dict[str, Any]:
     """An example filing with several values in some of its set facts."""
     data = rongcuo.load_filing(EXAMPLES / "eligible-p3-relief-funds.yaml").model_dump(
@@ -47,11 +63,9 @@ def _with_long_sets() -> dict[str, Any]:
             continue
         ref = schema["properties"][group]["$ref"].rsplit("/", 1)[1]
         for name, value in facts.items():
-            spec = schema["$defs"][ref]["properties"][name]
-            arrays = [a for a in spec.get("anyOf", [spec]) if a.get("type") == "array"]
-            if isinstance(value, list) and arrays and "$ref" in arrays[0]["items"]:
-                enum = schema["$defs"][arrays[0]["items"]["$ref"].rsplit("/", 1)[1]]["enum"]
-                facts[name] = sorted(enum)[:4]
+            values = _set_values(schema["$defs"][ref]["properties"][name])
+            if isinstance(value, list) and values:
+                facts[name] = sorted(values)[:4]
                 filled += 1
     assert filled >= 3
     return data

@@ -92,4 +92,4 @@ def test_dask_local_cluster_matches_rongcuo_screen(tmp_path: Path) -> None:
         expected = _screen_cli(source)
         assert written.read_bytes() == expected, source.name
         total += expected.count(b"\n")
-    assert total == 10 + 4 + 3
+    assert total == 40 + 4 + 3  # the corpus's 40 filings, the 4 examples, the 3 added lines

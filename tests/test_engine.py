@@ -35,12 +35,13 @@ def with_(base: dict[str, Any], **groups: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def test_p3_filing_is_eligible_and_cites_p3(rules: rongcuo.Ruleset) -> None:
-    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+# v1: delete with the v1 path
+def test_p3_filing_is_eligible_and_cites_p3(v1_rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=v1_rules)
     assert verdict.status is Status.ELIGIBLE
     assert [c.id for c in verdict.decisive] == ["P3"]
     p3 = verdict.decisive[0]
-    assert p3.text == rules.clause("P3").text
+    assert p3.text == v1_rules.clause("P3").text
     assert p3.citation.document == "平纪发〔2022〕4号"
     assert p3.citation.item == "3"
     # what eligibility entails, quoted: exemption or reduction, and correction at the same time
@@ -49,34 +50,37 @@ def test_p3_filing_is_eligible_and_cites_p3(rules: rongcuo.Ruleset) -> None:
     assert any("容纠并举" in t for t in texts)
 
 
-def test_any_negative_beats_every_positive(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_any_negative_beats_every_positive(v1_rules: rongcuo.Ruleset) -> None:
     filing = with_(
         P3_FILING,
         conduct={"misconduct": ["falsification"]},
         consequences={"adverse_impact": "minor"},
     )
-    verdict = rongcuo.evaluate(filing, rules=rules)
+    verdict = rongcuo.evaluate(filing, rules=v1_rules)
     assert verdict.status is Status.INELIGIBLE
     assert [c.id for c in verdict.decisive] == ["N2"]
     assert [c.id for c in verdict.overridden] == ["P3"]
     assert any("不予容错免责备案" in q.text for q in verdict.consequences)
 
 
-def test_every_holding_negative_is_cited(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_every_holding_negative_is_cited(v1_rules: rongcuo.Ruleset) -> None:
     filing = with_(
         P3_FILING,
         conduct={"misconduct": ["falsification", "exceeded_authority"]},
         consequences={"harmed_interests": ["public_interest"]},
         remedy={"rectification": "refused"},
     )
-    verdict = rongcuo.evaluate(filing, rules=rules)
+    verdict = rongcuo.evaluate(filing, rules=v1_rules)
     assert [c.id for c in verdict.decisive] == ["N2", "N7", "N8"]
 
 
-def test_unknown_fact_gives_insufficient_facts_naming_it(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_unknown_fact_gives_insufficient_facts_naming_it(v1_rules: rongcuo.Ruleset) -> None:
     filing = copy.deepcopy(P3_FILING)
     del filing["consequences"]["adverse_impact"]
-    verdict = rongcuo.evaluate(filing, rules=rules)
+    verdict = rongcuo.evaluate(filing, rules=v1_rules)
     assert verdict.status is Status.INSUFFICIENT_FACTS
     paths = [m.path for m in verdict.missing_facts]
     assert "consequences.adverse_impact" in paths
@@ -85,11 +89,12 @@ def test_unknown_fact_gives_insufficient_facts_naming_it(rules: rongcuo.Ruleset)
     assert "P3" in missing.clauses or "N2" in missing.clauses
 
 
-def test_absent_is_unknown_not_false(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_absent_is_unknown_not_false(v1_rules: rongcuo.Ruleset) -> None:
     # private_gain_for absent: P3's 没有谋取私利 is unknown, not met and not failed
     filing = copy.deepcopy(P3_FILING)
     del filing["motive"]["private_gain_for"]
-    verdict = rongcuo.evaluate(filing, rules=rules)
+    verdict = rongcuo.evaluate(filing, rules=v1_rules)
     assert verdict.status is Status.INSUFFICIENT_FACTS
     p3 = next(t for t in verdict.trace if t.id == "P3")
     element = next(e for e in p3.elements if e.id == "no_private_gain")
@@ -97,8 +102,9 @@ def test_absent_is_unknown_not_false(rules: rongcuo.Ruleset) -> None:
     assert element.facts[0].known is False
 
 
-def test_missing_facts_are_ranked_most_decisive_first(rules: rongcuo.Ruleset) -> None:
-    verdict = rongcuo.evaluate({}, rules=rules)
+# v1: delete with the v1 path
+def test_missing_facts_are_ranked_most_decisive_first(v1_rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate({}, rules=v1_rules)
     assert verdict.status is Status.INSUFFICIENT_FACTS
     counts = [len(m.clauses) for m in verdict.missing_facts]
     assert counts == sorted(counts, reverse=True)
@@ -142,66 +148,72 @@ def test_p15_determined_not_to_hold_is_ineligible() -> None:
     assert [c.id for c in verdict.decisive] == ["P15"]
 
 
-def test_n9_determination_overrides_a_holding_positive(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_n9_determination_overrides_a_holding_positive(v1_rules: rongcuo.Ruleset) -> None:
     filing = with_(P3_FILING, determinations={"N9": {"holds": True, **DETERMINATION}})
-    verdict = rongcuo.evaluate(filing, rules=rules)
+    verdict = rongcuo.evaluate(filing, rules=v1_rules)
     assert verdict.status is Status.INELIGIBLE
     assert [c.id for c in verdict.decisive] == ["N9"]
     assert [c.id for c in verdict.overridden] == ["P3"]
 
 
+# v1: delete with the v1 path
 def test_catch_all_without_determination_never_makes_facts_insufficient(
-    rules: rongcuo.Ruleset,
+    v1_rules: rongcuo.Ruleset,
 ) -> None:
-    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+    verdict = rongcuo.evaluate(P3_FILING, rules=v1_rules)
     values = verdict.clause_values()
     assert values["N9"] == "unknown" and values["P15"] == "unknown"
     assert verdict.status is Status.ELIGIBLE
 
 
-def test_n1_yields_to_a_tolerating_positive_but_not_beyond_it(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_n1_yields_to_a_tolerating_positive_but_not_beyond_it(v1_rules: rongcuo.Ruleset) -> None:
     # an explicitly prohibited irregularity that P3 tolerates within its limits: not N1
     tolerated = with_(P3_FILING, violation={"norms": ["state_law"], "explicitly_prohibited": True})
-    assert rongcuo.evaluate(tolerated, rules=rules).status is Status.ELIGIBLE
+    assert rongcuo.evaluate(tolerated, rules=v1_rules).status is Status.ELIGIBLE
     # the same, plus other prohibited conduct: N1
     beyond = with_(tolerated, matter={"irregularities": ["funds_use", "other_prohibited"]})
-    verdict = rongcuo.evaluate(beyond, rules=rules)
+    verdict = rongcuo.evaluate(beyond, rules=v1_rules)
     assert verdict.status is Status.INELIGIBLE
     assert [c.id for c in verdict.decisive] == ["N1"]
     # P3 fails its own limits (impact significant): the prohibition is no longer tolerated
     outside = with_(tolerated, consequences={"adverse_impact": "significant"})
-    assert [c.id for c in rongcuo.evaluate(outside, rules=rules).decisive] == ["N1"]
+    assert [c.id for c in rongcuo.evaluate(outside, rules=v1_rules).decisive] == ["N1"]
     # knowingly defying a ban is N1 whatever positive might hold
     defiant = with_(tolerated, conduct={"misconduct": ["knowing_defiance"]})
-    assert [c.id for c in rongcuo.evaluate(defiant, rules=rules).decisive] == ["N1"]
+    assert [c.id for c in rongcuo.evaluate(defiant, rules=v1_rules).decisive] == ["N1"]
 
 
-def test_n8_failing_to_rectify_is_not_refusing(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_n8_failing_to_rectify_is_not_refusing(v1_rules: rongcuo.Ruleset) -> None:
     tried = with_(P3_FILING, remedy={"rectification": "attempted_failed"})
-    values = rongcuo.evaluate(tried, rules=rules).clause_values()
+    values = rongcuo.evaluate(tried, rules=v1_rules).clause_values()
     assert values["N8"] == "false"
     refused = with_(P3_FILING, remedy={"rectification": "refused"})
-    assert rongcuo.evaluate(refused, rules=rules).clause_values()["N8"] == "true"
+    assert rongcuo.evaluate(refused, rules=v1_rules).clause_values()["N8"] == "true"
 
 
-def test_n8_same_kind_repeat(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_n8_same_kind_repeat(v1_rules: rongcuo.Ruleset) -> None:
     same = with_(P3_FILING, history={"exempted_error_kinds": ["spending"]})
-    assert rongcuo.evaluate(same, rules=rules).clause_values()["N8"] == "true"
+    assert rongcuo.evaluate(same, rules=v1_rules).clause_values()["N8"] == "true"
     other = with_(P3_FILING, history={"exempted_error_kinds": ["decision"]})
-    assert rongcuo.evaluate(other, rules=rules).clause_values()["N8"] == "false"
+    assert rongcuo.evaluate(other, rules=v1_rules).clause_values()["N8"] == "false"
 
 
-def test_p13_date_bound(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_p13_date_bound(v1_rules: rongcuo.Ruleset) -> None:
     base = {"matter": {"irregularities": ["discipline_or_law"]}}
     for day, want in (("2012-11-07", "true"), ("2012-11-08", "false")):
-        verdict = rongcuo.evaluate(with_(base, matter={"conduct_ended_on": day}), rules=rules)
+        verdict = rongcuo.evaluate(with_(base, matter={"conduct_ended_on": day}), rules=v1_rules)
         element = next(
             e
             for e in next(t for t in verdict.trace if t.id == "P13").elements
             if e.id == "before_18th_congress"
         )
         assert element.value == want, day
-    unknown = rongcuo.evaluate(base, rules=rules)
+    unknown = rongcuo.evaluate(base, rules=v1_rules)
     p13 = next(t for t in unknown.trace if t.id == "P13")
     assert next(e for e in p13.elements if e.id == "before_18th_congress").value == "unknown"
 
@@ -231,16 +243,18 @@ def _p13(verdict: rongcuo.Verdict) -> tuple[str, str]:
         ({"conduct_started_on": "2010-06-18", "conduct_ended_on": "2012-11-08"}, "false"),
     ],
 )
+# v1: delete with the v1 path
 def test_p13_reads_the_start_when_the_end_is_unknown(
-    rules: rongcuo.Ruleset, dates: dict[str, str], want: str
+    v1_rules: rongcuo.Ruleset, dates: dict[str, str], want: str
 ) -> None:
-    verdict = rongcuo.evaluate(with_(P13_FACTS, matter=dates), rules=rules)
+    verdict = rongcuo.evaluate(with_(P13_FACTS, matter=dates), rules=v1_rules)
     assert _p13(verdict) == (want, want)
 
 
-def test_p13_names_the_dates_that_can_still_decide_it(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_p13_names_the_dates_that_can_still_decide_it(v1_rules: rongcuo.Ruleset) -> None:
     def missing(dates: dict[str, str]) -> set[str]:
-        verdict = rongcuo.evaluate(with_(P13_FACTS, matter=dates), rules=rules)
+        verdict = rongcuo.evaluate(with_(P13_FACTS, matter=dates), rules=v1_rules)
         return {m.path for m in verdict.missing_facts if "P13" in m.clauses}
 
     assert missing({}) == {"matter.conduct_started_on", "matter.conduct_ended_on"}
@@ -276,15 +290,16 @@ def _who(verdict: rongcuo.Verdict, cid: str) -> tuple[str, str]:
     [{"kind": "unit"}, {"kind": "individual", "roles": ["party_member", "cadre"]}, {}],
     ids=["unit", "individual", "kind-unknown"],
 )
+# v1: delete with the v1 path
 def test_unit_clauses_read_the_filers_unit_for_units_and_individuals(
-    rules: rongcuo.Ruleset, cid: str, subject: dict[str, Any]
+    v1_rules: rongcuo.Ruleset, cid: str, subject: dict[str, Any]
 ) -> None:
     named, other = UNIT_CLAUSES[cid]
-    base = _first_holding_example(rules, cid)
+    base = _first_holding_example(v1_rules, cid)
 
     def run(organisation: str | None) -> rongcuo.Verdict:
         filing = with_(base, subject={"kind": None, **subject, "organisation": organisation})
-        return rongcuo.evaluate(filing, rules=rules)
+        return rongcuo.evaluate(filing, rules=v1_rules)
 
     assert _who(run(named), cid) == ("true", "true")
     assert _who(run(other), cid) == ("false", "false")
@@ -295,39 +310,43 @@ def test_unit_clauses_read_the_filers_unit_for_units_and_individuals(
     assert any(m.path == "subject.organisation" and cid in m.clauses for m in unknown.missing_facts)
 
 
-def test_p5_reads_the_units_enforcement_power_for_an_individual(rules: rongcuo.Ruleset) -> None:
-    base = _first_holding_example(rules, "P5")
+# v1: delete with the v1 path
+def test_p5_reads_the_units_enforcement_power_for_an_individual(v1_rules: rongcuo.Ruleset) -> None:
+    base = _first_holding_example(v1_rules, "P5")
     cadre = {"kind": "individual", "roles": ["cadre"], "organisation": "department"}
     for power, want in ((False, "true"), (True, "false"), (None, "unknown")):
         filing = with_(base, subject={**cadre, "has_enforcement_power": power})
-        assert rongcuo.evaluate(filing, rules=rules).clause_values()["P5"] == want, power
+        assert rongcuo.evaluate(filing, rules=v1_rules).clause_values()["P5"] == want, power
 
 
-def test_as_of_rejects_facts_dated_after_it(rules: rongcuo.Ruleset) -> None:
+# v1: delete with the v1 path
+def test_as_of_rejects_facts_dated_after_it(v1_rules: rongcuo.Ruleset) -> None:
     filing = with_(P3_FILING, matter={"conduct_ended_on": "2024-01-01"})
     with pytest.raises(rongcuo.FilingError) as err:
-        rongcuo.evaluate(filing, rules=rules, as_of=dt.date(2023, 6, 1))
+        rongcuo.evaluate(filing, rules=v1_rules, as_of=dt.date(2023, 6, 1))
     assert err.value.codes == ("filing_date_after_reference",)
     assert err.value.problems[0].location.json_path() == "$.matter.conduct_ended_on"
-    assert rongcuo.evaluate(filing, rules=rules, as_of=dt.date(2024, 1, 1)).as_of == dt.date(
+    assert rongcuo.evaluate(filing, rules=v1_rules, as_of=dt.date(2024, 1, 1)).as_of == dt.date(
         2024, 1, 1
     )
 
 
-def test_same_input_same_bytes(rules: rongcuo.Ruleset) -> None:
-    a = rongcuo.evaluate(P3_FILING, rules=rules).to_json()
-    b = rongcuo.evaluate(copy.deepcopy(P3_FILING), rules=rules).to_json()
+# v1: delete with the v1 path
+def test_same_input_same_bytes(v1_rules: rongcuo.Ruleset) -> None:
+    a = rongcuo.evaluate(P3_FILING, rules=v1_rules).to_json()
+    b = rongcuo.evaluate(copy.deepcopy(P3_FILING), rules=v1_rules).to_json()
     assert a == b
     data = json.loads(a)
     assert data["status"] == "eligible"
-    assert data["ruleset"]["digest"] == rules.digest
+    assert data["ruleset"]["digest"] == v1_rules.digest
 
 
-def test_trace_records_every_clause_and_element(rules: rongcuo.Ruleset) -> None:
-    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
-    assert [t.id for t in verdict.trace] == [c.id for c in rules.clauses]
+# v1: delete with the v1 path
+def test_trace_records_every_clause_and_element(v1_rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=v1_rules)
+    assert [t.id for t in verdict.trace] == [c.id for c in v1_rules.clauses]
     for t in verdict.trace:
-        clause = rules.clause(t.id)
+        clause = v1_rules.clause(t.id)
         assert [e.id for e in t.elements] == [e.id for e in clause.elements]
         for e in t.elements:
             assert e.phrase in clause.text or all(p in clause.text for p in e.phrase.split("……"))
@@ -341,8 +360,9 @@ def test_status_only_path_agrees(rules: rongcuo.Ruleset) -> None:
         assert decide_status(filing, rules) is rongcuo.evaluate(filing, rules=rules).status, path
 
 
-def test_text_rendering_in_both_languages(rules: rongcuo.Ruleset) -> None:
-    verdict = rongcuo.evaluate(P3_FILING, rules=rules)
+# v1: delete with the v1 path
+def test_text_rendering_in_both_languages(v1_rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(P3_FILING, rules=v1_rules)
     zh = rongcuo.render_text(verdict, lang="zh")
     en = rongcuo.render_text(verdict, lang="en")
     assert "可以纳入容错免责备案范围" in zh and "P3" in zh and "为人民群众办实事、解难题" in zh

@@ -5,9 +5,16 @@ values in the trace and in both renderings)."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import json
+from typing import Any
+
 import pytest
+import yaml
 
 import rongcuo
+from rongcuo import Status
 from rongcuo.errors import FilingError
 
 from .conftest import ROOT
@@ -18,13 +25,132 @@ def rules() -> rongcuo.Ruleset:
     return rongcuo.load_ruleset(ROOT / "rules")
 
 
-def test_a_filing_of_another_model_is_refused(rules: rongcuo.Ruleset) -> None:
-    v1 = rongcuo.parse_filing({"subject": {"kind": "unit"}})
+def test_a_filing_of_another_model_is_refused(
+    rules: rongcuo.Ruleset, v1_rules: rongcuo.Ruleset
+) -> None:  # v1: delete with the v1 path (the other model at hand is v1's)
+    v1 = rongcuo.parse_filing({"subject": {"kind": "unit"}}, rules=v1_rules)
     with pytest.raises(FilingError) as info:
         rongcuo.evaluate(v1, rules=rules)
     assert [p.code for p in info.value.problems] == ["filing_model_mismatch"]
     v2 = rongcuo.parse_filing({"subject": {"kind": "unit"}}, rules=rules)
     with pytest.raises(FilingError) as info:
-        rongcuo.evaluate(v2)  # the bundled (v1) rules
+        rongcuo.evaluate(v2, rules=v1_rules)
     assert [p.code for p in info.value.problems] == ["filing_model_mismatch"]
     assert "备案模型" in str(info.value.problems[0].message_zh)
+
+
+# --------------------------------------------------------------------------- test_engine's
+# behaviours on v2 facts. The filings are golden cases' (tests/cases), whose expected outcomes
+# are written there from the reading in docs/interpretation.md, changed one fact at a time.
+
+
+def _case(prefix: str) -> dict[str, Any]:
+    (path,) = (ROOT / "tests" / "cases").glob(f"{prefix}-*.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["filing"]
+    assert isinstance(data, dict)
+    return data
+
+
+DETERMINATION = {
+    "decided_by": "鲁山县纪委常委会",
+    "decided_on": "2023-05-10",
+    "reason": "经集体研究认定",
+}
+
+
+def test_p3_filing_is_eligible_and_cites_p3(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(_case("01"), rules=rules)
+    assert verdict.status is Status.ELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["P3"]
+    p3 = verdict.decisive[0]
+    assert p3.text == rules.clause("P3").text
+    assert p3.citation.document == "平纪发〔2022〕4号"
+    assert p3.citation.item == "3"
+    # what eligibility entails, quoted: exemption or reduction, and correction at the same time
+    texts = [q.text for q in verdict.consequences]
+    assert any("依规依纪予以免除或减轻" in t for t in texts)
+    assert any("容纠并举" in t for t in texts)
+
+
+def test_any_negative_beats_every_positive(rules: rongcuo.Ruleset) -> None:
+    # case 17: formalism with an adverse impact (N2) beside a holding P3
+    verdict = rongcuo.evaluate(_case("17"), rules=rules)
+    assert verdict.status is Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["N2"]
+    assert [c.id for c in verdict.overridden] == ["P3"]
+    assert any("不予容错免责备案" in q.text for q in verdict.consequences)
+
+
+def test_unknown_fact_gives_insufficient_facts_naming_it(rules: rongcuo.Ruleset) -> None:
+    # P3 needs the act to have had no adverse impact (未造成不良影响): left out, P3 is unknown
+    filing = copy.deepcopy(_case("01"))
+    del filing["acts"][0]["impact"]
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is Status.INSUFFICIENT_FACTS
+    missing = {m.path: m for m in verdict.missing_facts}
+    assert "acts[0].impact" in missing
+    assert "P3" in missing["acts[0].impact"].clauses
+    assert missing["acts[0].impact"].question_zh and missing["acts[0].impact"].question_en
+    assert verdict.clause_values()["P3"] == "unknown"
+
+
+def test_missing_facts_are_ranked_most_decisive_first(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate({}, rules=rules)
+    assert verdict.status is Status.INSUFFICIENT_FACTS
+    counts = [len(m.clauses) for m in verdict.missing_facts]
+    assert counts and counts == sorted(counts, reverse=True)
+
+
+def test_n9_determination_overrides_a_holding_positive(rules: rongcuo.Ruleset) -> None:
+    filing = {**_case("01"), "determinations": {"N9": {"holds": True, **DETERMINATION}}}
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["N9"]
+    assert [c.id for c in verdict.overridden] == ["P3"]
+
+
+def test_catch_all_without_determination_never_makes_facts_insufficient(
+    rules: rongcuo.Ruleset,
+) -> None:
+    verdict = rongcuo.evaluate(_case("01"), rules=rules)
+    values = verdict.clause_values()
+    assert values["N9"] == "unknown" and values["P15"] == "unknown"
+    assert verdict.status is Status.ELIGIBLE
+
+
+def test_as_of_rejects_facts_dated_after_it(rules: rongcuo.Ruleset) -> None:
+    filing = _case("01")  # filed on 2023-03-02
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.evaluate(filing, rules=rules, as_of=dt.date(2023, 1, 1))
+    assert err.value.codes == ("filing_date_after_reference",)
+    assert err.value.problems[0].location.json_path() == "$.filed_on"
+    verdict = rongcuo.evaluate(filing, rules=rules, as_of=dt.date(2023, 3, 2))
+    assert verdict.as_of == dt.date(2023, 3, 2)
+
+
+def test_same_input_same_bytes(rules: rongcuo.Ruleset) -> None:
+    a = rongcuo.evaluate(_case("01"), rules=rules).to_json()
+    b = rongcuo.evaluate(copy.deepcopy(_case("01")), rules=rules).to_json()
+    assert a == b
+    data = json.loads(a)
+    assert data["status"] == "eligible"
+    assert data["ruleset"]["digest"] == rules.digest
+
+
+def test_trace_records_every_clause_and_element(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(_case("01"), rules=rules)
+    assert [t.id for t in verdict.trace] == [c.id for c in rules.clauses]
+    for t in verdict.trace:
+        clause = rules.clause(t.id)
+        assert [e.id for e in t.elements] == [e.id for e in clause.elements]
+        for e in t.elements:
+            assert e.phrase in clause.text or all(p in clause.text for p in e.phrase.split("……"))
+
+
+def test_text_rendering_in_both_languages(rules: rongcuo.Ruleset) -> None:
+    verdict = rongcuo.evaluate(_case("01"), rules=rules)
+    zh = rongcuo.render_text(verdict, lang="zh")
+    en = rongcuo.render_text(verdict, lang="en")
+    assert "可以纳入容错免责备案范围" in zh and "P3" in zh and "为人民群众办实事、解难题" in zh
+    assert "eligible for filing" in en and "P3" in en
+    assert "成立" in zh and "met" in en

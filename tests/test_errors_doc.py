@@ -4,7 +4,8 @@ One section per code of :data:`rongcuo.errors.CODES` (heading ``## code``), each
 An example is one of:
 
 * ``Golden case: `tests/bad_rules/NAME/```: the corpus case is loaded and must report the code;
-* a ``<!-- filing -->`` fenced JSON/YAML block: it is parsed and must report the code;
+* a ``<!-- filing -->`` fenced JSON/YAML block: it is parsed and must report the code
+  (``<!-- filing v1 -->``: parsed with the v1 model, for a code only that model reports);
 * ``Tested by: `tests/FILE```: that test file exists and triggers the code by name.
 
 The ``text`` block after a golden case or filing example shows the problem as rongcuo prints
@@ -22,7 +23,7 @@ import rongcuo
 from rongcuo.errors import CODES, FilingError, RulesError
 from rongcuo.facts.filings import parse_filing
 
-from .conftest import ROOT
+from .conftest import ROOT, V1_RULES
 from .test_bad_rules import build
 
 DOC = ROOT / "docs" / "errors.md"
@@ -71,7 +72,7 @@ def _where(shown: str, code: str) -> str:
 def test_example_produces_its_code(code: str, tmp_path: Path) -> None:
     body = SECTIONS[code]
     golden = re.search(r"Golden case: `tests/bad_rules/([^/`]+)/`", body)
-    filing = re.search(r"<!-- filing -->\n```(json|yaml)\n(.+?)\n```", body, flags=re.DOTALL)
+    filing = re.search(r"<!-- filing( v1)? -->\n```(json|yaml)\n(.+?)\n```", body, flags=re.DOTALL)
     tested = re.search(r"Tested by: `(tests/[^`]+)`", body)
     if golden:
         root = build(golden.group(1), tmp_path)
@@ -79,9 +80,11 @@ def test_example_produces_its_code(code: str, tmp_path: Path) -> None:
             rongcuo.load_ruleset(root)
         shown = [str(p).replace(f"{root}/", "") for p in info.value.problems if p.code == code]
     elif filing:
-        fmt, text = filing.groups()
+        v1, fmt, text = filing.groups()
+        # v1: delete with the v1 path (the v1 model's examples)
+        rules = rongcuo.load_ruleset(V1_RULES) if v1 else None
         with pytest.raises(FilingError) as finfo:
-            parse_filing(text.encode(), filename="filing.json", format=fmt)  # type: ignore[arg-type]
+            parse_filing(text.encode(), filename="filing.json", format=fmt, rules=rules)  # type: ignore[arg-type]
         shown = [str(p) for p in finfo.value.problems if p.code == code]
     elif tested:
         path = ROOT / tested.group(1)

@@ -16,8 +16,9 @@ incomplete lists). A ruleset without one (rule language 1) gets the v1 pages, fr
 
 Regenerate after changing the rules or the declaration::
 
-    python -m rongcuo.analysis.docgen --rules rules docs/          # writes both pages
-    python -m rongcuo.analysis.docgen --check --rules rules docs/  # exit 1 when stale
+    python -m rongcuo.analysis.docgen docs/          # the bundled rules: writes both pages
+    python -m rongcuo.analysis.docgen --check docs/  # exit 1 when stale
+    python -m rongcuo.analysis.docgen --rules tests/v1/rules out/  # v1: delete at the flip
 
 The output is deterministic: same rules, same bytes.
 """

@@ -14,7 +14,7 @@ text, records as a plain list when complete.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -256,17 +256,23 @@ class SetOf(_Marker):
             kind = "duplicate_value" if "twice" in str(exc) else "wrong_type"
             if "both yes and no" in str(exc):
                 kind = "set_conflict"
+            if kind == "duplicate_value":
+                # the reader reports each repeat at its position: what else is wrong is said too
+                self._check_known(_listed(value))
             raise _error(kind, str(exc)) from None
-        unknown = sorted(v for v in s.yes | s.no if v not in self.family.values)
+        self._check_known(s.yes | s.no)
+        conflict = set_conflict(s, self.family)
+        if conflict:
+            raise _error("set_conflict", conflict)
+        return s
+
+    def _check_known(self, values: Iterable[str]) -> None:
+        unknown = sorted({v for v in values if v not in self.family.values})
         if unknown:
             raise _error(
                 "invalid_value",
                 f"{', '.join(map(repr, unknown))} not in {_values(self.family)}",
             )
-        conflict = set_conflict(s, self.family)
-        if conflict:
-            raise _error("set_conflict", conflict)
-        return s
 
     def dump(self, value: Any) -> Any:
         return NA_TEXT if value is NA else value.to_json()
@@ -291,6 +297,17 @@ class SetOf(_Marker):
             "additionalProperties": False,
         }
         return {"oneOf": [items, partial, *_na_schema(self.na)]}
+
+
+def _listed(value: Any) -> list[str]:
+    """The strings a set's list, or a partial set's ``yes`` and ``no``, give."""
+    if isinstance(value, Mapping):
+        value = [*_as_list(value.get("yes")), *_as_list(value.get("no"))]
+    return [v for v in _as_list(value) if isinstance(v, str)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def set_conflict(s: PartialSet, fam: Family) -> str:

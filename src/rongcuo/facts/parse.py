@@ -19,6 +19,7 @@ yields a partial one.
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
@@ -27,9 +28,10 @@ import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .. import _yaml, reader
+from .._guard import check_json_value
 from ..errors import FilingError, Location, Problem, suggest
 from .fields import RecordsOf
-from .filings import MAX_FILING_BYTES, MAX_LIST_ITEMS, _guarded
+from .filings import MAX_FILING_BYTES, MAX_LIST_ITEMS
 from .v2 import Filing
 
 __all__ = ["V1_KEYS", "parse_filing_v2"]
@@ -269,6 +271,17 @@ def _validate(
         more = _problems(exc, value, name, doc, model)
         if found:  # a repeat is reported once, at the item, not again at its list
             more = [p for p in more if p.code != "filing_duplicate_value"]
+            # a list where no set belongs is wrong for that reason, not for a repeat in it
+            elsewhere = {
+                p.location.path
+                for p in more
+                if p.code in ("filing_wrong_type", "filing_unknown_field")
+            }
+            found = [
+                p
+                for p in found
+                if p.code != "filing_duplicate_value" or p.location.path[:-1] not in elsewhere
+            ]
         raise FilingError([*found, *more]) from None
     if found:
         raise FilingError(found)
@@ -375,5 +388,16 @@ def parse_filing_v2(
             ) from None
         return _validate(_json(body, name), name, model=model)
     doc = _yaml.load_yaml(raw, filename=name, error=FilingError)
-    _guarded(doc.value, name)  # YAML makes Python values: a 0x… int of 5,000 digits, say
+    _guarded(doc.value, name, doc)  # YAML can hold what JSON cannot (.nan, .inf, sets, bytes)
     return _validate(doc.value, name, doc, model)
+
+
+def _guarded(value: object, name: str, doc: _yaml.Document | None = None) -> None:
+    """:func:`rongcuo._guard.check_json_value` (no cycle, no value JSON cannot hold, bounded
+    depth and size), its problems placed in ``name`` (and, for YAML, at their line)."""
+    try:
+        check_json_value(value)
+    except FilingError as exc:
+        raise FilingError(
+            [dataclasses.replace(p, location=_at(doc, name, p.location.path)) for p in exc.problems]
+        ) from None
