@@ -1,4 +1,7 @@
-"""rongcuo diff: the demonstration revision end to end, reformatting, git revisions, corpus."""
+"""rongcuo diff on the first filing model: its demonstration revision end to end, reformatting,
+git revisions, corpus. v1: delete with the v1 path (tests/test_diff_v2.py holds diff on v2; the
+bundled demonstration revision, examples/revisions/demo-2024, is v2's and is run by the README's
+command in tests/test_docs_examples.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +23,14 @@ from rongcuo.verdict.verdict import Status
 pytest.importorskip("z3")
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "examples" / "revisions" / "demo-2024"
-CORPUS = ROOT / "examples" / "revisions" / "corpus.jsonl"
+V1_RULES = ROOT / "tests" / "v1" / "rules"
+DEMO = ROOT / "tests" / "v1" / "revisions" / "demo-2024"
+CORPUS = ROOT / "tests" / "v1" / "revisions" / "corpus.jsonl"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Ruleset:
+    return load_ruleset(V1_RULES)
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +157,7 @@ def test_git_revision_side(rules: Ruleset) -> None:
         pytest.skip("not a git checkout")
     old = load_side("git:HEAD", cwd=ROOT)
     assert old.origin == "git:HEAD"
-    demo = load_side("git:HEAD:examples/revisions/demo-2024", cwd=ROOT)
+    demo = load_side("git:HEAD:tests/v1/revisions/demo-2024", cwd=ROOT)
     assert "演示" in demo.label
     with pytest.raises(RulesError) as exc:
         load_side("git:no-such-revision-xyz", cwd=ROOT)
@@ -176,15 +185,15 @@ def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_diff_text_json_html(tmp_path: Path) -> None:
-    done = _cli("diff", "rules", str(DEMO), "--lang", "en", "--corpus", str(CORPUS))
+    done = _cli("diff", str(V1_RULES), str(DEMO), "--lang", "en", "--corpus", str(CORPUS))
     assert done.returncode == 0, done.stderr
     assert "P3  [changed: text, metadata, predicate]  narrower" in done.stdout
     assert "P7  [changed: text, metadata, predicate]  broader" in done.stdout
     assert "confirmed by the engine" in done.stdout and "NOT confirmed" not in done.stdout
-    zh = _cli("diff", "rules", str(DEMO))
+    zh = _cli("diff", str(V1_RULES), str(DEMO))
     assert zh.returncode == 0 and "适用范围缩小" in zh.stdout and "含义经证明相同" in zh.stdout
 
-    js = _cli("diff", "rules", str(DEMO), "--format", "json")
+    js = _cli("diff", str(V1_RULES), str(DEMO), "--format", "json")
     assert js.returncode == 0
     data = json.loads(js.stdout)
     rel = {
@@ -200,7 +209,7 @@ def test_cli_diff_text_json_html(tmp_path: Path) -> None:
 
     report = tmp_path / "diff.html"
     html = _cli(
-        "diff", "rules", str(DEMO), "--format", "html", "--corpus", str(CORPUS), "-o", str(report)
+        "diff", str(V1_RULES), str(DEMO), "--format", "html", "--corpus", str(CORPUS), "-o", str(report)
     )
     assert html.returncode == 0, html.stderr
     page = report.read_text(encoding="utf-8")
