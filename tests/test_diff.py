@@ -209,7 +209,15 @@ def test_cli_diff_text_json_html(tmp_path: Path) -> None:
 
     report = tmp_path / "diff.html"
     html = _cli(
-        "diff", str(V1_RULES), str(DEMO), "--format", "html", "--corpus", str(CORPUS), "-o", str(report)
+        "diff",
+        str(V1_RULES),
+        str(DEMO),
+        "--format",
+        "html",
+        "--corpus",
+        str(CORPUS),
+        "-o",
+        str(report),
     )
     assert html.returncode == 0, html.stderr
     page = report.read_text(encoding="utf-8")

@@ -1,4 +1,6 @@
-"""rongcuo lint: the bundled rules lint clean; careless rules are caught."""
+"""rongcuo lint on the first filing model: its rules lint clean; careless rules are caught.
+v1: delete with the v1 path (tests/test_lint_v2.py holds lint on the bundled v2 rules; the
+bundled rules' `rongcuo lint --strict` also runs in scripts/test)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,14 @@ from rongcuo.rules.syntax import Clause, Element
 pytest.importorskip("z3")
 
 ROOT = Path(__file__).resolve().parents[1]
+V1_RULES = ROOT / "tests" / "v1" / "rules"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Ruleset:
+    return load_ruleset(V1_RULES)
+
+
 TOLERATING = ("P2", "P3", "P7", "P8", "P10", "P13", "P14")
 
 
@@ -179,10 +189,10 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_lint(tmp_path: Path, rules: Ruleset) -> None:
-    done = _cli("lint", "--strict")
+    done = _cli("lint", str(V1_RULES), "--strict")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 个错误" in done.stdout
-    js = _cli("lint", "rules", "--format", "json")
+    js = _cli("lint", str(V1_RULES), "--format", "json")
     data = json.loads(js.stdout)
     assert data["counts"]["error"] == 0 and data["reachable"]["P13"] is True
     # a ruleset with only warnings: exit 0, but 1 with --strict

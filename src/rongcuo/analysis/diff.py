@@ -906,8 +906,8 @@ def read_corpus(
     path: str | Path, rules: Ruleset | None = None, *, side: str = ""
 ) -> list[tuple[int, Any]]:
     """The filings of a JSON Lines file, with their line numbers, read with the filing model of
-    ``rules`` (``None``: the v1 model); every bad line is reported (``side``, when given, names
-    the version whose model refused it)."""
+    ``rules`` (``None``: the bundled rules'); every bad line is reported (``side``, when given,
+    names the version whose model refused it)."""
     p = Path(path)
     data = reader.read_file(p, limit=MAX_CORPUS_BYTES, error=FilingError, what="a corpus")
     problems: list[Problem] = []
@@ -916,7 +916,11 @@ def read_corpus(
         if not raw.strip():
             continue
         try:
-            if rules is None or rules.program.catalogue is None:  # v1: delete at the flip
+            if rules is not None and rules.program.catalogue is None:  # v1: delete at the flip
+                from ..facts.filings import parse_filing_v1
+
+                out.append((n, parse_filing_v1(raw, filename=str(p), format="json")))
+            elif rules is None:  # the bundled rules' model
                 from ..facts.filings import parse_filing
 
                 out.append((n, parse_filing(raw, filename=str(p), format="json")))
