@@ -125,6 +125,18 @@ def parse_filing(
             _guarded(data, filename)
         filing: Filing = model.parse(data, name=filename or "<filing>", max_bytes=max_bytes)
         return filing
+    return parse_filing_v1(data, filename=filename, format=format, max_bytes=max_bytes)
+
+
+def parse_filing_v1(  # v1: delete at the flip
+    data: bytes | str | Mapping[str, Any],
+    *,
+    filename: str = "",
+    format: Format = "auto",
+    max_bytes: int = MAX_FILING_BYTES,
+) -> Filing:
+    """Read one filing with the v1 model (:class:`rongcuo.facts.model.Filing`): what
+    :func:`parse_filing` does for a ruleset without a facts declaration."""
     if isinstance(data, Mapping):
         return _validate(data, filename)
     raw = data.encode("utf-8") if isinstance(data, str) else data

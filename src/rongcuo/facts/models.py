@@ -57,12 +57,12 @@ _BUILT: dict[str, FilingModel] = {}
 @functools.cache
 def _v1() -> FilingModel:
     from . import model
-    from .filings import parse_filing
+    from .filings import parse_filing_v1
 
     def parse(source: Any, *, name: str = "", max_bytes: int | None = None) -> Any:
         if max_bytes is None:
-            return parse_filing(source, filename=name)
-        return parse_filing(source, filename=name, max_bytes=max_bytes)
+            return parse_filing_v1(source, filename=name)
+        return parse_filing_v1(source, filename=name, max_bytes=max_bytes)
 
     return FilingModel(
         filing=model.Filing,

@@ -30,7 +30,7 @@ from .. import _yaml, reader
 from ..engine.evaluate import Program, Truth, combine
 from ..errors import FilingError, Location, Problem, RulesError, show, suggest
 from ..facts.declare import FactsDecl, load_facts_text
-from ..facts.filings import parse_filing
+from ..facts.filings import parse_filing_v1
 from .cache import cached_load
 from .check import Bound, FactsChecker, check_clauses, typed_test
 from .ruleset import Ruleset, register_compiler, register_loader
@@ -774,7 +774,7 @@ def _check_examples(
     clauses: list[Clause], program: Program, docs: Mapping[str, _yaml.Document]
 ) -> list[Problem]:
     problems: list[Problem] = []
-    parse: Callable[[dict[str, object]], Any] = parse_filing
+    parse: Callable[[dict[str, object]], Any] = parse_filing_v1  # v1: delete at the flip
     if program.catalogue is not None and any(c.examples for c in clauses):
         parse_v2 = _v2_parser(program.catalogue.decl)
         if parse_v2 is None:
