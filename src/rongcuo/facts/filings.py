@@ -15,13 +15,14 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 import pydantic
 
 from .. import _yaml, reader
 from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
+from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
 from .v2 import Filing
 
 __all__ = [
@@ -31,12 +32,6 @@ __all__ = [
     "parse_filing",
     "problems_from_validation",
 ]
-
-MAX_FILING_BYTES: Final = 1024 * 1024
-"""The largest filing document accepted, in bytes."""
-
-MAX_LIST_ITEMS: Final = 256
-"""The longest list accepted anywhere in a filing (a set fact has a few dozen values at most)."""
 
 Format = Literal["json", "yaml", "auto"]
 

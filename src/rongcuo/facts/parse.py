@@ -13,7 +13,7 @@ line and column. Problems particular to v2:
 * ``filing_invalid_date``: a partial date that is malformed, does not exist, or runs backwards.
 
 A value a set lists twice is ``filing_duplicate_value`` at the repeat; a list longer than
-:data:`~rongcuo.facts.filings.MAX_LIST_ITEMS` is ``filing_too_long``. An invalid filing never
+:data:`~rongcuo.facts.limits.MAX_LIST_ITEMS` is ``filing_too_long``. An invalid filing never
 yields a partial one.
 """
 
@@ -30,7 +30,7 @@ import pydantic
 from .. import _yaml
 from ..errors import FilingError, Location, Problem, suggest
 from .fields import RecordsOf
-from .filings import MAX_FILING_BYTES, MAX_LIST_ITEMS
+from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
 from .v2 import Filing
 
 __all__ = ["V1_KEYS", "parse_filing_v2"]
