@@ -28,7 +28,7 @@ import jiter
 import pydantic
 
 from .. import _yaml
-from ..errors import FilingError, Location, Problem, suggest
+from ..errors import FilingError, Location, Problem, show, suggest
 from .fields import RecordsOf
 from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
 from .v2 import Filing
@@ -233,9 +233,9 @@ def _problems(
                 hint = suggest(field, list(model.model_fields))
         given = err.get("input")
         if code != "filing_unknown_field" and isinstance(given, str | int | float | bool):
-            shown = repr(given)
+            shown = show(given, limit=80)  # never repr: an int of over 4,300 digits has none
             if shown not in msg:
-                msg += f" (got {shown[:80]}{'…' if len(shown) > 80 else ''})"
+                msg += f" (got {shown})"
         key = code == "filing_unknown_field"
         problems.append(Problem(code, msg, _at(doc, name, path, key=key), hint))
     return problems
