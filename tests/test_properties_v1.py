@@ -1,5 +1,10 @@
-"""Invariants of the engine, proved with the strategies over the real bundled rules (and over
-generated rulesets where the invariant is about rules in general)."""
+"""Invariants of the engine, proved with the v1 strategies over the v1 rules (and over
+generated v1 rulesets where the invariant is about rules in general).
+
+v1: delete with the v1 path. The invariants over the bundled (v2) rules are
+tests/test_properties.py; those that need v1 facts or v1 strategies (refinements, position 8 on
+``subject.organisation``, the missing facts' catalogue) stay here until v2 has their counterparts.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,9 @@ from rongcuo.rules import syntax
 from rongcuo.rules.syntax import ClauseRef, FactRef, ListKind, Node, walk
 from rongcuo.verdict.verdict import Status
 
-RULES = rongcuo.bundled_ruleset()
+from .conftest import V1_RULES
+
+RULES = rongcuo.load_ruleset(V1_RULES)
 IDS = [c.id for c in RULES.clauses]
 NEGATIVES = [c.id for c in RULES.of_list(ListKind.NEGATIVE)]
 DECIDED = {Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_DETERMINATION}
@@ -27,13 +34,13 @@ DECIDED = {Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_DETERMINATION}
 #: Filings of every kind: arbitrary ones, and ones on either side of each clause.
 ANY_FILING = st.one_of(
     S.filings(),
-    st.sampled_from(IDS).flatmap(S.satisfying),
-    st.sampled_from(IDS).flatmap(S.violating),
+    st.sampled_from(IDS).flatmap(lambda cid: S.satisfying(cid, rules=RULES)),
+    st.sampled_from(IDS).flatmap(lambda cid: S.violating(cid, rules=RULES)),
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from(NEGATIVES).flatmap(S.satisfying))
+@given(st.sampled_from(NEGATIVES).flatmap(lambda cid: S.satisfying(cid, rules=RULES)))
 def test_a_true_negative_always_wins(filing: Filing) -> None:
     verdict = rongcuo.evaluate(filing, rules=RULES, trace=False)
     assert verdict.status is Status.INELIGIBLE
@@ -93,7 +100,9 @@ UNIT_CLAUSES = [
 @settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(UNIT_CLAUSES).flatmap(
-        lambda cid: st.tuples(st.just(cid), st.one_of(S.satisfying(cid), S.violating(cid)))
+        lambda cid: st.tuples(
+            st.just(cid), st.one_of(S.satisfying(cid, rules=RULES), S.violating(cid, rules=RULES))
+        )
     ),
     st.sampled_from(["unit", "individual", None]),
 )
@@ -235,7 +244,7 @@ def _shipped() -> rongcuo.Ruleset:
     return _CACHE["shipped"]
 
 
-def test_bundled_rules_survive_load_dump_reload() -> None:
+def test_v1_rules_survive_load_dump_reload() -> None:
     again = rongcuo.load_ruleset_texts(RULES.dump_texts())
     assert again.digest == RULES.digest
     assert again.to_data() == RULES.to_data()
@@ -243,7 +252,7 @@ def test_bundled_rules_survive_load_dump_reload() -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(ANY_FILING)
-def test_reloaded_bundled_rules_give_the_same_verdicts(filing: Filing) -> None:
+def test_reloaded_v1_rules_give_the_same_verdicts(filing: Filing) -> None:
     again = _reloaded(RULES)
     assert (
         rongcuo.evaluate(filing, rules=again).to_json()
