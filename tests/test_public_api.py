@@ -27,6 +27,7 @@ def test_all_is_pinned() -> None:
             "load_filing",
             "load_ruleset",
             "load_ruleset_texts",
+            "next_questions",
             "parse_filing",
             "render_text",
             "verify",

@@ -30,6 +30,7 @@ from ._version import __version__
 from .errors import FilingError, Location, Problem, RongcuoError, RulesError, VerdictError
 
 if TYPE_CHECKING:
+    from .analysis.questions import next_questions
     from .batch.many import evaluate_many
     from .engine.decide import evaluate
     from .engine.evaluate import Truth
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 # used (PEP 562), so a process pays for pydantic, the filing model and the engine only when it
 # needs them (tests/test_startup.py, docs/performance.md)
 _LAZY: dict[str, str] = {
+    "next_questions": ".analysis.questions",
     "evaluate_many": ".batch.many",
     "evaluate": ".engine.decide",
     "Truth": ".engine.evaluate",
@@ -68,7 +70,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'rongcuo' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
-    if module in (".engine.decide", ".batch.many", ".verdict.verify"):
+    if module in (".engine.decide", ".batch.many", ".verdict.verify", ".analysis.questions"):
         _register_durable()
     globals()[name] = value
     return value
@@ -113,6 +115,7 @@ __all__ = [
     "load_filing",
     "load_ruleset",
     "load_ruleset_texts",
+    "next_questions",
     "parse_filing",
     "render_text",
     "verify",

@@ -132,6 +132,9 @@ CODES: Final[dict[str, str]] = {
     "method_not_allowed": "the path does not answer the request's HTTP method",
     "unsupported_media_type": "a request body that is not JSON (Content-Type application/json)",
     "request_invalid": "a request parameter that is malformed (?as_of=, ?trace=)",
+    # forms (rongcuo schema --for forms; rongcuo.analysis.forms)
+    "form_invalid": "form data not in the shape of the form schema (an object, a list expected)",
+    "form_unavailable": "a form or interview asked of a v1 ruleset (it declares no facts)",
 }
 
 
@@ -441,6 +444,8 @@ CODES_ZH: Final[dict[str, str]] = {
     "method_not_allowed": "该路径不接受此 HTTP 请求方法",
     "unsupported_media_type": "请求内容不是 JSON（Content-Type 应为 application/json）",
     "request_invalid": "请求参数格式有误（?as_of=、?trace=）",
+    "form_invalid": "表单数据的结构与表单模式不符",
+    "form_unavailable": "第一版备案模型的规则集未声明事实，无法生成表单或问询",
 }
 
 #: What an error's ``kind`` is called in Chinese.

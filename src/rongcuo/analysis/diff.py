@@ -5,12 +5,19 @@ Three levels, each exact:
 * **Clauses** — added, removed, changed; a changed clause says separately whether its text
   (the clause wording and its elements' quoted phrases), its citation, its metadata (summary,
   element notes, examples) or its predicate (elements' tests, how they combine, catch-all) changed.
+* **Facts** (filing model v2) — every change of the facts declaration: facts and record fields
+  added or removed, types, families, ``na:``, titles and questions; families and their values
+  added, removed or moved (:mod:`rongcuo.analysis.joint`).
 * **Meaning** — for every clause present in both versions whose predicate changed, or which
   refers (through ``clause:``) to a clause whose predicate changed, z3 decides whether the new
   predicate is *equivalent*, *broader*, *narrower* or *incomparable* over the domain
-  (:class:`~rongcuo.analysis.solver.Domain`, complete filings by default). Equivalence is a proof
-  (the difference is unsatisfiable), never a sample. Every difference comes with a **witness**: a
-  complete, valid filing on which the two versions disagree.
+  (:class:`~rongcuo.analysis.solver_v2.Domain`, complete filings by default; ``Domain.ANY`` for
+  filings with unknown facts). Equivalence is a proof (the difference is unsatisfiable), never a
+  sample. Every difference comes with a **witness**: a valid filing on which the two versions
+  disagree. Two v2 versions are translated by :mod:`~rongcuo.analysis.solver_v2` over one joint
+  declaration (:func:`~rongcuo.analysis.joint.joint_rulesets`); where their hierarchies conflict,
+  meaning is reported as not proved. Two v1 versions use :mod:`~rongcuo.analysis.solver` until the
+  flip.
 * **Status** — for each pair of statuses (eligible → ineligible, …) a witness filing whose status
   changes that way, or a proof that none exists, using the engine's decision procedure over clause
   truths (:meth:`~rongcuo.analysis.solver.Encoding.status`).
@@ -19,8 +26,8 @@ Every witness is run through the engine under both versions. A witness the engin
 confirm is a bug in rongcuo's translation; it is reported in :attr:`RulesetDiff.bugs`, never
 dropped.
 
-``replay_corpus`` replays past filings (JSON Lines) under both versions and reports every filing
-whose status or decisive clauses change.
+``replay_corpus`` replays past filings (JSON Lines) under both versions, each version reading
+them with its own filing model, and reports every filing whose status or decisive clauses change.
 """
 
 from __future__ import annotations
@@ -37,16 +44,19 @@ from typing import Any
 from .. import _yaml, reader
 from ..engine.evaluate import Memo, Truth
 from ..errors import FilingError, Location, Problem, RulesError, show
-from ..facts.model import Filing
+from ..facts.declare import FactDecl, FactsDecl, FactType
+from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..reader import shown_path
 from ..rules.ruleset import Ruleset, node_data
-from ..rules.syntax import Clause, ClauseRef, ListKind, walk
+from ..rules.syntax import Clause, ClauseRef, ListKind, facts_read, walk
 from ..verdict.verdict import Status
-from .solver import Domain, Encoding, Tri
+from .joint import FactChange, Joint, joint_rulesets, undeclared
+from .solver_v2 import RECORDS, Domain, Tri
 
 __all__ = [
     "Aspect",
     "ClauseDiff",
+    "Domain",
     "Meaning",
     "Relation",
     "Replay",
@@ -88,9 +98,11 @@ def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
     """A ruleset named on the command line: a directory, ``git:REV`` or ``git:REV:DIR``.
 
     ``git:REV`` reads ``rules/*.yaml`` as committed at ``REV`` (with ``git show``), without
-    touching the working tree; ``git:REV:DIR`` reads another directory of the repository.
+    touching the working tree; ``git:REV:DIR`` reads another directory of the repository. The
+    optional files (``bars.yaml``, ``companions.yaml``, ``facts.yaml``) are read when the
+    revision has them.
     """
-    from ..rules.load import FILES, load_ruleset, load_ruleset_texts
+    from ..rules.load import FACTS_FILE, FILES, OPTIONAL_FILES, load_ruleset, load_ruleset_texts
 
     if not spec.startswith("git:"):
         return load_ruleset(spec)
@@ -117,10 +129,28 @@ def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
     texts: dict[str, bytes] = {}
     problems: list[Problem] = []
     limit = _yaml.DEFAULT_LIMITS.max_bytes
-    for name in FILES:
+    optional = (*OPTIONAL_FILES, FACTS_FILE)
+    # DIR is relative to the repository's root, whatever the working directory; a revision or a
+    # directory that is not there is one problem, not one per file
+    where = _git_root(where)
+    present = _git_names(rev, directory, where)
+    if present is None:
+        raise RulesError(
+            [
+                Problem(
+                    "rules_git_revision",
+                    f"cannot read {directory}/ at {rev}: no such revision, or no such directory "
+                    "at it",
+                    Location(shown_path(spec)),
+                    "git:REV:DIR names a directory relative to the repository's root "
+                    "(default: rules), e.g. git:HEAD~1:rules-v2",
+                )
+            ]
+        )
+    for name in (*FILES, *(n for n in optional if n in present)):
         shown = Location(shown_path(f"git:{rev}:{directory}/{name}"))
         try:
-            code, blob, stderr = _git_show(f"{rev}:./{directory}/{name}", where, limit)
+            code, blob, stderr = _git_show(f"{rev}:{directory}/{name}", where, limit)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RulesError(
                 [
@@ -154,6 +184,44 @@ def load_side(spec: str, *, cwd: str | Path | None = None) -> Ruleset:
         raise RulesError(problems)
     origin = f"git:{rev}" + (f":{directory}" if directory != "rules" else "")
     return load_ruleset_texts(texts, origin=origin)
+
+
+def _git_root(cwd: Path) -> Path:
+    """The root of the repository ``cwd`` is in (``cwd`` itself when git cannot say: the errors
+    of reading the files then say why)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return cwd
+    root = done.stdout.decode("utf-8", "replace").strip()
+    return Path(root) if done.returncode == 0 and root else cwd
+
+
+def _git_names(rev: str, directory: str, cwd: Path) -> set[str] | None:
+    """The file names in ``directory`` (relative to the root) at ``rev``; ``None`` when there is
+    no such revision or directory; an empty set when git cannot be run (the file reads then
+    report why)."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-tree", "--name-only", "--end-of-options", f"{rev}:{directory}"],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if done.returncode != 0:
+        return None
+    return set(done.stdout.decode("utf-8", "replace").split("\n"))
 
 
 def _git_show(obj: str, cwd: Path, limit: int) -> tuple[int, bytes | None, bytes]:
@@ -195,7 +263,7 @@ class Witness:
     """A filing on which the versions disagree, with what z3 and the engine say of it."""
 
     name: str
-    filing: Filing
+    filing: Any  # a filing of the (joint) filing model
     expected_old: str  # what the solver says under the old version (a truth or a status)
     expected_new: str
     engine_old: str  # what the engine says
@@ -203,6 +271,13 @@ class Witness:
     reads: tuple[str, ...] = ()  # the facts that matter, to show first
     decisive_old: tuple[str, ...] = ()
     decisive_new: tuple[str, ...] = ()
+    #: v2: the filing document (JSON shape), its facts' values, and the declaration they are of
+    document: Mapping[str, Any] | None = None
+    values: Mapping[str, Any] | None = None
+    decl: FactsDecl | None = None
+    #: v2: what the witness states that a version's own declaration does not declare
+    outside_old: tuple[str, ...] = ()
+    outside_new: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
@@ -218,7 +293,13 @@ class Witness:
         if self.decisive_old or self.decisive_new:
             out["decisive"] = {OLD: list(self.decisive_old), NEW: list(self.decisive_new)}
         out["reads"] = list(self.reads)
-        out["filing"] = self.filing.model_dump(mode="json", exclude_none=True)
+        if self.outside_old or self.outside_new:
+            out["undeclared"] = {OLD: list(self.outside_old), NEW: list(self.outside_new)}
+        out["filing"] = (
+            dict(self.document)
+            if self.document is not None
+            else self.filing.model_dump(mode="json", exclude_none=True)  # v1: delete at the flip
+        )
         return out
 
 
@@ -265,6 +346,7 @@ class ClauseDiff:
     new: Clause | None
     details: tuple[str, ...] = ()  # what changed inside an aspect (e.g. "summary", "examples")
     meaning: Meaning | None = None
+    unproved: bool = False  # the predicate changed, but no joint declaration exists to prove on
 
     def to_data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "list": self.list.value, "change": self.change}
@@ -280,13 +362,15 @@ class ClauseDiff:
                     "summary": c.summary,
                     "catch_all": c.catch_all,
                     "elements": [
-                        {"id": e.id, "phrase": e.phrase, "test": node_data(e.test)}
+                        {"id": e.id, "phrase": e.phrase, "test": _jsonable(node_data(e.test))}
                         for e in c.elements
                     ],
-                    "holds_when": node_data(c.holds_when),
+                    "holds_when": _jsonable(node_data(c.holds_when)),
                 }
         if self.meaning is not None:
             out["meaning"] = self.meaning.to_data()
+        elif self.unproved:
+            out["meaning"] = {"proved": False, "reason": "facts_conflict"}
         elif self.change == "changed":
             out["meaning"] = {"relation": "equivalent", "proved": True, "identical": True}
         return out
@@ -363,6 +447,51 @@ class RulesetDiff:
     replay: Replay | None
     bugs: tuple[str, ...]
     seconds: float
+    facts: tuple[FactChange, ...] = ()  # v2: changes of the facts declaration
+    records: int | None = None  # v2: the bound on each list the proofs assume; None for v1
+
+    def _status_data(self, s: StatusChange) -> dict[str, Any]:
+        out = s.to_data()
+        seen = self.replay.transitions.get(f"{s.old.value}->{s.new.value}", 0) if self.replay else 0
+        if seen:
+            out["seen_in_replay"] = seen  # with no witness: the replayed filings lie outside it
+        return out
+
+    def has_change(self, kind: str) -> bool:
+        """Whether the diff found a change of ``kind`` (the CI gate, ``diff --fail-on``):
+
+        ``meaning``
+            a clause added or removed, a clause whose meaning is not proved equal (broader,
+            narrower, incomparable, same_holding, or not proved: a conflict of declarations), or
+            a possible status change;
+        ``text``
+            a clause added or removed, or a change of its text or citation;
+        ``any``
+            any difference at all (the digests differ).
+        """
+        if kind == "any":
+            return self.old.digest != self.new.digest
+        added = any(c.change in ("added", "removed") for c in self.clauses)
+        if kind == "text":
+            return added or any(
+                a in (Aspect.TEXT, Aspect.CITATION) for c in self.clauses for a in c.aspects
+            )
+        if kind == "meaning":
+            return (
+                added
+                or any(
+                    c.unproved
+                    or (c.meaning is not None and c.meaning.relation is not Relation.EQUIVALENT)
+                    for c in self.clauses
+                )
+                or any(s.witness is not None for s in self.statuses)
+            )
+        raise ValueError(f"no kind of change {kind!r}: meaning, text or any")
+
+    @property
+    def proved(self) -> bool:
+        """Whether meaning and statuses were proved (no conflict between the declarations)."""
+        return not any(f.conflict for f in self.facts)
 
     @property
     def changed(self) -> tuple[ClauseDiff, ...]:
@@ -383,11 +512,14 @@ class RulesetDiff:
             OLD: ref(self.old),
             NEW: ref(self.new),
             "domain": self.domain.value,
+            **({} if self.records is None else {"records_bound": self.records}),
             "identical": self.old.digest == self.new.digest,
+            "proved": self.proved,
             "metadata": [{"field": f, OLD: o, NEW: n} for f, o, n in self.metadata],
+            "facts": [f.to_data() for f in self.facts],
             "clauses": [c.to_data() for c in self.changed],
             "unchanged": [c.id for c in self.clauses if c.change == "unchanged"],
-            "status_changes": [s.to_data() for s in self.statuses],
+            "status_changes": [self._status_data(s) for s in self.statuses],
             "replay": self.replay.to_data() if self.replay is not None else None,
             "bugs": list(self.bugs),
             "seconds": round(self.seconds, 3),
@@ -397,8 +529,19 @@ class RulesetDiff:
 # --------------------------------------------------------------------------- clause level
 
 
+def _jsonable(data: Any) -> Any:
+    """Rule data in JSON's types: a date (``before: 2012-11-08``) as its ISO text."""
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    if isinstance(data, Mapping):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_jsonable(v) for v in data]
+    return data
+
+
 def _predicate(c: Clause) -> tuple[object, ...]:
-    return (tuple((e.id, e.test) for e in c.elements), c.holds_when, c.catch_all)
+    return (tuple((e.id, e.test) for e in c.elements), c.holds_when, c.catch_all, c.bars)
 
 
 def _aspects(old: Clause, new: Clause) -> tuple[tuple[Aspect, ...], tuple[str, ...]]:
@@ -429,6 +572,8 @@ def _aspects(old: Clause, new: Clause) -> tuple[tuple[Aspect, ...], tuple[str, .
         aspects.append(Aspect.PREDICATE)
         if old.catch_all != new.catch_all:
             details.append("catch_all")
+        if old.bars != new.bars:
+            details.append("bars")
     return tuple(aspects), tuple(details)
 
 
@@ -470,16 +615,80 @@ def _metadata(old: Ruleset, new: Ruleset) -> list[tuple[str, str, str]]:
 
 
 class _Checker:
-    def __init__(self, old: Ruleset, new: Ruleset, domain: Domain) -> None:
-        self.old, self.new = old, new
-        self.enc = Encoding(domain=domain)
-        self.enc.add(OLD, old)
-        self.enc.add(NEW, new)
+    """The solver side of a diff: both versions over one encoding (``joint``: the rulesets over
+    one facts declaration, and each version's own declaration)."""
+
+    def __init__(self, joint: Joint, domain: Domain) -> None:
+        self.joint = joint
+        self.old, self.new = joint.old, joint.new
+        self.v2 = joint.old.program.catalogue is not None
+        if self.v2:
+            from .solver_v2 import Encoding
+
+            self.enc: Any = Encoding(domain=domain)
+        else:  # v1: delete at the flip
+            from . import solver
+
+            self.enc = solver.Encoding(domain=solver.Domain(domain.value))
+        self.enc.add(OLD, self.old)
+        self.enc.add(NEW, self.new)
         self.bugs: list[str] = []
         self.z3 = self.enc.z3
+        self._models: dict[str, Any] = {}
+        # facts one version does not declare and no clause of either reads: a witness leaves
+        # them out (over complete filings they would be stated, and say nothing)
+        self._drop: frozenset[str] = frozenset()
+        if joint.merged:
+            assert joint.old_decl is not None and joint.new_decl is not None
+            read = {
+                p.partition("[]")[0]
+                for rules in (self.old, self.new)
+                for c in rules.clauses
+                for e in c.elements
+                for p in facts_read(e.test)
+            }
+            shared = set(joint.old_decl.facts) & set(joint.new_decl.facts)
+            self._drop = frozenset(
+                p for p in self.old.filing_model.facts if p not in shared and p not in read
+            )
+            old_values, new_values = (
+                set(joint.old_decl.value_family),
+                set(joint.new_decl.value_family),
+            )
+            self.enc.rare = frozenset(old_values ^ new_values)
+
+    def _document(self, model: Any, name: str) -> dict[str, Any]:
+        doc: dict[str, Any] = self.enc.filing_data(model, name=name)
+        for path in self._drop:
+            *groups, last = path.split(".")
+            here = doc
+            for g in groups:
+                here = here.get(g, {})
+            here.pop(last, None)
+        return doc
+
+    def _values(self, model: Any) -> dict[str, Any]:
+        values: dict[str, Any] = self.enc.values(model)
+        return {p: (None if p in self._drop else v) for p, v in values.items()}
+
+    def _extra(self, name: str) -> dict[str, Any]:
+        """A v2 witness's document, values, declaration and what each version does not declare."""
+        model = self._models.get(name)
+        if not self.v2 or model is None:
+            return {}
+        values = self._values(model)
+        out: dict[str, Any] = {
+            "document": self._document(model, name),
+            "values": values,
+            "decl": self.enc.decl,
+        }
+        if self.joint.merged:
+            assert self.joint.old_decl is not None and self.joint.new_decl is not None
+            out["outside_old"] = undeclared(self.joint.old_decl, values)
+            out["outside_new"] = undeclared(self.joint.new_decl, values)
+        return out
 
     def _reads(self, *clauses: Clause | None) -> tuple[str, ...]:
-        from ..rules.syntax import facts_read
 
         seen: dict[str, None] = {}
         for c in clauses:
@@ -511,6 +720,7 @@ class _Checker:
             engine_old.value,
             engine_new.value,
             reads,
+            **self._extra(name),
         )
         if not w.verified:
             self.bugs.append(
@@ -525,10 +735,19 @@ class _Checker:
             out.extend(rules.clause(r) for r in sorted(_refs(rules, cid)))
         return out
 
-    def _filing(self, model: Any, name: str) -> Filing | None:
+    def _filing(self, model: Any, name: str) -> Any | None:
+        """The model as a filing the engine reads: for v2, its document parsed by the (joint)
+        filing model, as any filing is; a refusal is a bug of the translation."""
         import pydantic
 
-        try:
+        self._models[name] = model
+        if self.v2:
+            try:
+                return self.old.parse_filing(self._document(model, name))
+            except FilingError as exc:
+                self.bugs.append(f"witness {name} is not a valid filing: {exc}")
+                return None
+        try:  # v1: delete at the flip
             return self.enc.witness(model, name=name)
         except pydantic.ValidationError as exc:
             self.bugs.append(f"witness {name} is not a valid filing: {exc}")
@@ -594,6 +813,7 @@ class _Checker:
                     _decisive_reads(self, got[0][1], got[1][1]),
                     got[0][1],
                     got[1][1],
+                    **self._extra(name),
                 )
                 if not w.verified:
                     self.bugs.append(
@@ -624,11 +844,10 @@ def diff_rulesets(
     """Compare two versions; see the module docstring. Raises on an invalid corpus."""
     started = time.perf_counter()
     replay = replay_corpus(old, new, corpus) if corpus is not None else None
-    chk = _Checker(old, new, domain)
-    ids = sorted(
-        {c.id for c in old.clauses} | {c.id for c in new.clauses},
-        key=lambda i: (0 if i[0] == "N" else 1, int(i[1:])),
-    )
+    joint = joint_rulesets(old, new)
+    chk = _Checker(joint, domain) if joint.provable else None
+    by_id = {c.id: c for c in (*new.clauses, *old.clauses)}
+    ids = sorted(by_id, key=lambda i: by_id[i].sort_key())
     pred_changed = {
         cid
         for cid in ids
@@ -638,7 +857,7 @@ def diff_rulesets(
     }
     out: list[ClauseDiff] = []
     for cid in ids:
-        kind = ListKind.NEGATIVE if cid.startswith("N") else ListKind.POSITIVE
+        kind = by_id[cid].list
         if cid not in old:
             out.append(ClauseDiff(cid, kind, "added", (), None, new.clause(cid)))
             continue
@@ -649,7 +868,7 @@ def diff_rulesets(
         aspects, details = _aspects(a, b)
         via = tuple(sorted((_refs(old, cid) | _refs(new, cid)) & pred_changed))
         meaning = None
-        if Aspect.PREDICATE in aspects or via:
+        if chk is not None and (Aspect.PREDICATE in aspects or via):
             meaning = chk.meaning(cid, via)
         change = (
             "changed"
@@ -658,8 +877,10 @@ def diff_rulesets(
         )
         if not aspects and meaning is not None and meaning.relation is Relation.EQUIVALENT:
             meaning = None  # a referenced clause changed, but not so as to reach this one
-        out.append(ClauseDiff(cid, kind, change, aspects, a, b, details, meaning))
-    changes = chk.statuses() if statuses and old.digest != new.digest else []
+        unproved = chk is None and (Aspect.PREDICATE in aspects or bool(via))
+        out.append(ClauseDiff(cid, kind, change, aspects, a, b, details, meaning, unproved))
+    changes = chk.statuses() if chk is not None and statuses and old.digest != new.digest else []
+    v2 = old.program.catalogue is not None and new.program.catalogue is not None
     return RulesetDiff(
         old,
         new,
@@ -668,8 +889,10 @@ def diff_rulesets(
         tuple(out),
         tuple(changes),
         replay,
-        tuple(chk.bugs),
+        tuple(chk.bugs) if chk is not None else (),
         time.perf_counter() - started,
+        joint.changes,
+        RECORDS if v2 else None,
     )
 
 
@@ -679,24 +902,31 @@ MAX_CORPUS_BYTES = 256 * 1024 * 1024
 """The largest corpus ``diff --corpus`` reads (it holds every filing in memory at once)."""
 
 
-def read_corpus(path: str | Path) -> list[tuple[int, Filing]]:
-    """The filings of a JSON Lines file, with their line numbers; every bad line is reported."""
-    from ..facts.filings import parse_filing
-
+def read_corpus(
+    path: str | Path, rules: Ruleset | None = None, *, side: str = ""
+) -> list[tuple[int, Any]]:
+    """The filings of a JSON Lines file, with their line numbers, read with the filing model of
+    ``rules`` (``None``: the v1 model); every bad line is reported (``side``, when given, names
+    the version whose model refused it)."""
     p = Path(path)
     data = reader.read_file(p, limit=MAX_CORPUS_BYTES, error=FilingError, what="a corpus")
     problems: list[Problem] = []
-    out: list[tuple[int, Filing]] = []
+    out: list[tuple[int, Any]] = []
     for n, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
         try:
-            out.append((n, parse_filing(raw, filename=str(p), format="json")))
+            if rules is None or rules.program.catalogue is None:  # v1: delete at the flip
+                from ..facts.filings import parse_filing
+
+                out.append((n, parse_filing(raw, filename=str(p), format="json")))
+            else:
+                out.append((n, rules.parse_filing(raw, name=str(p))))
         except FilingError as exc:
             problems.extend(
                 Problem(
                     q.code,
-                    q.message,
+                    (f"{side} version ({rules.label}): " if side and rules else "") + q.message,
                     Location(str(p), n, q.location.col or 1, q.location.path),
                     q.hint,
                 )
@@ -707,7 +937,7 @@ def read_corpus(path: str | Path) -> list[tuple[int, Filing]]:
     return out
 
 
-def _outcome(rules: Ruleset, filing: Filing) -> tuple[Status, tuple[str, ...], dict[str, Truth]]:
+def _outcome(rules: Ruleset, filing: Any) -> tuple[Status, tuple[str, ...], dict[str, Truth]]:
     from ..engine.decide import _status
 
     memo: Memo = {}
@@ -717,8 +947,21 @@ def _outcome(rules: Ruleset, filing: Filing) -> tuple[Status, tuple[str, ...], d
 
 
 def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
-    """Replay past filings under both versions (see the module docstring)."""
-    filings = read_corpus(corpus)
+    """Replay past filings under both versions (see the module docstring): each version reads
+    every line with its own filing model; a line either refuses is a coded error."""
+    if old.filing_model is new.filing_model:
+        filings = [(n, f, f) for n, f in read_corpus(corpus, old)]
+    else:
+        problems: list[Problem] = []
+        sides: list[list[tuple[int, Any]]] = []
+        for side, rules in ((OLD, old), (NEW, new)):
+            try:
+                sides.append(read_corpus(corpus, rules, side=side))
+            except FilingError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise FilingError(problems)
+        filings = [(n, a, b) for (n, a), (_, b) in zip(sides[0], sides[1], strict=True)]
     changes: list[ReplayChange] = []
     by_clause: dict[str, dict[str, int]] = {}
     transitions: dict[str, int] = {}
@@ -727,9 +970,9 @@ def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
         counts = by_clause.setdefault(cid, {})
         counts[what] = counts.get(what, 0) + 1
 
-    for line, filing in filings:
+    for line, filing, filing_new in filings:
         so, do, vo = _outcome(old, filing)
-        sn, dn, vn = _outcome(new, filing)
+        sn, dn, vn = _outcome(new, filing_new)
         for cid in sorted(set(vo) | set(vn)):
             if vo.get(cid) != vn.get(cid):
                 bump(cid, "value_changed")
@@ -763,6 +1006,17 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
             "证明范围：事实齐全的案卷（除 P15、N9 认定外每项事实均已知；认定可有可无）"
         ),
         "domain_any": "证明范围：所有有效案卷（任何事实都可能未知）",
+        "bound": "每个列表至多 {n} 条记录",
+        "facts_changed": "事实声明变化",
+        "conflict": "冲突",
+        "unproved": "判定条件有改动，但两版事实声明冲突，含义未证明",
+        "not_proved": "两版事实声明冲突（见上），含义与结论变化均未证明。",
+        "undeclared": "本版事实声明未含",
+        "unknown": "未知",
+        "yes": "是",
+        "no": "否",
+        "not_listed": "不含",
+        "incomplete": "未列全",
         "identical": "两版内容完全相同（摘要值一致）。",
         "metadata": "版本信息变化",
         "added": "新增",
@@ -788,6 +1042,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "statuses": "结论变化（整套规则）",
         "possible": "可能",
         "impossible": "经证明不可能",
+        "impossible_complete": "在事实齐全的案卷中经证明不可能",
+        "seen_complete": "但历史重放中有 {n} 份案卷如此变化（含未知事实，超出证明范围）",
+        "seen_any": "但历史重放中有 {n} 份案卷如此变化（超出证明范围：某列表记录多于 {b} 条）",
         "replay": "历史案卷重放",
         "filings": "份案卷",
         "changed_filings": "结论或决定条款发生变化",
@@ -798,6 +1055,12 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "未变条款",
         "none": "无",
         "seconds": "耗时",
+        "line": "行",
+        "edits": "改动",
+        "label": "版本名称",
+        "effective": "施行日期",
+        "origin": "来源",
+        "case": "案卷编号",
     },
     "en": {
         "title": "Ruleset version diff",
@@ -806,6 +1069,18 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "domain_complete": "Proofs quantify over complete filings (every fact known, except the "
         "P15 and N9 determinations, each recorded or not)",
         "domain_any": "Proofs quantify over every valid filing (any fact may be unknown)",
+        "bound": "with at most {n} records in each list",
+        "facts_changed": "Facts declaration changes",
+        "conflict": "conflict",
+        "unproved": "predicate changed; the facts declarations conflict, so meaning is not proved",
+        "not_proved": "The facts declarations conflict (above): meaning and status changes are "
+        "not proved.",
+        "undeclared": "not declared by this version",
+        "unknown": "unknown",
+        "yes": "yes",
+        "no": "no",
+        "not_listed": "not",
+        "incomplete": "list not complete",
         "identical": "The two versions are identical (same digest).",
         "metadata": "Version metadata",
         "added": "added",
@@ -831,6 +1106,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "statuses": "Status changes (whole ruleset)",
         "possible": "possible",
         "impossible": "proved impossible",
+        "impossible_complete": "proved impossible over complete filings",
+        "seen_complete": "yet {n} replayed filings change so (with unknown facts: outside the "
+        "proof's domain)",
+        "seen_any": "yet {n} replayed filings change so (outside the proof's domain: a list "
+        "longer than {b} records)",
         "replay": "Replay of past filings",
         "filings": "filings",
         "changed_filings": "change status or decisive clauses",
@@ -841,6 +1121,12 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "unchanged clauses",
         "none": "none",
         "seconds": "time",
+        "line": "line",
+        "edits": "edits",
+        "label": "label",
+        "effective": "effective",
+        "origin": "origin",
+        "case": "id",
     },
 }
 
@@ -854,6 +1140,8 @@ def verdict_line(c: ClauseDiff, lang: str) -> str:
     w = words(lang)
     if c.change in ("added", "removed"):
         return w[c.change]
+    if c.unproved:
+        return w["unproved"]
     if c.meaning is None:
         if Aspect.PREDICATE in c.aspects:  # pragma: no cover - predicate changes are checked
             return w["equivalent"]
@@ -864,7 +1152,71 @@ def verdict_line(c: ClauseDiff, lang: str) -> str:
     return w[r.value]
 
 
-def fact_values(filing: Filing, paths: Iterable[str]) -> list[tuple[str, str]]:
+def witness_facts(w: Witness, lang: str = "zh") -> list[tuple[str, str]]:
+    """The facts a witness turns on, each as (title, value) in ``lang`` (v2), or (path, value)
+    (v1)."""
+    if w.values is None or w.decl is None:  # v1: delete at the flip
+        return fact_values(w.filing, w.reads)
+    decl = w.decl
+    t = words(lang)
+    out: list[tuple[str, str]] = []
+    for path in w.reads:
+        head, sep, field = path.partition("[].")
+        top = decl.facts.get(head)
+        if top is None:
+            continue
+        value = w.values.get(head)
+        if not sep:
+            out.append((top.title(lang), _shown(decl, top, value, lang)))
+            continue
+        spec = top.field(field)
+        title = f"{top.title(lang)}·{spec.title(lang)}"
+        if not isinstance(value, Records):
+            out.append((title, t["unknown"]))
+            continue
+        shown = [
+            f"[{i}] {_shown(decl, spec, getattr(item, field, None), lang)}"
+            for i, item in enumerate(value.items, start=1)
+        ]
+        if not value.complete:
+            shown.append(f"（{t['incomplete']}）" if lang == "zh" else f"({t['incomplete']})")
+        out.append((title, "; ".join(shown) or "[]"))
+    return out
+
+
+def _shown(decl: FactsDecl, spec: FactDecl, value: Any, lang: str) -> str:
+    """One v2 value in words: titles of values, not their ids."""
+    t = words(lang)
+    if value is None:
+        return t["unknown"]
+    if value is NA:
+        return spec.na[0 if lang == "zh" else 1] if spec.na else "n/a"
+    if isinstance(value, bool):
+        return t["yes"] if value else t["no"]
+
+    def title(v: str) -> str:
+        fam = decl.families.get(spec.family or "")
+        return fam.values[v].title(lang) if fam is not None and v in fam.values else v
+
+    sep = "、" if lang == "zh" else ", "
+    if spec.type is FactType.ENUM and isinstance(value, str):
+        return title(value)
+    if isinstance(value, PartialSet):
+        parts = [sep.join(title(v) for v in sorted(value.yes)) or t["none"]]
+        if value.no:
+            parts.append(f"{t['not_listed']} {sep.join(title(v) for v in sorted(value.no))}")
+        if not value.complete:
+            parts.append(t["incomplete"])
+        return "; ".join(parts)
+    if isinstance(value, PartialDate):
+        return value.to_json()
+    if isinstance(value, Records):
+        return f"{len(value.items)}" + ("" if value.complete else f" ({t['incomplete']})")
+    return str(value)
+
+
+def fact_values(filing: Any, paths: Iterable[str]) -> list[tuple[str, str]]:
+    """v1: delete at the flip. Fact paths and values of a v1 filing."""
     from ..engine.evaluate import fact_getter
 
     out = []
@@ -882,6 +1234,66 @@ def fact_values(filing: Filing, paths: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
+_TRUTH_ZH: Mapping[str, str] = {"true": "成立", "false": "不成立", "unknown": "未定"}
+_COUNT_ZH: Mapping[str, str] = {
+    "value_changed": "真值变化",
+    "became_decisive": "成为决定条款",
+    "ceased_decisive": "不再是决定条款",
+}
+
+
+def say(value: str, lang: str) -> str:
+    """A status, a truth or a replay count's name as a reader of ``lang`` reads it: in Chinese
+    its title (a zh report shows no raw code), in English the code itself."""
+    if lang != "zh":
+        return value
+    if value in _TRUTH_ZH:
+        return _TRUTH_ZH[value]
+    if value in _COUNT_ZH:
+        return _COUNT_ZH[value]
+    try:
+        return Status(value).title("zh")
+    except ValueError:
+        return value
+
+
+def say_move(old: str, new: str, lang: str) -> str:
+    """``old -> new`` (en) or ``旧 → 新`` (zh)."""
+    return f"{old} -> {new}" if lang != "zh" else f"{say(old, lang)} → {say(new, lang)}"
+
+
+def text_changes(old: str, new: str) -> list[tuple[str, str, str]]:
+    """The wording as runs ``(op, old part, new part)``, character by character (Chinese has no
+    spaces between words), ``op`` one of ``equal``, ``replace``, ``delete``, ``insert``."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [(op, old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+def _edits(old: str, new: str) -> str:
+    """The changed runs of a wording, ``或者→或; …`` (``∅`` for nothing)."""
+    return "; ".join(
+        f"{a or '∅'}→{b or '∅'}" for op, a, b in text_changes(old, new) if op != "equal"
+    )
+
+
+def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
+    """A status row's finding, labelled with the domain it is proved over; a transition proved
+    impossible that the replay on the same report shows happening says why (the replayed
+    filings are outside the proof's domain), so that no row contradicts the replay."""
+    w = words(lang)
+    if s.witness is not None:
+        return w["possible"]
+    mark = w["impossible_complete" if d.domain is Domain.COMPLETE else "impossible"]
+    seen = d.replay.transitions.get(f"{s.old.value}->{s.new.value}", 0) if d.replay else 0
+    if seen:
+        sep = "；" if lang == "zh" else "; "
+        bound = d.records if d.records is not None else "?"
+        mark += sep + w[f"seen_{d.domain.value}"].format(n=seen, b=bound)
+    return mark
+
+
 def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
     """The diff as readable text, in Chinese (``zh``) or English."""
     w = words(lang)
@@ -890,7 +1302,10 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append(
             f"  {w[side]}: {r.label}  ({r.meta.effective}, sha256:{r.digest[:16]}, {r.origin})"
         )
-    lines.append("  " + w[f"domain_{d.domain.value}"])
+    domain = w[f"domain_{d.domain.value}"]
+    if d.records is not None:
+        domain += ("，" if lang == "zh" else ", ") + w["bound"].format(n=d.records)
+    lines.append("  " + domain)
     if d.old.digest == d.new.digest:
         lines.append(w["identical"])
     if d.metadata:
@@ -898,6 +1313,15 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append(w["metadata"])
         for field, a, b in d.metadata:
             lines.append(f"  {field}: {a}  ->  {b}")
+    if d.facts:
+        lines.append("")
+        lines.append(w["facts_changed"])
+        for f in d.facts:
+            mark = f" [{w['conflict']}]" if f.conflict else ""
+            change = f"  {f.old or '—'}  ->  {f.new or '—'}" if f.old or f.new else ""
+            lines.append(f"  {f.code}{mark} {f.path}: {f.meaning(lang)}{change}")
+        if not d.proved:
+            lines.append("  " + w["not_proved"])
     for c in d.changed:
         lines.append("")
         aspects = ", ".join(
@@ -915,6 +1339,8 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             lines.append(f"    - {w['old']}: {c.old.text}")
         if c.new is not None and (c.old is None or c.old.text != c.new.text):
             lines.append(f"    + {w['new']}: {c.new.text}")
+        if c.old is not None and c.new is not None and c.old.text != c.new.text:
+            lines.append(f"    ~ {w['edits']}: {_edits(c.old.text, c.new.text)}")
         if Aspect.CITATION in c.aspects and c.old and c.new:
             lines.append(f"    - {c.old.citation.render(lang)}")
             lines.append(f"    + {c.new.citation.render(lang)}")
@@ -928,8 +1354,8 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append("")
         lines.append(w["statuses"])
         for s in d.statuses:
-            mark = w["possible"] if s.witness is not None else w["impossible"]
-            lines.append(f"  {s.old.value} -> {s.new.value}: {mark}")
+            mark = status_mark(d, s, lang)
+            lines.append(f"  {say_move(s.old.value, s.new.value, lang)}: {mark}")
             if s.witness is not None:
                 lines.extend(_witness_lines(s.witness, "", lang, indent="    "))
     if d.replay is not None:
@@ -940,16 +1366,17 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             f"{len(rp.changes)} {w['changed_filings']}"
         )
         for k, n in rp.transitions.items():
-            lines.append(f"  {k}: {n}")
+            a, _, b = k.partition("->")
+            lines.append(f"  {say_move(a, b, lang)}: {n}")
         if rp.by_clause:
             lines.append(f"  {w['by_clause']}:")
             for cid, counts in rp.by_clause.items():
-                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                shown = ", ".join(f"{say(k, lang)} {v}" for k, v in sorted(counts.items()))
                 lines.append(f"    {cid}: {shown}")
         for ch in rp.changes:
             lines.append(
-                f"  line {ch.line} {ch.filing_id or ''}: {ch.old_status.value} "
-                f"[{' '.join(ch.old_decisive)}] -> {ch.new_status.value} "
+                f"  {w['line']} {ch.line} {ch.filing_id or ''}: {say(ch.old_status.value, lang)} "
+                f"[{' '.join(ch.old_decisive)}] -> {say(ch.new_status.value, lang)} "
                 f"[{' '.join(ch.new_decisive)}]"
             )
     if d.bugs:
@@ -966,14 +1393,17 @@ def _witness_lines(wit: Witness, label: str, lang: str, indent: str = "    ") ->
     ok = w["verified"] if wit.verified else w["NOT_VERIFIED"]
     out = [
         f"{indent}{w['witness']} {wit.name}{': ' + label if label else ''} "
-        f"({w['old']} {wit.engine_old}, {w['new']} {wit.engine_new}; {ok})"
+        f"({w['old']} {say(wit.engine_old, lang)}, {w['new']} {say(wit.engine_new, lang)}; {ok})"
     ]
     if wit.decisive_old or wit.decisive_new:
         out.append(
             f"{indent}  {w['decisive']}: {' '.join(wit.decisive_old) or '-'} -> "
             f"{' '.join(wit.decisive_new) or '-'}"
         )
-    facts = fact_values(wit.filing, wit.reads)
+    facts = witness_facts(wit, lang)
     if facts:
         out.append(f"{indent}  {w['facts']}: " + "; ".join(f"{p}={v}" for p, v in facts))
+    for side, outside in ((OLD, wit.outside_old), (NEW, wit.outside_new)):
+        if outside:
+            out.append(f"{indent}  {w[side]} {w['undeclared']}: {', '.join(outside)}")
     return out

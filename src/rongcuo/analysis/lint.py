@@ -1,15 +1,24 @@
 """Static analysis of a ruleset with the solver: findings with stable codes, places and severities.
 
-Every question is asked of z3 over complete filings (:class:`~rongcuo.analysis.solver.Domain`),
-through the same translation as the version diff, so a finding is a proof, not a sample:
+Every question is asked of z3 over complete filings (:class:`~rongcuo.analysis.solver_v2.Domain`),
+through the same translation as the version diff, so a finding is a proof, not a sample. A ruleset
+of filing model v2 (one with a facts declaration) is translated by
+:mod:`~rongcuo.analysis.solver_v2` — quantifiers over acts, families of values, bars — with lists of
+at most :data:`~rongcuo.analysis.solver_v2.RECORDS` records; a v1 ruleset by
+:mod:`~rongcuo.analysis.solver` until the flip. The checks:
 
 * a positive clause that can never make a filing eligible (every filing that satisfies it also
   triggers a negative, or is otherwise not eligible);
 * a clause or an element that can never hold, or always holds;
-* model facts no clause reads;
+* model facts no clause reads (for v2: every declared fact and record field);
 * element phrases missing from their clause text (the loader already refuses these; the lint
   checks a rule tree however it was built);
-* clauses without a holding example or without a near miss.
+* clauses without a holding example or without a near miss;
+* a clause numbered after its list's catch-all (其他…, which closes a list).
+
+Reports render as text (zh or en), JSON, SARIF 2.1.0 (:meth:`LintReport.to_sarif`, for code
+scanning) or GitHub workflow commands (:meth:`LintReport.render_github`, annotations on a pull
+request); the SARIF and GitHub forms carry no timing, so the same rules give the same bytes.
 
 :data:`LINT_CODES` lists every code with its severity and meaning (``docs/versions.md`` documents
 them); exit status follows severity, so CI can gate on it.
@@ -24,11 +33,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from ..errors import Location
-from ..facts.model import FACTS, FactKind
+from ..facts.declare import FactsDecl, FactType
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import Clause, ListKind, facts_read
 from ..verdict.verdict import Status
-from .solver import Domain, Encoding
+from .solver_v2 import RECORDS, Domain
 
 NOWHERE: Final = Location()
 
@@ -61,7 +70,29 @@ LINT_CODES: Final[Mapping[str, tuple[Severity, str]]] = {
         "a clause without a near miss (an example failing on one element)",
     ),
     "fact_unread": (Severity.INFO, "a fact of the filing model that no clause reads"),
+    "clause_after_catch_all": (
+        Severity.WARNING,
+        "a clause numbered after its list's catch-all (the catch-all closes a list)",
+    ),
 }
+
+#: each code's meaning in Chinese (the zh text report prints it beside the finding)
+LINT_CODES_ZH: Final[Mapping[str, str]] = {
+    "positive_unreachable": "正面条款在任何案卷中都不能使案卷符合条件",
+    "clause_unsatisfiable": "条款在任何事实齐全的案卷中都不成立",
+    "clause_always_true": "条款在所有事实齐全的案卷中都成立",
+    "element_unsatisfiable": "要件在任何事实齐全的案卷中都不成立",
+    "element_always_true": "要件在所有事实齐全的案卷中都成立（未检验任何事实）",
+    "phrase_not_in_text": "要件引用的词句不在条款原文中",
+    "example_missing_holds": "条款缺少成立的示例",
+    "example_missing_near_miss": "条款缺少近似不成立的示例（仅一个要件不成立）",
+    "fact_unread": "事实模型中没有任何条款读取的事实",
+    "clause_after_catch_all": "条款编号排在本列表兜底条款（其他……）之后",
+}
+
+_SEVERITY_ZH: Final = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+_SARIF_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_GITHUB: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -117,6 +148,7 @@ class LintReport:
     findings: tuple[Finding, ...]
     reachable: Mapping[str, bool]  # positive clause -> can make some complete filing eligible
     seconds: float
+    records: int | None = None  # v2: the bound on each list the proofs assume; None for v1
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -132,37 +164,117 @@ class LintReport:
             "label": self.label,
             "digest": self.digest,
             "domain": Domain.COMPLETE.value,
+            **({} if self.records is None else {"records_bound": self.records}),
             "counts": {s.value: self.count(s) for s in Severity},
             "reachable": dict(self.reachable),
             "findings": [f.to_dict() for f in self.findings],
             "seconds": round(self.seconds, 3),
         }
 
+    def to_sarif(self) -> dict[str, Any]:
+        """The findings as a SARIF 2.1.0 log (one run; rules are the lint codes)."""
+        from .._version import __version__
+
+        results = []
+        for f in self.findings:
+            result: dict[str, Any] = {
+                "ruleId": f.code,
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+            }
+            loc = f.location
+            if loc.file:
+                physical: dict[str, Any] = {"artifactLocation": {"uri": loc.file}}
+                if loc.line:
+                    physical["region"] = {"startLine": loc.line, "startColumn": loc.col or 1}
+                result["locations"] = [{"physicalLocation": physical}]
+            elif loc.path:
+                result["locations"] = [
+                    {"logicalLocations": [{"fullyQualifiedName": loc.json_path()}]}
+                ]
+            results.append(result)
+        rules = [
+            {
+                "id": code,
+                "shortDescription": {"text": meaning},
+                "fullDescription": {"text": LINT_CODES_ZH[code]},
+                "defaultConfiguration": {"level": _SARIF_LEVEL[severity]},
+            }
+            for code, (severity, meaning) in LINT_CODES.items()
+        ]
+        return {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {"name": "rongcuo lint", "version": __version__, "rules": rules}
+                    },
+                    "properties": {"label": self.label, "digest": self.digest},
+                    "results": results,
+                }
+            ],
+        }
+
+    def render_github(self) -> str:
+        """The findings as GitHub workflow commands (``::error file=…,line=…::message``)."""
+        lines = []
+        for f in self.findings:
+            props = []
+            loc = f.location
+            if loc.file:
+                props.append(f"file={_gh(loc.file, prop=True)}")
+                if loc.line:
+                    props.append(f"line={loc.line}")
+                    props.append(f"col={loc.col or 1}")
+            props.append(f"title={_gh('rongcuo ' + f.code, prop=True)}")
+            where = "" if loc.file else f"{loc.json_path()}: "
+            lines.append(f"::{_GITHUB[f.severity]} {','.join(props)}::{_gh(where + f.message)}")
+        return "".join(line + "\n" for line in lines)
+
     def render_text(self, *, lang: str = "zh") -> str:
-        lines = [str(f) for f in self.findings]
+        if lang == "zh":
+            lines = [
+                f"{f.location if f.location != NOWHERE else '<ruleset>'}: "
+                f"{_SEVERITY_ZH[f.severity]} {f.code}（{LINT_CODES_ZH[f.code]}）: {f.message}"
+                for f in self.findings
+            ]
+        else:
+            lines = [str(f) for f in self.findings]
         reach = [cid for cid, ok in self.reachable.items() if ok]
+        bound_zh = "" if self.records is None else f"，每个列表至多 {self.records} 条记录"
+        bound_en = "" if self.records is None else f" with at most {self.records} records a list"
         if lang == "zh":
             lines.append(
                 f"{self.label}：{self.count(Severity.ERROR)} 个错误，"
                 f"{self.count(Severity.WARNING)} 个警告，{self.count(Severity.INFO)} 条提示；"
                 f"可使案卷符合条件的正面条款：{' '.join(reach) or '无'}"
-                f"（证明范围：事实齐全的案卷；{self.seconds:.2f} 秒）"
+                f"（证明范围：事实齐全的案卷{bound_zh}；{self.seconds:.2f} 秒）"
             )
         else:
             lines.append(
                 f"{self.label}: {self.count(Severity.ERROR)} errors, "
                 f"{self.count(Severity.WARNING)} warnings, {self.count(Severity.INFO)} notes; "
                 f"positive clauses that can make a filing eligible: {' '.join(reach) or 'none'} "
-                f"(proved over complete filings; {self.seconds:.2f} s)"
+                f"(proved over complete filings{bound_en}; {self.seconds:.2f} s)"
             )
         return "\n".join(lines) + "\n"
+
+
+def _gh(text: str, *, prop: bool = False) -> str:
+    """Escape a GitHub workflow command's message (or property value)."""
+    out = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        out = out.replace(":", "%3A").replace(",", "%2C")
+    return out
 
 
 # --------------------------------------------------------------------------- tree checks
 
 
-def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
-    """Checks of the rule tree alone: phrases in the text, examples, facts read."""
+def lint_clauses(clauses: Sequence[Clause], decl: FactsDecl | None = None) -> list[Finding]:
+    """Checks of the rule tree alone: phrases in the text, examples, facts read (of the facts
+    declaration ``decl`` for a v2 ruleset; ``None``: the v1 model)."""
     out: list[Finding] = []
     for c in clauses:
         for e in c.elements:
@@ -195,10 +307,31 @@ def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
                     c.id,
                 )
             )
+    for kind in ListKind:
+        closing = [c.number for c in clauses if c.list is kind and c.catch_all]
+        if not closing:
+            continue
+        for c in clauses:
+            if c.list is kind and not c.catch_all and c.number > min(closing):
+                out.append(
+                    Finding(
+                        "clause_after_catch_all",
+                        f"{c.id} comes after the catch-all {kind.prefix}{min(closing)}: a "
+                        "catch-all (其他…) closes its list; renumber it last",
+                        c.loc,
+                        c.id,
+                    )
+                )
     read: set[str] = set()
     for c in clauses:
         for e in c.elements:
             read.update(facts_read(e.test))
+    if decl is not None:
+        out.extend(_unread_v2(decl, read))
+        return out
+    # v1: delete at the flip
+    from ..facts.model import FACTS, FactKind
+
     for path, spec in FACTS.items():
         if path in read or spec.kind is FactKind.TEXT:
             continue
@@ -209,19 +342,67 @@ def lint_clauses(clauses: Sequence[Clause]) -> list[Finding]:
     return out
 
 
+def _unread_v2(decl: FactsDecl, read: set[str]) -> list[Finding]:
+    """Declared facts (and record fields) that no clause reads. Text facts, and the record of a
+    determination other than its ``holds``, are not facts a clause could test."""
+    out: list[Finding] = []
+    for top in decl.facts.values():
+        for spec in (top, *top.fields):
+            path = spec.path
+            if path in read or spec.type is FactType.TEXT:
+                continue
+            if path.startswith("determinations.") and not path.endswith(".holds"):
+                continue
+            if spec.type is FactType.RECORDS and any(r.startswith(f"{path}[].") for r in read):
+                continue  # its fields are read: the list is
+            where = Location(path=tuple(path.replace("[]", "").split(".")))
+            out.append(Finding("fact_unread", f"no clause reads {path} ({spec.zh})", where))
+    return out
+
+
 # --------------------------------------------------------------------------- solver checks
 
 
-def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
-    enc = Encoding(domain=Domain.COMPLETE)
+def _encoding(rules: Ruleset) -> Any:
+    """An encoding of ``rules`` over complete filings, by the solver of its filing model."""
+    if rules.program.catalogue is None:  # v1: delete at the flip
+        from . import solver
+
+        enc: Any = solver.Encoding(domain=solver.Domain.COMPLETE)
+    else:
+        from . import solver_v2
+
+        enc = solver_v2.Encoding(domain=Domain.COMPLETE)
     enc.add("r", rules)
+    return enc
+
+
+def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
+    enc = _encoding(rules)
     z3 = enc.z3
-    status = enc.status("r")
+    status = enc.status("r")  # translates every clause and element: every variable exists now
+    for c in rules.clauses:
+        for e in c.elements:
+            enc.element("r", c.id, e.id)
+    # one incremental solver holding the domain constraints once (a fresh solver per question
+    # spent most of the time adding them again)
+    session = enc.solver()
+    grown = len(enc.constraints)
     out: list[Finding] = []
     reachable: dict[str, bool] = {}
 
     def sat(*formulas: Any) -> bool:
-        return enc.find(*formulas, simple=False) is not None
+        nonlocal grown
+        if len(enc.constraints) > grown:  # pragma: no cover - every variable was made above
+            session.add(*enc.constraints[grown:])
+            grown = len(enc.constraints)
+        session.push()
+        session.add(*formulas)
+        result = session.check()
+        session.pop()
+        if result == z3.unknown:  # pragma: no cover - the theories used are decidable
+            raise RuntimeError(f"z3 could not decide: {session.reason_unknown()}")
+        return bool(result == z3.sat)
 
     for c in rules.clauses:
         tri = enc.clause("r", c.id)
@@ -290,7 +471,7 @@ def _solver_findings(rules: Ruleset) -> tuple[list[Finding], dict[str, bool]]:
     return out, reachable
 
 
-def _blockers(enc: Encoding, rules: Ruleset, cid: str) -> list[str]:
+def _blockers(enc: Any, rules: Ruleset, cid: str) -> list[str]:  # rare: fresh solvers suffice
     """Negatives that hold on every complete filing on which ``cid`` holds."""
     z3 = enc.z3
     tri = enc.clause("r", cid)
@@ -304,7 +485,8 @@ def _blockers(enc: Encoding, rules: Ruleset, cid: str) -> list[str]:
 def lint_ruleset(rules: Ruleset) -> LintReport:
     """Lint a loaded ruleset; see the module docstring."""
     started = time.perf_counter()
-    findings = lint_clauses(rules.clauses)
+    catalogue = rules.program.catalogue
+    findings = lint_clauses(rules.clauses, None if catalogue is None else catalogue.decl)
     solver_findings, reachable = _solver_findings(rules)
     findings.extend(solver_findings)
     return LintReport(
@@ -313,6 +495,7 @@ def lint_ruleset(rules: Ruleset) -> LintReport:
         tuple(sorted(set(findings), key=Finding.sort_key)),
         reachable,
         time.perf_counter() - started,
+        None if catalogue is None else RECORDS,
     )
 
 

@@ -9,7 +9,19 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .diff import OLD, RulesetDiff, Witness, fact_values, verdict_line, words
+from ..verdict.verdict import Status
+from .diff import (
+    OLD,
+    RulesetDiff,
+    Witness,
+    say,
+    say_move,
+    status_mark,
+    text_changes,
+    verdict_line,
+    witness_facts,
+    words,
+)
 
 __all__ = ["render_html"]
 
@@ -25,6 +37,11 @@ th{background:#f0f0f0}.old{background:#fff0f0}.new{background:#f0fff0}
 .equal{background:#e3f5e1}.bug{background:#ff4d4d;color:#fff}
 details{margin:.3em 0}pre{background:#f7f7f7;padding:.5em;overflow:auto;font-size:.85em}
 code{font-size:.9em}.muted{color:#666}
+del{background:#ffc9c9;text-decoration:line-through}ins{background:#c9f2c9;text-decoration:none}
+tr.loss td{background:#ffe0e0}tr.gain td{background:#e3f5e1}
+@media print{body{max-width:none;margin:0;font-size:10.5pt}details{display:block}
+details>summary{list-style:none}h2{break-after:avoid}table,tr,pre{break-inside:avoid}
+.tag{border:1px solid #999}del,ins{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -40,25 +57,50 @@ def _witness(w: Witness, label: str, lang: str) -> str:
         else f'<span class="tag bug">{_e(t["NOT_VERIFIED"])}</span>'
     )
     rows = "".join(
-        f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>"
-        for p, v in fact_values(w.filing, w.reads)
+        f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>" for p, v in witness_facts(w, lang)
     )
+    for side, outside in ((OLD, w.outside_old), ("new", w.outside_new)):
+        if outside:
+            rows += (
+                f"<tr><td>{_e(t[side])} {_e(t['undeclared'])}</td>"
+                f"<td><code>{_e(', '.join(outside))}</code></td></tr>"
+            )
     decisive = ""
     if w.decisive_old or w.decisive_new:
         decisive = (
             f"<p>{_e(t['decisive'])}: {_e(' '.join(w.decisive_old) or '-')} → "
             f"{_e(' '.join(w.decisive_new) or '-')}</p>"
         )
-    filing = json.dumps(
-        w.filing.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2
-    )
+    filing = json.dumps(w.to_data()["filing"], ensure_ascii=False, indent=2)
     return (
         f"<details open><summary>{_e(t['witness'])} <code>{_e(w.name)}</code>"
-        f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(w.engine_old)}, "
-        f"{_e(t['new'])} {_e(w.engine_new)} {ok}</summary>{decisive}"
+        f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(say(w.engine_old, lang))}, "
+        f"{_e(t['new'])} {_e(say(w.engine_new, lang))} {ok}</summary>{decisive}"
         f"<table><tr><th>{_e(t['facts'])}</th><th></th></tr>{rows}</table>"
         f"<details><summary>JSON</summary><pre>{_e(filing)}</pre></details></details>"
     )
+
+
+def _marked(runs: list[tuple[str, str, str]], side: str) -> str:
+    """One side of a wording with its changed characters marked (``<del>`` old, ``<ins>`` new)."""
+    out = []
+    for op, a, b in runs:
+        if op == "equal":
+            out.append(_e(a))
+        elif side == "old" and a:
+            out.append(f"<del>{_e(a)}</del>")
+        elif side == "new" and b:
+            out.append(f"<ins>{_e(b)}</ins>")
+    return "".join(out)
+
+
+def _direction(old: Status, new: Status) -> str:
+    """A status row's colour by meaning: losing eligibility is a loss (red), gaining it a gain."""
+    if old is Status.ELIGIBLE:
+        return "loss"
+    if new is Status.ELIGIBLE:
+        return "gain"
+    return ""
 
 
 def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
@@ -70,7 +112,8 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         f"<title>{_e(t['title'])}: {_e(d.old.label)} → {_e(d.new.label)}</title>"
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(t['title'])}</h1>",
-        "<table><tr><th></th><th>label</th><th>effective</th><th>sha256</th><th>origin</th></tr>",
+        f"<table><tr><th></th><th>{_e(t['label'])}</th><th>{_e(t['effective'])}</th>"
+        f"<th>sha256</th><th>{_e(t['origin'])}</th></tr>",
     ]
     for side, r in ((OLD, d.old), ("new", d.new)):
         parts.append(
@@ -79,7 +122,10 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
             f"<td>{_e(r.origin)}</td></tr>"
         )
     parts.append("</table>")
-    parts.append(f'<p class="muted">{_e(t["domain_" + d.domain.value])}</p>')
+    domain = t["domain_" + d.domain.value]
+    if d.records is not None:
+        domain += ("，" if lang == "zh" else ", ") + t["bound"].format(n=d.records)
+    parts.append(f'<p class="muted">{_e(domain)}</p>')
     if d.bugs:
         parts.append(f'<h2 class="bug">{_e(t["bugs"])}</h2><ul>')
         parts.extend(f"<li>{_e(b)}</li>" for b in d.bugs)
@@ -92,11 +138,25 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
                 f'<td class="new">{_e(b)}</td></tr>'
             )
         parts.append("</table>")
+    if d.facts:
+        parts.append(f"<h2>{_e(t['facts_changed'])}</h2><table>")
+        for f in d.facts:
+            mark = f' <span class="tag bug">{_e(t["conflict"])}</span>' if f.conflict else ""
+            parts.append(
+                f"<tr><td><code>{_e(f.path)}</code></td><td>{_e(f.meaning(lang))}{mark}</td>"
+                f'<td class="old">{_e(f.old or "—")}</td><td class="new">{_e(f.new or "—")}</td>'
+                "</tr>"
+            )
+        parts.append("</table>")
+        if not d.proved:
+            parts.append(f'<p class="bug">{_e(t["not_proved"])}</p>')
     for c in d.changed:
         verdict = verdict_line(c, lang)
         rel = c.meaning.relation.value if c.meaning is not None else "equal"
         css = {"equivalent": "equal", "same_holding": "equal"}.get(rel, rel)
-        aspects = ", ".join(a.value for a in c.aspects)
+        aspects = ", ".join(
+            t["metadata_aspect" if a.value == "metadata" else a.value] for a in c.aspects
+        )
         parts.append(
             f'<h2 id="{_e(c.id)}">{_e(c.id)} <span class="tag">{_e(t[c.change])}'
             f"{': ' + _e(aspects) if aspects else ''}</span> "
@@ -105,12 +165,14 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         if c.meaning is not None and c.meaning.via:
             parts.append(f"<p>{_e(t['via'])}: {_e(', '.join(c.meaning.via))}</p>")
         parts.append(f"<table><tr><th>{_e(t['old'])}</th><th>{_e(t['new'])}</th></tr><tr>")
+        runs = text_changes(c.old.text, c.new.text) if c.old and c.new else []
         for cl, side in ((c.old, "old"), (c.new, "new")):
             if cl is None:
                 parts.append(f'<td class="{side}">—</td>')
             else:
+                text = _marked(runs, side) if runs else _e(cl.text)
                 parts.append(
-                    f'<td class="{side}">{_e(cl.text)}<br><span class="muted">'
+                    f'<td class="{side}">{text}<br><span class="muted">'
                     f"{_e(cl.citation.render(lang))}</span></td>"
                 )
         parts.append("</tr></table>")
@@ -122,14 +184,16 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
     if d.statuses:
         parts.append(f"<h2>{_e(t['statuses'])}</h2><table>")
         for s in d.statuses:
-            mark = t["possible"] if s.witness is not None else t["impossible"]
+            mark = status_mark(d, s, lang)
             parts.append(
-                f"<tr><td>{_e(s.old.value)} → {_e(s.new.value)}</td><td>{_e(mark)}</td></tr>"
+                f'<tr class="{_direction(s.old, s.new) if s.witness else ""}">'
+                f"<td>{_e(say_move(s.old.value, s.new.value, lang))}</td>"
+                f"<td>{_e(mark)}</td></tr>"
             )
         parts.append("</table>")
         for s in d.statuses:
             if s.witness is not None:
-                parts.append(_witness(s.witness, f"{s.old.value} → {s.new.value}", lang))
+                parts.append(_witness(s.witness, say_move(s.old.value, s.new.value, lang), lang))
     if d.replay is not None:
         rp = d.replay
         parts.append(
@@ -139,16 +203,20 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         if rp.by_clause:
             parts.append(f"<table><tr><th>{_e(t['by_clause'])}</th><th></th></tr>")
             for cid, counts in rp.by_clause.items():
-                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                shown = ", ".join(f"{say(k, lang)} {v}" for k, v in sorted(counts.items()))
                 parts.append(f"<tr><td>{_e(cid)}</td><td>{_e(shown)}</td></tr>")
             parts.append("</table>")
         if rp.changes:
-            parts.append("<table><tr><th>line</th><th>id</th><th>old</th><th>new</th></tr>")
+            parts.append(
+                f"<table><tr><th>{_e(t['line'])}</th><th>{_e(t['case'])}</th>"
+                f"<th>{_e(t['old'])}</th><th>{_e(t['new'])}</th></tr>"
+            )
             for ch in rp.changes:
-                was = f"{ch.old_status.value} {' '.join(ch.old_decisive)}"
-                now = f"{ch.new_status.value} {' '.join(ch.new_decisive)}"
+                was = f"{say(ch.old_status.value, lang)} {' '.join(ch.old_decisive)}"
+                now = f"{say(ch.new_status.value, lang)} {' '.join(ch.new_decisive)}"
                 parts.append(
-                    f"<tr><td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
+                    f'<tr class="{_direction(ch.old_status, ch.new_status)}">'
+                    f"<td>{ch.line}</td><td>{_e(ch.filing_id or '')}</td>"
                     f'<td class="old">{_e(was)}</td><td class="new">{_e(now)}</td></tr>'
                 )
             parts.append("</table>")

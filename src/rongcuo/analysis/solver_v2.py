@@ -236,6 +236,11 @@ class Encoding:
         self._rules: dict[str, Ruleset] = {}
         self._busy: set[tuple[object, ...]] = set()
         self._packed: tuple[Mapping[str, Tri], Any] | None = None
+        #: values a witness should state only where it must (soft, like every preference of
+        #: :meth:`find`): the diff names the values one version does not declare
+        self.rare: frozenset[str] = frozenset()
+        self._session: Any = None  # the incremental solver of :meth:`find`
+        self._added = 0  # how many of ``constraints`` it holds
 
     @property
     def bound(self) -> str:
@@ -751,21 +756,34 @@ class Encoding:
         is decided by the plain solver: ``simple`` only picks among models.
         """
         z3 = self.z3
-        s = self.solver(*formulas)
-        result = s.check()
-        if result == z3.unsat:
-            return None
-        if result != z3.sat:  # pragma: no cover - the theories used are decidable
-            raise RuntimeError(f"z3 could not decide: {s.reason_unknown()}")
+        # one incremental solver for every question: the domain constraints are added once (as
+        # variables appear), each question in its own scope
+        if self._session is None:
+            self._session = z3.Solver()
+        s = self._session
+        if len(self.constraints) > self._added:
+            s.add(*self.constraints[self._added :])
+            self._added = len(self.constraints)
+        s.push()
+        try:
+            s.add(*formulas)
+            result = s.check()
+            if result == z3.unsat:
+                return None
+            if result != z3.sat:  # pragma: no cover - the theories used are decidable
+                raise RuntimeError(f"z3 could not decide: {s.reason_unknown()}")
+            found = s.model()
+        finally:
+            s.pop()
         if not simple:
-            return s.model()
+            return found
         opt = z3.Optimize()
         opt.add(*formulas)
         opt.add(*self.constraints)
         for soft in self._preferences():
             opt.add_soft(soft)
         if opt.check() != z3.sat:  # pragma: no cover - the hard constraints are satisfiable
-            return s.model()
+            return found
         return opt.model()
 
     def _preferences(self) -> list[Any]:
@@ -792,6 +810,7 @@ class Encoding:
         elif kind is FactType.ENUM:
             fam = self._family(v.decl)
             out.append(z3.Or(*(v.value == i for i, n in enumerate(v.nodes) if _leaf(fam, n))))
+            out.extend(v.value != i for i, n in enumerate(v.nodes) if n in self.rare)
         elif kind is FactType.SET:
             out.extend(z3.Not(b) for b in v.yes.values())
             out.extend(z3.Not(b) for b in v.no.values())

@@ -37,6 +37,7 @@ from ._common import (
     _date,
     _fail,
     _key,
+    _option_error,
     _rules,
     dumps_json,
     err,
@@ -68,6 +69,11 @@ class SchemaOf(enum.StrEnum):
     filing = "filing"
     verdict = "verdict"
     rules = "rules"
+
+
+class SchemaFor(enum.StrEnum):
+    plain = "plain"
+    forms = "forms"
 
 
 class BackendName(enum.StrEnum):
@@ -143,8 +149,31 @@ def schema(
             "or rules (a rule file, for editors).",
         ),
     ] = SchemaOf.filing,
+    for_: Annotated[
+        SchemaFor,
+        typer.Option(
+            "--for",
+            help="plain (the schema as it is), or forms: a filing form for form renderers "
+            "(titles, 未知 as a choice, in --lang; filing model v2, see docs/interview.md).",
+        ),
+    ] = SchemaFor.plain,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
 ) -> None:
     """Print a JSON Schema: of a filing, a verdict, or a rule file (schemas/ holds all three)."""
+    if for_ is SchemaFor.forms:
+        from ..analysis.forms import form_schema
+
+        try:
+            if what is not SchemaOf.filing:
+                raise _option_error(
+                    "--for", f"--for forms gives a filing form, not a schema of {what.value}"
+                )
+            data = form_schema(_rules(rules), lang=lang.value)
+        except RongcuoError as exc:
+            _fail(exc, Format.text, lang)
+        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        return
     out.print(schema_text(what.value), markup=False, end="")
 
 
@@ -251,9 +280,9 @@ def _options(
 
 
 def _register_commands() -> None:
-    from . import analysis, screen, service, testing
+    from . import analysis, ask, screen, service, testing
 
-    for module in (analysis, screen, service, testing):
+    for module in (analysis, ask, screen, service, testing):
         module.register(app)
 
 

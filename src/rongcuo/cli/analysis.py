@@ -1,9 +1,10 @@
 """Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``, ``lint``.
 
-``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found; 1 on invalid input
-(a ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed
-with its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in
-the output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
+``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found (with
+``--fail-on KIND``: 3 when it found a change of that kind, the CI gate); 1 on invalid input (a
+ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed with
+its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in the
+output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
 or when the ruleset does not load; else 0.
 """
 
@@ -22,12 +23,33 @@ class DiffFormat(enum.StrEnum):
     html = "html"
 
 
+class LintFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(enum.StrEnum):
+    meaning = "meaning"
+    text = "text"
+    any = "any"
+
+
+EXIT_CHANGED = 3
+"""``diff --fail-on KIND`` found a change of that kind."""
+
+
+class DiffDomain(enum.StrEnum):
+    complete = "complete"
+    any = "any"
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     from ._common import (
         EXIT_INTERNAL,
         Format,
-        FormatOpt,
         Lang,
         LangOpt,
         _fail,
@@ -59,16 +81,33 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
         ] = None,
+        domain: Annotated[
+            DiffDomain,
+            typer.Option(
+                "--domain",
+                help="Filings the proofs cover: complete (every fact known) or any (unknown "
+                "facts, partial sets and dates, incomplete lists too).",
+            ),
+        ] = DiffDomain.complete,
+        fail_on: Annotated[
+            FailOn | None,
+            typer.Option(
+                "--fail-on",
+                help="Exit 3 when the diff finds a change of this kind: meaning (a clause's "
+                "meaning or a status can change), text (wording or citation), any.",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
-        """Compare two ruleset versions: wording, meaning (proved with z3), status changes."""
-        from ..analysis.diff import diff_rulesets, load_side, render_text
+        """Compare two ruleset versions: wording, facts, meaning (proved with z3), statuses."""
+        from ..analysis.diff import Domain, diff_rulesets, load_side, render_text
 
         err_fmt = Format.json if fmt is DiffFormat.json else Format.text
         try:
             _not_the_corpus(output, corpus)
             a = load_side(old)
             b = load_side(new)
-            result = diff_rulesets(a, b, corpus=corpus)
+            result = diff_rulesets(a, b, corpus=corpus, domain=Domain(domain.value))
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
@@ -85,6 +124,8 @@ def register(app: typer.Typer) -> None:
             _fail(exc, err_fmt, lang)
         if result.bugs:
             raise typer.Exit(EXIT_INTERNAL)
+        if fail_on is not None and result.has_change(fail_on.value):
+            raise typer.Exit(EXIT_CHANGED)
 
     @app.command("lint")
     def lint_cmd(
@@ -94,19 +135,32 @@ def register(app: typer.Typer) -> None:
                 help="A ruleset directory (default: the bundled rules).", show_default=False
             ),
         ] = None,
-        fmt: FormatOpt = Format.text,
+        fmt: Annotated[
+            LintFormat,
+            typer.Option(
+                "--format",
+                "-f",
+                help="text, json, sarif (SARIF 2.1.0 for code scanning) or github (workflow "
+                "annotations).",
+            ),
+        ] = LintFormat.text,
         lang: LangOpt = Lang.zh,
         strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     ) -> None:
         """Check a ruleset with the solver: unreachable or vacuous clauses, examples, phrases."""
         from ..analysis.lint import lint_ruleset
 
+        err_fmt = Format.text if fmt in (LintFormat.text, LintFormat.github) else Format.json
         try:
             report = lint_ruleset(_rules(rules))
         except RongcuoError as exc:
-            _fail(exc, fmt, lang)
-        if fmt is Format.json:
+            _fail(exc, err_fmt, lang)
+        if fmt is LintFormat.json:
             out.print(dumps_json(report.to_data(), indent=2), markup=False)
+        elif fmt is LintFormat.sarif:
+            out.print(dumps_json(report.to_sarif(), indent=2), markup=False)
+        elif fmt is LintFormat.github:
+            say(report.render_github(), end="")
         else:
             say(report.render_text(lang=lang.value), end="")
         raise typer.Exit(report.exit_code(strict=strict))

@@ -8,7 +8,10 @@
    positives that hold but are overridden (any negative beats every positive).
 2. Otherwise, if the outcome still depends on unknown facts — a negative is unknown, or no positive
    holds while some positive is unknown → ``insufficient_facts``, naming the missing facts that
-   could change the outcome, the most decisive first.
+   could change the outcome, the most decisive first (``missing="z3"``: exactly those, with the
+   sets of them that decide it). Under filing model v2 it also carries the provisional outcome:
+   what follows if the open negatives and bars are ruled out (docs/questions.md); never the
+   status.
 3. Otherwise a positive holds → ``eligible``, citing every positive that holds.
 4. Otherwise only the catch-alls (P15, N9) remain → ``needs_determination``; unless the filing
    records a determination, which decides and is cited. A recorded determination that P15 does not
@@ -61,6 +64,8 @@ from ..verdict.verdict import (
     ElementTrace,
     FactRead,
     MissingFact,
+    MissingMethod,
+    Provisional,
     QuoteOut,
     RulesetRef,
     Status,
@@ -277,6 +282,7 @@ def evaluate(
     trace: bool = True,
     backend: Backend = "native",
     key: bytes | None = None,
+    missing: Literal["walk", "z3"] = "walk",
 ) -> Verdict:
     """Screen one filing and return its :class:`~rongcuo.verdict.verdict.Verdict`.
 
@@ -288,9 +294,15 @@ def evaluate(
     default) or ``"durable"``, the independent durable-rules evaluator
     (:mod:`rongcuo.testing.durable`). ``key`` (bytes, at least 16) makes the receipt an
     HMAC-SHA256 under that secret key (``hmac-sha256:…``) instead of a plain digest
-    (:mod:`rongcuo.verdict.receipt`). An argument of the wrong type is a :class:`TypeError`
-    saying what to pass.
+    (:mod:`rongcuo.verdict.receipt`). ``missing`` says how an ``insufficient_facts`` verdict of
+    filing model v2 finds its missing facts: ``"walk"`` (the default; fast) or ``"z3"`` (exact:
+    only the facts whose answers can still change the status, and the smallest sets of them that
+    decide it, :func:`rongcuo.next_questions`; slower, and the walk where z3 is not installed);
+    the verdict's ``missing_method`` says which was used. An argument of the wrong type is a
+    :class:`TypeError` saying what to pass.
     """
+    if missing not in ("walk", "z3"):
+        raise ValueError(f'evaluate(missing=...): pass "walk" or "z3", not {show(missing)}')
     _check_arguments(rules, as_of, trace, backend)
     if key is not None:
         from ..verdict.receipt import check_key
@@ -313,11 +325,19 @@ def evaluate(
     overridden: list[Clause] = []
     if status is Status.INELIGIBLE:
         overridden = [c for c in rules.of_list(ListKind.POSITIVE) if held[c.id] is T]
-    missing = (
-        _missing_facts(rules, parsed, values, elements)
-        if status is Status.INSUFFICIENT_FACTS
-        else []
-    )
+    found: list[MissingFact] = []
+    method: MissingMethod = ""
+    sets: tuple[tuple[str, ...], ...] = ()
+    provisional = None
+    if status is Status.INSUFFICIENT_FACTS:
+        if rules.program.catalogue is None:  # v1: delete at the flip
+            found = _missing_facts(rules, parsed, values, elements)
+        else:
+            provisional = _provisional(rules, values)
+            if missing == "z3":
+                found, method, sets = _exact_missing(parsed, rules)
+            else:
+                found, method = _missing_facts(rules, parsed, values, elements), "walk"
     consequences = parts.consequences[status]
     if status is Status.INELIGIBLE and deciding and deciding[0].list is ListKind.POSITIVE:
         consequences = parts.not_listed  # a refused catch-all: the positive list's lead-in
@@ -339,12 +359,64 @@ def evaluate(
                 for c in rules.of_list(ListKind.COMPANION)
                 if values[c.id] is not F
             ),
-            "missing_facts": tuple(missing),
+            "missing_facts": tuple(found),
+            # in field order (the receipt hashes the dump, which follows this dict)
+            "provisional": provisional,
+            "missing_method": method,
+            "question_sets": sets,
             "consequences": consequences,
             "ruleset": parts.ruleset,
         },
         {"_derive": explanation},
     )
+
+
+def _provisional(rules: Ruleset, values: Mapping[str, Truth]) -> Provisional | None:
+    """What follows if the open negatives are ruled out (docs/questions.md): every negative that
+    is not a catch-all and every bar still unknown taken as false, the rest as they are. None
+    where the status would still wait for facts (no positive holds and one is open)."""
+    negatives = [c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all]
+    open_negatives = [c.id for c in negatives if values[c.id] is U]
+    open_bars = [c.id for c in rules.of_list(ListKind.BAR) if values[c.id] is U]
+    ruled_out = dict(values)
+    ruled_out.update(dict.fromkeys(open_negatives + open_bars, F))
+    outcome, deciding = _status(rules, ruled_out)
+    if outcome is Status.INSUFFICIENT_FACTS:
+        return None
+    before, after = effective(rules, values), effective(rules, ruled_out)
+    table = barred_by(rules)
+    waited = {
+        b for pid, bars in table.items() if before[pid] is not after[pid] for b in bars
+    } & set(open_bars)
+    pending = [c.id for c in rules.clauses if c.id in set(open_negatives) or c.id in waited]
+    return Provisional._made(
+        {"outcome": outcome, "rests_on": tuple(c.id for c in deciding), "pending": tuple(pending)}
+    )
+
+
+def _exact_missing(
+    filing: Filing, rules: Ruleset
+) -> tuple[list[MissingFact], MissingMethod, tuple[tuple[str, ...], ...]]:
+    """The missing facts by :func:`rongcuo.analysis.questions.next_questions` (a stage above the
+    engine: imported by name when first asked for, as the durable backend is)."""
+    import importlib
+
+    questions = importlib.import_module("rongcuo.analysis.questions")
+    found = questions.next_questions(filing, rules)
+    facts = [
+        MissingFact._made(
+            {
+                "path": q.path,
+                "title_zh": q.title_zh,
+                "title_en": q.title_en,
+                "clauses": q.clauses,
+                "question_zh": q.question_zh,
+                "question_en": q.question_en,
+            }
+        )
+        for q in found.facts
+    ]
+    return facts, found.method, found.sets
 
 
 def _barred(

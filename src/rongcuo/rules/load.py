@@ -855,14 +855,13 @@ def _check_examples(
 
 
 def _v2_parser(decl: FactsDecl) -> Callable[[dict[str, object]], Any] | None:
-    """The v2 filing parser, if the generated model is of this declaration (else ``None``)."""
-    from ..facts import v2  # the generated model: imported only by a v2 ruleset with examples
+    """The v2 filing parser of this declaration: the generated model's for the bundled one, a
+    model built from the declaration for a revision (:func:`rongcuo.facts.models.model_for`), so
+    that a revision's examples are checked like the bundled ones."""
+    from ..facts.models import model_for  # imported only by a v2 ruleset with examples
 
-    if decl.digest != v2.DIGEST:
-        return None
-    from ..facts.parse import parse_filing_v2
-
-    return parse_filing_v2
+    parse: Callable[[dict[str, object]], Any] = model_for(decl).parse
+    return parse
 
 
 # --------------------------------------------------------------------------- entry points

@@ -41,6 +41,19 @@ _WORDS: dict[str, dict[Lang, str]] = {
     },
     "also": {"zh": "另据", "en": "Also, under"},
     "missing": {"zh": "尚缺的事实（按影响程度排列）", "en": "Missing facts (most decisive first)"},
+    "missing_z3": {
+        "zh": "能改变结论的事实（经 z3 精确判定）",
+        "en": "Facts whose answers can still change the status (exact, by z3)",
+    },
+    "first_set": {
+        "zh": "回答以下各项即可确定结论",
+        "en": "Answering these settles the status",
+    },
+    "provisional": {
+        "zh": "暂定（并非结论）：若排除 {pending}，结论将为“{title}”（{value}），依据 {rests_on}。",
+        "en": "Provisional, not the status: if {pending} {verb} ruled out, the status would be "
+        "“{title}” ({value}), under {rests_on}.",
+    },
     "consequence": {"zh": "依据", "en": "What this status entails"},
     "reasoning": {"zh": "要件分析", "en": "Element by element"},
     "trace": {"zh": "全部条款", "en": "All clauses"},
@@ -289,6 +302,17 @@ def _render_text(
     lines.append(
         f"{_w('ruleset', lang)}: {verdict.ruleset.label} · sha256:{verdict.ruleset.digest[:16]}"
     )
+    if verdict.provisional is not None:
+        p = verdict.provisional
+        joint = _SEP[lang] if lang == "zh" else ", "
+        text = _w("provisional", lang).format(
+            pending=joint.join(p.pending),
+            verb="is" if len(p.pending) == 1 else "are",
+            title=p.outcome.title(lang),
+            value=p.outcome.value,
+            rests_on=joint.join(p.rests_on),
+        )
+        lines += ["", text]
     if status is Status.NEEDS_DETERMINATION:
         lines += ["", _w("none_needed", lang)]
     if status is Status.INELIGIBLE and verdict.decisive and verdict.decisive[0].list == "positive":
@@ -314,13 +338,17 @@ def _render_text(
         for c in verdict.companions:
             lines += _companion(c, lang)
     if verdict.missing_facts:
-        lines += ["", f"{_w('missing', lang)}:"]
+        head = "missing_z3" if verdict.missing_method == "z3" else "missing"
+        lines += ["", f"{_w(head, lang)}:"]
         for m in verdict.missing_facts:
             title = m.title_zh if lang == "zh" else m.title_en
             lines.append(f"  - {title} [{m.path}] — {_w('waiting', lang)}: {', '.join(m.clauses)}")
             question = m.question_zh if lang == "zh" else m.question_en
             if question:
                 lines.append(f"    {question}")
+        if verdict.question_sets:
+            first = (_SEP[lang] if lang == "zh" else ", ").join(verdict.question_sets[0])
+            lines.append(f"  {_w('first_set', lang)}: {first}")
     if verdict.consequences:
         lines += ["", f"{_w('consequence', lang)}:"]
         for q in verdict.consequences:

@@ -3,7 +3,8 @@
 A :class:`Verdict` holds the status, the clauses that decided it (quoted and cited), positives
 that held but were overridden, positives that held but were barred and the bars that hold, the
 companion rules that hold or may (reported beside the status, never changing it), the facts still
-missing, what the source documents attach to the
+missing (for filing model v2 with the method that found them, and the provisional outcome: what
+would follow if the open negatives were ruled out), what the source documents attach to the
 status, the element-by-element trace of every clause, and the ruleset's label and digest.
 It is immutable and serialises deterministically: the same filing under the same ruleset gives
 the same JSON, byte for byte.
@@ -41,6 +42,7 @@ __all__ = [
     "ElementTrace",
     "FactRead",
     "MissingFact",
+    "Provisional",
     "QuoteOut",
     "RulesetRef",
     "Status",
@@ -178,10 +180,34 @@ class MissingFact(_Frozen):
     question_en: str = Field(default="", exclude_if=operator.not_)
 
 
+class Provisional(_Frozen):
+    """What would follow if the open negatives were ruled out (filing model v2, for an
+    ``insufficient_facts`` verdict only; docs/questions.md). It is not the status.
+
+    ``outcome``: the status the decision gives once every negative (not a catch-all) and every
+    bar still unknown is taken as not holding, the other clauses as they are; ``rests_on``: the
+    clauses that outcome cites (the positives that then hold, or the catch-alls); ``pending``: the
+    open negatives and bars it waits for, in ruleset order.
+    """
+
+    outcome: Status
+    rests_on: tuple[str, ...]
+    pending: tuple[str, ...]
+
+
+#: how the missing facts were found: ``z3`` (exact, with the sets of them that decide the
+#: status) or ``walk`` (the unknown facts under the undecided parts of the waiting clauses)
+MissingMethod = Literal["", "walk", "z3"]
+
+
 class RulesetRef(_Frozen):
     label: str
     effective: dt.date
     digest: str
+
+
+def _absent(value: object) -> bool:
+    return value is None
 
 
 class Verdict(_Frozen):
@@ -209,6 +235,14 @@ class Verdict(_Frozen):
     #: companion clauses that hold or are unknown, with their truth; they never change the status
     companions: tuple[CitedClause, ...] = ()
     missing_facts: tuple[MissingFact, ...] = ()
+    #: filing model v2, ``insufficient_facts``: what follows if the open negatives are ruled out
+    #: (absent where nothing would follow: the positives still wait for facts). Not the status.
+    provisional: Provisional | None = Field(default=None, exclude_if=_absent)
+    #: filing model v2, ``insufficient_facts``: how ``missing_facts`` were found
+    missing_method: MissingMethod = Field(default="", exclude_if=operator.not_)
+    #: with ``missing_method: z3``: the smallest sets of the missing facts (their paths) that
+    #: decide the status, cheapest first; answering every fact of one settles the status
+    question_sets: tuple[tuple[str, ...], ...] = Field(default=(), exclude_if=operator.not_)
     consequences: tuple[QuoteOut, ...] = ()
     ruleset: RulesetRef
     #: how to build the trace and the receipt, for a verdict the engine made (see the engine)

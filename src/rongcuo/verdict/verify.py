@@ -132,7 +132,14 @@ def verify(
                 )
             ]
         )
-    fresh = evaluate(parsed, rules=rules, as_of=stored.as_of, trace=bool(stored.trace), key=key)
+    fresh = evaluate(
+        parsed,
+        rules=rules,
+        as_of=stored.as_of,
+        trace=bool(stored.trace),
+        key=key,
+        missing="z3" if stored.missing_method == "z3" else "walk",
+    )
     if fresh.receipt != stored.receipt:
         raise VerdictError(
             [
