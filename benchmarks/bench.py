@@ -1,5 +1,6 @@
 """Side-by-side benchmark: the native engine, the durable-rules backend, GoRules ZEN, Cedar, and
-``rongcuo screen`` end to end. Run by hand (not in CI)::
+``rongcuo screen`` end to end, on the v1 rules and a corpus of v1 filings (v1: delete with the v1
+path; peers.py translates v1 rule trees and corpus.py draws v1 filings). Run by hand (not in CI)::
 
     pip install -e '.[bench]'
     python benchmarks/bench.py                 # engines on 5,000 filings, screen on 100k and 1M
@@ -225,6 +226,7 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
     out = OUT / f"screen-out-{jobs}.jsonl"
     cmd = [sys.executable, "-m", "rongcuo.cli", "screen", str(path), "-o", str(out)]
     cmd += ["--jobs", str(jobs), "--format", "json"]
+    cmd += ["--rules", str(corpus.V1_RULES)]  # v1: delete with the v1 path (a v1 corpus)
     import resource
 
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -375,7 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     jobs = [int(j) for j in args.jobs.split(",")]
 
-    rules = rongcuo.bundled_ruleset()
+    rules = rongcuo.load_ruleset(corpus.V1_RULES)  # v1: delete with the v1 path
     filings = [Filing.model_validate(d) for d in corpus.generate(engines_n, seed=args.seed)]
     statuses: dict[str, int] = {}
     for f in filings:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rongcuo import Ruleset
-from rongcuo.facts.model import Filing
+from rongcuo.facts.model import Filing  # v1: delete with the v1 path (peers of the v1 rules)
 from rongcuo.rules.syntax import (
     All,
     Clause,

@@ -576,3 +576,41 @@ def test_found_by_the_harness_a_jsonl_case_with_an_unknown_key(tmp_path: Path) -
     run = cli("coverage", str(cases), "--lang", "en")
     check_run(run)
     assert f"{cases}:1:1: $.bogus: coverage_case: " in run.text
+
+
+def test_the_seeds_are_accepted(tmp_path: Path) -> None:
+    """Every input above is mutated from a seed that the command accepts as it stands (the
+    bundled v2 example, its verdict, the v2 golden case, the corpus), so that the mutations
+    start from what works, not from an input that is refused whatever is done to it."""
+    import yaml
+
+    filing, verdict = tmp_path / "filing.json", tmp_path / "verdict.json"
+    filing.write_bytes(FILING_JSON)
+    verdict.write_bytes(VERDICT)
+    (tmp_path / "in.jsonl").write_bytes(JSONL)
+    (tmp_path / "corpus.jsonl").write_bytes(CORPUS)
+    (tmp_path / "case.yaml").write_bytes(CASE)
+    (tmp_path / "case.json").write_text(json.dumps(yaml.safe_load(CASE), default=str))
+    runs = {
+        "check": cli("check", str(filing), "--lang", "en"),
+        "check -": cli("check", "-", "--lang", "en", stdin=FILING_YAML),
+        "verify": cli("verify", str(verdict), str(filing), "--lang", "en"),
+        "screen": cli(
+            "screen", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--lang", "en"
+        ),
+        "diff": cli(
+            "diff",
+            str(RULES),
+            str(RULES),
+            "--corpus",
+            str(tmp_path / "corpus.jsonl"),
+            "--lang",
+            "en",
+        ),
+        "coverage yaml": cli("coverage", str(tmp_path / "case.yaml"), "--lang", "en"),
+        "coverage json": cli("coverage", str(tmp_path / "case.json"), "--lang", "en"),
+        "rules": cli("rules", "--rules", str(RULES), "--lang", "en"),
+    }
+    for what, run in runs.items():
+        assert run.code == 0, (what, run.text[-2000:])
+    assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == 3

@@ -155,12 +155,17 @@ def test_a_huge_int_in_yaml_is_a_located_error() -> None:
     with pytest.raises(FilingError) as info:
         rongcuo.parse_filing(b"id: 0x" + b"f" * 5000 + b"\n", filename="f.yaml")
     (problem,) = info.value.problems
+    # an int where the model wants text is the wrong type, as for `id: 5` (the v2 model's code
+    # for any value of the wrong JSON type; the v1 model called it an invalid value)
     assert (problem.code, problem.location.line, problem.location.col) == (
-        "filing_invalid_value",
+        "filing_wrong_type",
         1,
         5,
     )
     assert "<int of 6021 digits>" in problem.message
+    with pytest.raises(FilingError) as small:
+        rongcuo.parse_filing(b"id: 5\n")
+    assert [p.code for p in small.value.problems] == ["filing_wrong_type"]
 
 
 def test_a_surrogate_in_yaml_is_located_in_values_and_keys() -> None:
@@ -336,8 +341,8 @@ def _rules_with(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "code"),
     [
-        ("rongcuo: 1", "rongcuo: true", "rules_metadata"),
-        ("rongcuo: 1", "rongcuo: 1.0", "rules_metadata"),
+        ("rongcuo: 2", "rongcuo: true", "rules_metadata"),
+        ("rongcuo: 2", "rongcuo: 2.0", "rules_metadata"),
         ("effective: 2022-12-30", "effective: 2022-12-30T00:00:00", "rules_wrong_type"),
         ("effective: 2022-12-30", 'effective: "2022-12-30"', "rules_wrong_type"),
     ],

@@ -23,10 +23,10 @@ import pytest
 import yaml
 
 import rongcuo
+from rongcuo import Filing
 from rongcuo.engine.decide import decide_status
 from rongcuo.errors import VerdictError
-from rongcuo.facts.model import Filing
-from rongcuo.rules.load import FILES, bundled_rules_dir
+from rongcuo.rules.load import bundled_rules_dir
 from rongcuo.verdict.receipt import receipt_for
 
 from .conftest import EXAMPLES, ROOT
@@ -227,8 +227,8 @@ def _reworded(rules: rongcuo.Ruleset, tmp: Path) -> rongcuo.Ruleset:
     p1 = next(c for c in data["clauses"] if c["id"] == "P1")
     p1["text"] = p1["text"].removesuffix("；") + "（修订）；"
     texts["positive.yaml"] = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    for name in FILES:
-        (tmp / name).write_text(texts[name], encoding="utf-8")
+    for name, text in texts.items():  # every file of the ruleset: facts, bars, companions too
+        (tmp / name).write_text(text, encoding="utf-8")
     other = rongcuo.load_ruleset(tmp)
     assert other.digest != rules.digest
     return other

@@ -1,4 +1,8 @@
-"""The filing model: unknown is a value, unknown keys fail, every fact has a Chinese title."""
+"""The v1 filing model: unknown is a value, unknown keys fail, every fact has a Chinese title.
+
+v1: delete with the v1 path. The model of the bundled rules is the generated v2 model
+(tests/test_facts_v2.py, tests/test_facts_parse.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from hypothesis import given, settings
 import rongcuo
 import rongcuo.strategies as S
 from rongcuo.engine.evaluate import facts_of
+from rongcuo.facts.filings import parse_filing_v1 as parse_filing
 from rongcuo.facts.model import (
     DATE_ORDER,
     FACT_INDEX,
@@ -19,6 +24,7 @@ from rongcuo.facts.model import (
     Filing,
     TitledEnum,
     fact_vector,
+    filing_json_schema,
 )
 
 
@@ -29,7 +35,7 @@ def test_empty_filing_is_all_unknown() -> None:
 
 def test_unknown_keys_are_rejected_with_their_path_and_a_suggestion() -> None:
     with pytest.raises(rongcuo.FilingError) as err:
-        rongcuo.parse_filing({"motive": {"privat_gain_for": []}})
+        parse_filing({"motive": {"privat_gain_for": []}})
     (problem,) = err.value.problems
     assert problem.code == "filing_unknown_field"
     assert problem.location.json_path() == "$.motive.privat_gain_for"
@@ -63,7 +69,7 @@ def test_wrong_values_are_coded_with_their_json_path(
     doc: dict[str, object], code: str, path: str
 ) -> None:
     with pytest.raises(rongcuo.FilingError) as err:
-        rongcuo.parse_filing(doc)
+        parse_filing(doc)
     assert [(p.code, p.location.json_path()) for p in err.value.problems] == [(code, path)]
 
 
@@ -77,13 +83,13 @@ def test_wrong_values_are_coded_with_their_json_path(
     ],
 )
 def test_conduct_dates_in_order_or_unknown_are_valid(matter: dict[str, str]) -> None:
-    filing = rongcuo.parse_filing({"matter": matter})
+    filing = parse_filing({"matter": matter})
     assert filing.matter.model_dump(mode="json", exclude_none=True) == matter
 
 
 def test_conduct_that_began_after_it_ended_is_refused_with_both_dates_named() -> None:
     with pytest.raises(rongcuo.FilingError) as err:
-        rongcuo.parse_filing(
+        parse_filing(
             {"matter": {"conduct_started_on": "2013-03-01", "conduct_ended_on": "2011-09-30"}}
         )
     (problem,) = err.value.problems
@@ -103,9 +109,7 @@ def test_date_order_pairs_are_date_facts() -> None:
 
 def test_all_problems_are_reported_together() -> None:
     with pytest.raises(rongcuo.FilingError) as err:
-        rongcuo.parse_filing(
-            {"motive": {"public_spirited": "x"}, "typo": 1, "subject": {"kind": "team"}}
-        )
+        parse_filing({"motive": {"public_spirited": "x"}, "typo": 1, "subject": {"kind": "team"}})
     assert len(err.value.problems) == 3
 
 
@@ -120,7 +124,7 @@ def test_every_fact_and_enum_value_has_a_chinese_title() -> None:
 
 
 def test_json_schema_carries_titles_for_fields_and_values() -> None:
-    schema = rongcuo.filing_json_schema()
+    schema = filing_json_schema()
     text = json.dumps(schema, ensure_ascii=False)
     assert schema["additionalProperties"] is False
     assert "主观上出于公心" in text

@@ -1,4 +1,8 @@
-"""``rongcuo.Filing`` as a plain pydantic type applies rongcuo's checks and codes.
+"""The v1 ``Filing`` as a plain pydantic type applies rongcuo's checks and codes.
+
+v1: delete with the v1 path. These are the v1 model's (:class:`rongcuo.facts.model.Filing`)
+coded wrap validator; the generated v2 model that ``rongcuo.Filing`` now is has no such validator
+(its ``model_validate`` gives pydantic's error types; ``parse_filing`` gives the codes).
 
 ``Filing.model_validate``, ``model_validate_json`` and a Filing field of another model refuse
 what ``parse_filing`` refuses (a value listed twice, an over-long list, dates out of order), and
@@ -13,8 +17,9 @@ from typing import Any
 import pydantic
 import pytest
 
-import rongcuo
 from rongcuo.errors import CODES, FilingError
+from rongcuo.facts.filings import parse_filing_v1 as parse_filing
+from rongcuo.facts.model import Filing
 
 from .test_bad_filings import BAD_MAPPINGS, CASES
 
@@ -25,13 +30,13 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 def _by_parser(data: Any) -> set[tuple[str, str]]:
     with pytest.raises(FilingError) as info:
-        rongcuo.parse_filing(data)
+        parse_filing(data)
     return {(p.code, p.location.json_path()) for p in info.value.problems}
 
 
 def _by_model(data: Any) -> set[tuple[str, str]]:
     with pytest.raises(pydantic.ValidationError) as info:
-        rongcuo.Filing.model_validate(data)
+        Filing.model_validate(data)
     errors = info.value.errors()
     assert all(e["type"] in CODES for e in errors), errors
     return {(e["type"], _path(e["loc"])) for e in errors}
@@ -56,7 +61,7 @@ _UNREADABLE = {"json_syntax", "not_utf8", "json_duplicate_key", "too_deep", "too
 
 def _parser_problems(data: bytes) -> set[tuple[str, str]]:
     try:
-        rongcuo.parse_filing(data, format="json")
+        parse_filing(data, format="json")
     except FilingError as exc:
         return {(p.code, p.location.json_path()) for p in exc.problems}
     raise AssertionError("a bad case parses")
@@ -76,14 +81,14 @@ def test_model_validate_json_gives_the_parsers_codes(name: str) -> None:
     data = CASES[name][0]
     assert isinstance(data, bytes)
     with pytest.raises(pydantic.ValidationError) as by_model:
-        rongcuo.Filing.model_validate_json(data)
+        Filing.model_validate_json(data)
     got = {(e["type"], _path(e["loc"])) for e in by_model.value.errors()}
     assert got == _parser_problems(data)
 
 
 def test_a_filing_field_of_another_model_is_checked_at_its_place() -> None:
     class Envelope(pydantic.BaseModel):
-        filing: rongcuo.Filing
+        filing: Filing
 
     data = {"filing": {"conduct": {"misconduct": ["formalism", "formalism"]}, "sumary": 1}}
     with pytest.raises(pydantic.ValidationError) as info:
@@ -99,7 +104,7 @@ def test_a_filing_field_of_another_model_is_checked_at_its_place() -> None:
 
 
 def test_a_valid_filing_and_a_filing_instance_pass_unchanged() -> None:
-    filing = rongcuo.parse_filing({"matter": {"causes": ["negligence"]}})
-    assert rongcuo.Filing.model_validate(filing) is filing
-    again = rongcuo.Filing.model_validate(filing.model_dump())
+    filing = parse_filing({"matter": {"causes": ["negligence"]}})
+    assert Filing.model_validate(filing) is filing
+    again = Filing.model_validate(filing.model_dump())
     assert again == filing

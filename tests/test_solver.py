@@ -1,4 +1,8 @@
-"""The z3 translation agrees with the engine, clause by clause, on many filings."""
+"""The z3 translation agrees with the engine, clause by clause, on many filings.
+
+v1: delete with the v1 path. This is the v1 solver (rongcuo.analysis.solver) on the v1 rules and
+the v1 model; the v2 solver's agreement is tests/test_solver_v2.py.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,13 @@ from rongcuo.facts.model import DATE_ORDER, FACTS, FactKind, Filing
 from rongcuo.rules.ruleset import Ruleset
 
 pytest.importorskip("z3")
+
+
+@pytest.fixture(scope="module")
+def rules(v1_rules: Ruleset) -> Ruleset:  # v1: delete with the v1 path
+    """The v1 rules: every test of this module is of the v1 solver."""
+    return v1_rules
+
 
 # Dates near the one date the rules compare with (P13: 2012-11-08), so both sides are hit.
 _DATES = [dt.date(2012, 11, d) for d in (6, 7, 8, 9)] + [dt.date(2001, 1, 1), dt.date(2023, 5, 1)]

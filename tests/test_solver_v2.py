@@ -36,6 +36,8 @@ from rongcuo.rules.syntax import Test as RuleTest
 from rongcuo.rules.syntax import walk
 from rongcuo.verdict.verdict import Status
 
+from .conftest import V1_RULES
+
 pytest.importorskip("z3")
 
 from rongcuo.analysis.solver_v2 import RECORDS, Domain, Encoding, Tri
@@ -407,7 +409,7 @@ def test_one_encoding_is_one_declaration() -> None:
     with pytest.raises(ValueError, match="generated filing model"):
         enc.witness(enc.find(enc.clause("small", "P1").t))
     with pytest.raises(ValueError, match="filing model v2"):
-        enc.add("v1", rongcuo.load_ruleset())
+        enc.add("v1", rongcuo.load_ruleset(V1_RULES))  # v1: delete with the v1 path
 
 
 def test_without_z3_an_encoding_is_backend_unavailable() -> None:

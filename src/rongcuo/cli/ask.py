@@ -153,7 +153,12 @@ class Document:
             raw = reader.read_file(path, limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
         text = raw.decode("utf-8", errors="replace")
         if self.json:
-            self.data: Any = json.loads(text) if text.strip() else {}
+            # rongcuo's one JSON reader: a duplicate key, NaN or deep nesting is a coded error
+            self.data: Any = (
+                reader.parse_json(raw, filename=str(path), error=FilingError)
+                if text.strip()
+                else {}
+            )
             return
         yaml_mod = require(
             "ruamel.yaml",

@@ -16,13 +16,14 @@ import os
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 import pydantic
 
 from .. import _yaml, reader
 from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
+from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
 from .v2 import Filing
 
 __all__ = [
@@ -33,11 +34,6 @@ __all__ = [
     "problems_from_validation",
 ]
 
-MAX_FILING_BYTES: Final = 1024 * 1024
-"""The largest filing document accepted, in bytes."""
-
-MAX_LIST_ITEMS: Final = 256
-"""The longest list accepted anywhere in a filing (a set fact has a few dozen values at most)."""
 
 Format = Literal["json", "yaml", "auto"]
 

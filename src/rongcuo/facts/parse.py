@@ -13,7 +13,7 @@ line and column. Problems particular to v2:
 * ``filing_invalid_date``: a partial date that is malformed, does not exist, or runs backwards.
 
 A value a set lists twice is ``filing_duplicate_value`` at the repeat; a list longer than
-:data:`~rongcuo.facts.filings.MAX_LIST_ITEMS` is ``filing_too_long``. An invalid filing never
+:data:`~rongcuo.facts.limits.MAX_LIST_ITEMS` is ``filing_too_long``. An invalid filing never
 yields a partial one.
 """
 
@@ -29,9 +29,9 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .. import _yaml, reader
 from .._guard import check_json_value
-from ..errors import FilingError, Location, Problem, suggest
+from ..errors import FilingError, Location, Problem, show, suggest
 from .fields import RecordsOf
-from .filings import MAX_FILING_BYTES, MAX_LIST_ITEMS
+from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
 from .v2 import Filing
 
 __all__ = ["V1_KEYS", "parse_filing_v2"]
@@ -233,9 +233,9 @@ def _problems(
                 hint = suggest(field, list(model.model_fields))
         given = err.get("input")
         if code != "filing_unknown_field" and isinstance(given, str | int | float | bool):
-            shown = repr(given)
+            shown = show(given, limit=80)  # never repr: an int of over 4,300 digits has none
             if shown not in msg:
-                msg += f" (got {shown[:80]}{'…' if len(shown) > 80 else ''})"
+                msg += f" (got {shown})"
         key = code == "filing_unknown_field"
         problems.append(Problem(code, msg, _at(doc, name, path, key=key), hint))
     return problems
