@@ -110,8 +110,11 @@ _TEXTS: Final = ("情况说明", "某县发展和改革委员会", "A-2023-001",
 _DAYS: Final = (dt.date(2016, 3, 10), dt.date(2023, 5, 17), dt.date(2009, 7, 1))
 _MAX_RECORDS: Final = 3
 _PLANS: Final = 24  # plans kept per clause and goal
+_PAIR_PLANS: Final = 4  # plans kept per test of a clause, for its boundary pairs
 _SEEDS: Final = 64  # shuffled searches tried to find them
 _BUDGET: Final = 4_000  # search steps per plan
+_MERGED: Final = 6  # sets allowed so far that a set test joins with its own values
+_SEARCH_BUDGET: Final = 6_000  # search steps per search, all its seeds together
 _TRUTH: Final = {True: ops.TRUE, False: ops.FALSE}
 
 
@@ -546,7 +549,8 @@ class _Solver:
         tests = (*store.get("?" + key, ()), (fn, goal))
         fam = _family(decl)
         found: dict[Any, None] = {}
-        for a in current:
+        self.order(())  # a step of the budget
+        for a in current[:_MERGED]:  # a few bases suffice; all of them made a search of minutes
             if not isinstance(a, PartialSet):
                 continue
             for b in self.space.pool(decl):
@@ -893,10 +897,16 @@ def _catalogue(rules: Ruleset) -> Catalogue:
     return catalogue
 
 
-def _search(rules: Ruleset, space: _Space, run: Any, critical: bool = False) -> tuple[_Plan, ...]:
-    """Up to ``_PLANS`` distinct plans, from searches in declaration order then shuffled."""
+def _search(
+    rules: Ruleset, space: _Space, run: Any, critical: bool = False, most: int = _PLANS
+) -> tuple[_Plan, ...]:
+    """Up to ``most`` distinct plans, from searches in declaration order then shuffled, within
+    ``_SEARCH_BUDGET`` steps in all (a test that cannot be made critical must not cost a minute)."""
     found: dict[str, _Plan] = {}
+    spent = 0
     for seed in range(_SEEDS):
+        if spent >= _SEARCH_BUDGET:
+            break
         solver = (_Critical if critical else _Solver)(
             rules, space, None if seed == 0 else random.Random(seed)
         )
@@ -909,7 +919,8 @@ def _search(rules: Ruleset, space: _Space, run: Any, critical: bool = False) -> 
                 break
         except _Exhausted:
             pass
-        if len(found) >= _PLANS:
+        spent += solver.steps
+        if len(found) >= most:
             break
     return tuple(found.values())
 
@@ -969,7 +980,7 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
                 for store in s.critical({}, clause.holds_when, leaf, (), clause):
                     yield from s.goals(store, others)
 
-            for plan in _search(rules, space, run, critical=True)[:4]:
+            for plan in _search(rules, space, run, critical=True, most=_PAIR_PLANS):
                 plans.setdefault(repr(plan), plan)
         found = derived.setdefault(key, tuple(plans.values()))
     assert isinstance(found, tuple)
