@@ -288,6 +288,25 @@ def _filing(values: Mapping[str, Any]) -> Filing:
     return Filing.model_validate(_doc(values))
 
 
+def _shown(draw: Draw, values: Mapping[str, Any]) -> Filing:
+    """The filing of ``values``, drawn through ``st.builds`` so that Hypothesis reports it as the
+    call that makes it, ``Filing(subject={...}, ...)`` with the stated facts only, not as the
+    model's repr of some 70 fields (most of them ``None``)."""
+    doc = _doc(values)
+    return draw(st.builds(Filing, **{group: st.just(value) for group, value in doc.items()}))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Key:
+    """A strategy's plans, with a short repr: Hypothesis shows a strategy's arguments."""
+
+    clause_id: str
+    plans: tuple[Any, ...]
+
+    def __repr__(self) -> str:
+        return f"<{len(self.plans)} plans for {self.clause_id}>"
+
+
 def _records(items: Sequence[Mapping[str, Any]], complete: bool) -> dict[str, Any]:
     return {
         "items": [{k: v for k, v in item.items() if v is not None} for item in items],
@@ -408,7 +427,7 @@ def _fill(
 def _filings(draw: Draw, complete: bool, rules: Ruleset | None) -> Filing:
     space = _space_for(rules)
     free = _free_for(space, complete)
-    return _filing(_fill(draw, free, _scope(rules), {}))
+    return _shown(draw, _fill(draw, free, _scope(rules), {}))
 
 
 _FREES: dict[tuple[int, bool], _Free] = {}
@@ -878,8 +897,30 @@ def _realise(
             items.append(item)
         if not complete:  # more records, of which nothing is required
             items += [free.record(draw, decl) for _ in range(draw(st.integers(0, 1)))]
-        fixed[records] = _records(items, complete or draw(st.booleans()))
+        fixed[records] = _records(items, complete or free.complete or draw(st.booleans()))
     return _fill(draw, free, scope, fixed)
+
+
+def _decl_of(key: str) -> FactDecl:
+    """The declaration of a plan's key: a top-level path, or ``R#k.field``."""
+    records, hash_, rest = key.partition("#")
+    if not hash_:
+        return model.FACTS[key]
+    return model.FACTS[records].field(rest.partition(".")[2])
+
+
+def _complete_plans(plans: tuple[_Plan, ...]) -> tuple[_Plan, ...]:
+    """The plans kept to the values ``complete=True`` allows (known, no coarse value, no partial
+    set); a plan left with no value for a fact is dropped."""
+    out = []
+    for plan in plans:
+        values = {
+            k: tuple(v for v in vs if v is not None and (v is NA or _is_fine(_decl_of(k), v)))
+            for k, vs in plan.values.items()
+        }
+        if all(values.values()):
+            out.append(dataclasses.replace(plan, values=values))
+    return tuple(out)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1019,29 +1060,40 @@ def _check_clause(clause_id: str, rules: Ruleset) -> None:
 
 
 @st.composite
-def _clause_filing(draw: Draw, ruleset: Ruleset, plans: tuple[_Plan, ...]) -> Filing:
-    plan = draw(st.sampled_from(plans))
-    free = _free_for(_space_for(ruleset), False)
-    return _filing(_realise(draw, plan, free, frozenset(model.FACTS)))
+def _clause_filing(draw: Draw, ruleset: Ruleset, plans: _Key, complete: bool) -> Filing:
+    plan = draw(st.sampled_from(plans.plans))
+    free = _free_for(_space_for(ruleset), complete)
+    return _shown(draw, _realise(draw, plan, free, _FULL))
 
 
-def _goal(clause_id: str, want: bool, rules: Ruleset | None) -> st.SearchStrategy[Filing]:
+def _goal(
+    clause_id: str, want: bool, rules: Ruleset | None, complete: bool
+) -> st.SearchStrategy[Filing]:
     ruleset = _rules(rules)
     _check_clause(clause_id, ruleset)
     plans = _goal_plans(ruleset, clause_id, want)
+    if complete:
+        plans = _complete_plans(plans)
     if not plans:
-        raise ValueError(f"{clause_id} can never be {'true' if want else 'false'}")
-    return _clause_filing(ruleset, plans)
+        known = " with every fact known" if complete else ""
+        raise ValueError(f"{clause_id} can never be {'true' if want else 'false'}{known}")
+    return _clause_filing(ruleset, _Key(clause_id, plans), complete)
 
 
-def satisfying(clause_id: str, *, rules: Ruleset | None = None) -> st.SearchStrategy[Filing]:
-    """Filings on which clause ``clause_id`` is TRUE (under ``rules``, default: the v2 rules)."""
-    return _goal(clause_id, True, rules)
+def satisfying(
+    clause_id: str, *, rules: Ruleset | None = None, complete: bool = False
+) -> st.SearchStrategy[Filing]:
+    """Filings on which clause ``clause_id`` is TRUE (under ``rules``, default: the v2 rules).
+    ``complete=True``: every fact known, as :func:`filings` gives them."""
+    return _goal(clause_id, True, rules, complete)
 
 
-def violating(clause_id: str, *, rules: Ruleset | None = None) -> st.SearchStrategy[Filing]:
-    """Filings on which clause ``clause_id`` is FALSE (under ``rules``, default: the v2 rules)."""
-    return _goal(clause_id, False, rules)
+def violating(
+    clause_id: str, *, rules: Ruleset | None = None, complete: bool = False
+) -> st.SearchStrategy[Filing]:
+    """Filings on which clause ``clause_id`` is FALSE (under ``rules``, default: the v2 rules).
+    ``complete=True``: every fact known, as :func:`filings` gives them."""
+    return _goal(clause_id, False, rules, complete)
 
 
 # --------------------------------------------------------------------------- boundary pairs
@@ -1081,9 +1133,8 @@ def _with_pivot(values: Mapping[str, Any], key: str, value: Any) -> dict[str, An
 
 
 @st.composite
-def _pairs(
-    draw: Draw, ruleset: Ruleset, clause_id: str, plans: tuple[_Plan, ...], status_differs: bool
-) -> tuple[Filing, Filing]:
+def _pairs(draw: Draw, ruleset: Ruleset, key_: _Key, status_differs: bool) -> tuple[Filing, Filing]:
+    clause_id, plans = key_.clause_id, key_.plans
     free = _free_for(_space_for(ruleset), False)
     start = draw(st.integers(0, len(plans) - 1))
     program = ruleset.program
@@ -1095,15 +1146,17 @@ def _pairs(
         values = _realise(draw, plan, free, _FULL, t)
         # the drawn pair first; then, deterministically, a few others (status_differs only)
         for t_i, f_i in [(t, f), *((a, b) for a in yes[:3] for b in no[:3])]:
-            first = _filing(_with_pivot(values, key, t_i))
-            second = _filing(_with_pivot(values, key, f_i))
+            one, two = _with_pivot(values, key, t_i), _with_pivot(values, key, f_i)
+            first, second = _filing(one), _filing(two)
             a = program.values(_v(first))[clause_id]
             b = program.values(_v(second))[clause_id]
             if {a, b} != {Truth.TRUE, Truth.FALSE}:
                 continue
             if status_differs and not _alone(ruleset, clause_id, first, second):
                 continue
-            return (first, second) if a is Truth.TRUE else (second, first)
+            if a is not Truth.TRUE:
+                one, two = two, one
+            return _shown(draw, one), _shown(draw, two)
     assume(False)  # safety net: no plan gave a pair (the CI test shows it never happens)
     raise AssertionError  # pragma: no cover
 
@@ -1127,7 +1180,7 @@ def boundary_pairs(
     plans = _pair_plans(ruleset, clause_id, status_differs)
     if not plans:
         raise ValueError(f"no single fact decides {clause_id}")
-    return _pairs(ruleset, clause_id, plans, status_differs)
+    return _pairs(ruleset, _Key(clause_id, plans), status_differs)
 
 
 # --------------------------------------------------------------------------- registered types
