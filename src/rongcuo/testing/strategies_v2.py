@@ -52,6 +52,7 @@ from ..errors import backend_unavailable
 try:
     from hypothesis import assume
     from hypothesis import strategies as st
+    from hypothesis.control import current_build_context
 except ImportError:  # a plain install: the coded error with its install hint, not a bare import
     raise backend_unavailable(
         "hypothesis",
@@ -289,11 +290,16 @@ def _filing(values: Mapping[str, Any]) -> Filing:
 
 
 def _shown(draw: Draw, values: Mapping[str, Any]) -> Filing:
-    """The filing of ``values``, drawn through ``st.builds`` so that Hypothesis reports it as the
-    call that makes it, ``Filing(subject={...}, ...)`` with the stated facts only, not as the
-    model's repr of some 70 fields (most of them ``None``)."""
+    """The filing of ``values``, recorded as the call that makes it, so that Hypothesis reports
+    it as ``Filing(subject={...}, ...)`` with the stated facts only, not as the model's repr of
+    some 70 fields (most of them ``None``). ``st.builds`` records the same way, but building one
+    per draw cost a millisecond and a repr of every document drawn."""
     doc = _doc(values)
-    return draw(st.builds(Filing, **{group: st.just(value) for group, value in doc.items()}))
+    filing = Filing(**doc)
+    record = getattr(current_build_context(), "record_call", None)
+    if record is not None:  # Hypothesis's hook behind st.builds (6.100 and later have it)
+        record(filing, Filing, args=(), kwargs=doc)
+    return filing
 
 
 @dataclasses.dataclass(frozen=True)
@@ -501,6 +507,7 @@ class _Solver:
         self.catalogue = _catalogue(rules)
         self.rng = rng
         self.steps = 0
+        self.merged = _MERGED
 
     def order(self, items: Sequence[Any]) -> list[Any]:
         self.steps += 1
@@ -569,7 +576,7 @@ class _Solver:
         fam = _family(decl)
         found: dict[Any, None] = {}
         self.order(())  # a step of the budget
-        for a in current[:_MERGED]:  # a few bases suffice; all of them made a search of minutes
+        for a in current[: self.merged]:  # a few suffice; all of them made searches of minutes
             if not isinstance(a, PartialSet):
                 continue
             for b in self.space.pool(decl):
@@ -939,18 +946,25 @@ def _catalogue(rules: Ruleset) -> Catalogue:
 
 
 def _search(
-    rules: Ruleset, space: _Space, run: Any, critical: bool = False, most: int = _PLANS
+    rules: Ruleset,
+    space: _Space,
+    run: Any,
+    critical: bool = False,
+    most: int = _PLANS,
+    budget: int = _SEARCH_BUDGET,
 ) -> tuple[_Plan, ...]:
     """Up to ``most`` distinct plans, from searches in declaration order then shuffled, within
-    ``_SEARCH_BUDGET`` steps in all (a test that cannot be made critical must not cost a minute)."""
+    ``budget`` steps in all (a test that cannot be made critical must not cost a minute)."""
     found: dict[str, _Plan] = {}
     spent = 0
     for seed in range(_SEEDS):
-        if spent >= _SEARCH_BUDGET:
+        if spent >= budget:
             break
         solver = (_Critical if critical else _Solver)(
             rules, space, None if seed == 0 else random.Random(seed)
         )
+        if budget > _SEARCH_BUDGET:  # a second chance: every set allowed so far is joined
+            solver.merged = 1_000
         try:
             for store in run(solver):
                 plan = _plan(store, space)
@@ -1022,6 +1036,17 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
                     yield from s.goals(store, others)
 
             for plan in _search(rules, space, run, critical=True, most=_PAIR_PLANS):
+                plans.setdefault(repr(plan), plan)
+        # none within the budget (B2 with status_differs needs more): search each test longer
+        for leaf in leaves if not plans else ():
+
+            def run2(s: Any, leaf: tuple[int, ...] = leaf) -> Iterator[Store]:
+                for store in s.critical({}, clause.holds_when, leaf, (), clause):
+                    yield from s.goals(store, others)
+
+            for plan in _search(
+                rules, space, run2, critical=True, most=_PAIR_PLANS, budget=_SEARCH_BUDGET * 16
+            ):
                 plans.setdefault(repr(plan), plan)
         found = derived.setdefault(key, tuple(plans.values()))
     assert isinstance(found, tuple)
