@@ -4,6 +4,7 @@ apart, registered types, canonical dumps, and a wrong property reported small an
 
 from __future__ import annotations
 
+import importlib
 import json
 import resource
 import subprocess
@@ -243,14 +244,15 @@ def test_the_public_module_follows_the_ruleset() -> None:
     assert len(repr(RS.boundary_pairs("P3", rules=RULES, status_differs=True))) < 200
 
 
-def test_the_docs_example_suite_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_docs_example_suite_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """docs/testing-v2.md's outside-the-repository suite, run as written (from the repository)."""
     text = (ROOT / "docs" / "testing-v2.md").read_text(encoding="utf-8")
     code = text.split("```python\n")[1].split("```")[0]
+    (tmp_path / "test_my_screening.py").write_text(code, encoding="utf-8")
     monkeypatch.chdir(ROOT)
-    suite: dict[str, object] = {"__name__": "test_my_screening"}
-    exec(compile(code, "docs/testing-v2.md", "exec"), suite)
-    tests = [f for name, f in suite.items() if name.startswith("test_") and callable(f)]
+    monkeypatch.syspath_prepend(str(tmp_path))
+    suite = importlib.import_module("test_my_screening")
+    tests = [f for name, f in vars(suite).items() if name.startswith("test_") and callable(f)]
     assert len(tests) == 3
     for test in tests:
         test()

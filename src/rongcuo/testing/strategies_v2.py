@@ -312,6 +312,9 @@ class _Key:
     def __repr__(self) -> str:
         return f"<{len(self.plans)} plans for {self.clause_id}>"
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # Hypothesis's printer: the same
+        p.text(repr(self))
+
 
 def _records(items: Sequence[Mapping[str, Any]], complete: bool) -> dict[str, Any]:
     return {
@@ -995,13 +998,14 @@ def _goal_plans(rules: Ruleset, clause_id: str, want: bool) -> tuple[_Plan, ...]
     return found
 
 
-def _others(rules: Ruleset, clause: Clause) -> list[tuple[Node, bool]]:
-    """Goals that hold the rest of the verdict still, so that ``clause`` alone moves it."""
+def _others(rules: Ruleset, clause: Clause, target: str | None) -> list[tuple[Node, bool]]:
+    """Goals that hold the rest of the verdict still, so that ``clause`` alone moves it (a bar:
+    by barring ``target``, the one positive clause that holds)."""
     goals: list[tuple[Node, bool]] = []
     named = {b.id for b in rules.of_list(ListKind.BAR) if clause.id in b.bars}
     targets: set[str] = set()
     if clause.list is ListKind.BAR:
-        targets = set(clause.bars[:1])
+        targets = {target} if target is not None else set()
         named = set()
     for c in rules.clauses:
         if c.id == clause.id or c.catch_all:
@@ -1026,28 +1030,32 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
     if found is None:
         space = _space_for(rules)
         clause = rules.clause(clause_id)
-        others = _others(rules, clause) if status_differs else []
+        # a bar moves the status by barring the one positive clause that holds: try each it bars
+        # (B2 cannot bar P1, which itself asks for no private gain)
+        targets: list[str | None] = (
+            list(clause.bars) if status_differs and clause.list is ListKind.BAR else [None]
+        )
         leaves = list(_leaves(clause.holds_when, clause))
         plans: dict[str, _Plan] = {}
-        for leaf in leaves:
+        for budget in (_SEARCH_BUDGET, _SEARCH_BUDGET * 16):  # a second chance, longer
+            for target in targets:
+                others = _others(rules, clause, target) if status_differs else []
+                for leaf in leaves:
 
-            def run(s: Any, leaf: tuple[int, ...] = leaf) -> Iterator[Store]:
-                for store in s.critical({}, clause.holds_when, leaf, (), clause):
-                    yield from s.goals(store, others)
+                    def run(
+                        s: Any, leaf: tuple[int, ...] = leaf, others: Any = others
+                    ) -> Iterator[Store]:
+                        for store in s.critical({}, clause.holds_when, leaf, (), clause):
+                            yield from s.goals(store, others)
 
-            for plan in _search(rules, space, run, critical=True, most=_PAIR_PLANS):
-                plans.setdefault(repr(plan), plan)
-        # none within the budget (B2 with status_differs needs more): search each test longer
-        for leaf in leaves if not plans else ():
-
-            def run2(s: Any, leaf: tuple[int, ...] = leaf) -> Iterator[Store]:
-                for store in s.critical({}, clause.holds_when, leaf, (), clause):
-                    yield from s.goals(store, others)
-
-            for plan in _search(
-                rules, space, run2, critical=True, most=_PAIR_PLANS, budget=_SEARCH_BUDGET * 16
-            ):
-                plans.setdefault(repr(plan), plan)
+                    for plan in _search(
+                        rules, space, run, critical=True, most=_PAIR_PLANS, budget=budget
+                    ):
+                        plans.setdefault(repr(plan), plan)
+                if plans:
+                    break
+            if plans:
+                break
         found = derived.setdefault(key, tuple(plans.values()))
     assert isinstance(found, tuple)
     return found
