@@ -14,9 +14,7 @@ they become the v2 ones when the bundled rules do. Until then the v1 kit
 
 from __future__ import annotations
 
-from typing import Any
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING, Any
 
 from .rules.load import bundled_ruleset
 from .rules.ruleset import Ruleset
@@ -32,6 +30,9 @@ from .testing.strategies import (  # v1: delete at the flip
     rulesets,
 )
 from .testing.strategies_v2 import FACT_PATHS, pool
+
+if TYPE_CHECKING:  # Hypothesis is imported by the kits above, with the coded error if missing
+    from hypothesis import strategies as st
 
 __all__ = [
     "DATE_MAX",  # v1: delete at the flip
