@@ -52,6 +52,7 @@ from ..errors import backend_unavailable
 try:
     from hypothesis import assume
     from hypothesis import strategies as st
+    from hypothesis.control import current_build_context
 except ImportError:  # a plain install: the coded error with its install hint, not a bare import
     raise backend_unavailable(
         "hypothesis",
@@ -110,8 +111,11 @@ _TEXTS: Final = ("情况说明", "某县发展和改革委员会", "A-2023-001",
 _DAYS: Final = (dt.date(2016, 3, 10), dt.date(2023, 5, 17), dt.date(2009, 7, 1))
 _MAX_RECORDS: Final = 3
 _PLANS: Final = 24  # plans kept per clause and goal
+_PAIR_PLANS: Final = 4  # plans kept per test of a clause, for its boundary pairs
 _SEEDS: Final = 64  # shuffled searches tried to find them
 _BUDGET: Final = 4_000  # search steps per plan
+_MERGED: Final = 6  # sets allowed so far that a set test joins with its own values
+_SEARCH_BUDGET: Final = 6_000  # search steps per search, all its seeds together
 _TRUTH: Final = {True: ops.TRUE, False: ops.FALSE}
 
 
@@ -285,6 +289,33 @@ def _filing(values: Mapping[str, Any]) -> Filing:
     return Filing.model_validate(_doc(values))
 
 
+def _shown(draw: Draw, values: Mapping[str, Any]) -> Filing:
+    """The filing of ``values``, recorded as the call that makes it, so that Hypothesis reports
+    it as ``Filing(subject={...}, ...)`` with the stated facts only, not as the model's repr of
+    some 70 fields (most of them ``None``). ``st.builds`` records the same way, but building one
+    per draw cost a millisecond and a repr of every document drawn."""
+    doc = _doc(values)
+    filing = Filing(**doc)
+    record = getattr(current_build_context(), "record_call", None)
+    if record is not None:  # Hypothesis's hook behind st.builds (6.100 and later have it)
+        record(filing, Filing, args=(), kwargs=doc)
+    return filing
+
+
+@dataclasses.dataclass(frozen=True)
+class _Key:
+    """A strategy's plans, with a short repr: Hypothesis shows a strategy's arguments."""
+
+    clause_id: str
+    plans: tuple[Any, ...]
+
+    def __repr__(self) -> str:
+        return f"<{len(self.plans)} plans for {self.clause_id}>"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # Hypothesis's printer: the same
+        p.text(repr(self))
+
+
 def _records(items: Sequence[Mapping[str, Any]], complete: bool) -> dict[str, Any]:
     return {
         "items": [{k: v for k, v in item.items() if v is not None} for item in items],
@@ -405,7 +436,7 @@ def _fill(
 def _filings(draw: Draw, complete: bool, rules: Ruleset | None) -> Filing:
     space = _space_for(rules)
     free = _free_for(space, complete)
-    return _filing(_fill(draw, free, _scope(rules), {}))
+    return _shown(draw, _fill(draw, free, _scope(rules), {}))
 
 
 _FREES: dict[tuple[int, bool], _Free] = {}
@@ -479,6 +510,7 @@ class _Solver:
         self.catalogue = _catalogue(rules)
         self.rng = rng
         self.steps = 0
+        self.merged = _MERGED
 
     def order(self, items: Sequence[Any]) -> list[Any]:
         self.steps += 1
@@ -546,7 +578,8 @@ class _Solver:
         tests = (*store.get("?" + key, ()), (fn, goal))
         fam = _family(decl)
         found: dict[Any, None] = {}
-        for a in current:
+        self.order(())  # a step of the budget
+        for a in current[: self.merged]:  # a few suffice; all of them made searches of minutes
             if not isinstance(a, PartialSet):
                 continue
             for b in self.space.pool(decl):
@@ -874,8 +907,30 @@ def _realise(
             items.append(item)
         if not complete:  # more records, of which nothing is required
             items += [free.record(draw, decl) for _ in range(draw(st.integers(0, 1)))]
-        fixed[records] = _records(items, complete or draw(st.booleans()))
+        fixed[records] = _records(items, complete or free.complete or draw(st.booleans()))
     return _fill(draw, free, scope, fixed)
+
+
+def _decl_of(key: str) -> FactDecl:
+    """The declaration of a plan's key: a top-level path, or ``R#k.field``."""
+    records, hash_, rest = key.partition("#")
+    if not hash_:
+        return model.FACTS[key]
+    return model.FACTS[records].field(rest.partition(".")[2])
+
+
+def _complete_plans(plans: tuple[_Plan, ...]) -> tuple[_Plan, ...]:
+    """The plans kept to the values ``complete=True`` allows (known, no coarse value, no partial
+    set); a plan left with no value for a fact is dropped."""
+    out = []
+    for plan in plans:
+        values = {
+            k: tuple(v for v in vs if v is not None and (v is NA or _is_fine(_decl_of(k), v)))
+            for k, vs in plan.values.items()
+        }
+        if all(values.values()):
+            out.append(dataclasses.replace(plan, values=values))
+    return tuple(out)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -893,13 +948,26 @@ def _catalogue(rules: Ruleset) -> Catalogue:
     return catalogue
 
 
-def _search(rules: Ruleset, space: _Space, run: Any, critical: bool = False) -> tuple[_Plan, ...]:
-    """Up to ``_PLANS`` distinct plans, from searches in declaration order then shuffled."""
+def _search(
+    rules: Ruleset,
+    space: _Space,
+    run: Any,
+    critical: bool = False,
+    most: int = _PLANS,
+    budget: int = _SEARCH_BUDGET,
+) -> tuple[_Plan, ...]:
+    """Up to ``most`` distinct plans, from searches in declaration order then shuffled, within
+    ``budget`` steps in all (a test that cannot be made critical must not cost a minute)."""
     found: dict[str, _Plan] = {}
+    spent = 0
     for seed in range(_SEEDS):
+        if spent >= budget:
+            break
         solver = (_Critical if critical else _Solver)(
             rules, space, None if seed == 0 else random.Random(seed)
         )
+        if budget > _SEARCH_BUDGET:  # a second chance: every set allowed so far is joined
+            solver.merged = 1_000
         try:
             for store in run(solver):
                 plan = _plan(store, space)
@@ -909,7 +977,8 @@ def _search(rules: Ruleset, space: _Space, run: Any, critical: bool = False) -> 
                 break
         except _Exhausted:
             pass
-        if len(found) >= _PLANS:
+        spent += solver.steps
+        if len(found) >= most:
             break
     return tuple(found.values())
 
@@ -929,13 +998,14 @@ def _goal_plans(rules: Ruleset, clause_id: str, want: bool) -> tuple[_Plan, ...]
     return found
 
 
-def _others(rules: Ruleset, clause: Clause) -> list[tuple[Node, bool]]:
-    """Goals that hold the rest of the verdict still, so that ``clause`` alone moves it."""
+def _others(rules: Ruleset, clause: Clause, target: str | None) -> list[tuple[Node, bool]]:
+    """Goals that hold the rest of the verdict still, so that ``clause`` alone moves it (a bar:
+    by barring ``target``, the one positive clause that holds)."""
     goals: list[tuple[Node, bool]] = []
     named = {b.id for b in rules.of_list(ListKind.BAR) if clause.id in b.bars}
     targets: set[str] = set()
     if clause.list is ListKind.BAR:
-        targets = set(clause.bars[:1])
+        targets = {target} if target is not None else set()
         named = set()
     for c in rules.clauses:
         if c.id == clause.id or c.catch_all:
@@ -960,17 +1030,32 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
     if found is None:
         space = _space_for(rules)
         clause = rules.clause(clause_id)
-        others = _others(rules, clause) if status_differs else []
+        # a bar moves the status by barring the one positive clause that holds: try each it bars
+        # (B2 cannot bar P1, which itself asks for no private gain)
+        targets: list[str | None] = (
+            list(clause.bars) if status_differs and clause.list is ListKind.BAR else [None]
+        )
         leaves = list(_leaves(clause.holds_when, clause))
         plans: dict[str, _Plan] = {}
-        for leaf in leaves:
+        for budget in (_SEARCH_BUDGET, _SEARCH_BUDGET * 16):  # a second chance, longer
+            for target in targets:
+                others = _others(rules, clause, target) if status_differs else []
+                for leaf in leaves:
 
-            def run(s: Any, leaf: tuple[int, ...] = leaf) -> Iterator[Store]:
-                for store in s.critical({}, clause.holds_when, leaf, (), clause):
-                    yield from s.goals(store, others)
+                    def run(
+                        s: Any, leaf: tuple[int, ...] = leaf, others: Any = others
+                    ) -> Iterator[Store]:
+                        for store in s.critical({}, clause.holds_when, leaf, (), clause):
+                            yield from s.goals(store, others)
 
-            for plan in _search(rules, space, run, critical=True)[:4]:
-                plans.setdefault(repr(plan), plan)
+                    for plan in _search(
+                        rules, space, run, critical=True, most=_PAIR_PLANS, budget=budget
+                    ):
+                        plans.setdefault(repr(plan), plan)
+                if plans:
+                    break
+            if plans:
+                break
         found = derived.setdefault(key, tuple(plans.values()))
     assert isinstance(found, tuple)
     return found
@@ -1008,29 +1093,40 @@ def _check_clause(clause_id: str, rules: Ruleset) -> None:
 
 
 @st.composite
-def _clause_filing(draw: Draw, ruleset: Ruleset, plans: tuple[_Plan, ...]) -> Filing:
-    plan = draw(st.sampled_from(plans))
-    free = _free_for(_space_for(ruleset), False)
-    return _filing(_realise(draw, plan, free, frozenset(model.FACTS)))
+def _clause_filing(draw: Draw, ruleset: Ruleset, plans: _Key, complete: bool) -> Filing:
+    plan = draw(st.sampled_from(plans.plans))
+    free = _free_for(_space_for(ruleset), complete)
+    return _shown(draw, _realise(draw, plan, free, _FULL))
 
 
-def _goal(clause_id: str, want: bool, rules: Ruleset | None) -> st.SearchStrategy[Filing]:
+def _goal(
+    clause_id: str, want: bool, rules: Ruleset | None, complete: bool
+) -> st.SearchStrategy[Filing]:
     ruleset = _rules(rules)
     _check_clause(clause_id, ruleset)
     plans = _goal_plans(ruleset, clause_id, want)
+    if complete:
+        plans = _complete_plans(plans)
     if not plans:
-        raise ValueError(f"{clause_id} can never be {'true' if want else 'false'}")
-    return _clause_filing(ruleset, plans)
+        known = " with every fact known" if complete else ""
+        raise ValueError(f"{clause_id} can never be {'true' if want else 'false'}{known}")
+    return _clause_filing(ruleset, _Key(clause_id, plans), complete)
 
 
-def satisfying(clause_id: str, *, rules: Ruleset | None = None) -> st.SearchStrategy[Filing]:
-    """Filings on which clause ``clause_id`` is TRUE (under ``rules``, default: the v2 rules)."""
-    return _goal(clause_id, True, rules)
+def satisfying(
+    clause_id: str, *, rules: Ruleset | None = None, complete: bool = False
+) -> st.SearchStrategy[Filing]:
+    """Filings on which clause ``clause_id`` is TRUE (under ``rules``, default: the v2 rules).
+    ``complete=True``: every fact known, as :func:`filings` gives them."""
+    return _goal(clause_id, True, rules, complete)
 
 
-def violating(clause_id: str, *, rules: Ruleset | None = None) -> st.SearchStrategy[Filing]:
-    """Filings on which clause ``clause_id`` is FALSE (under ``rules``, default: the v2 rules)."""
-    return _goal(clause_id, False, rules)
+def violating(
+    clause_id: str, *, rules: Ruleset | None = None, complete: bool = False
+) -> st.SearchStrategy[Filing]:
+    """Filings on which clause ``clause_id`` is FALSE (under ``rules``, default: the v2 rules).
+    ``complete=True``: every fact known, as :func:`filings` gives them."""
+    return _goal(clause_id, False, rules, complete)
 
 
 # --------------------------------------------------------------------------- boundary pairs
@@ -1070,9 +1166,8 @@ def _with_pivot(values: Mapping[str, Any], key: str, value: Any) -> dict[str, An
 
 
 @st.composite
-def _pairs(
-    draw: Draw, ruleset: Ruleset, clause_id: str, plans: tuple[_Plan, ...], status_differs: bool
-) -> tuple[Filing, Filing]:
+def _pairs(draw: Draw, ruleset: Ruleset, key_: _Key, status_differs: bool) -> tuple[Filing, Filing]:
+    clause_id, plans = key_.clause_id, key_.plans
     free = _free_for(_space_for(ruleset), False)
     start = draw(st.integers(0, len(plans) - 1))
     program = ruleset.program
@@ -1084,15 +1179,17 @@ def _pairs(
         values = _realise(draw, plan, free, _FULL, t)
         # the drawn pair first; then, deterministically, a few others (status_differs only)
         for t_i, f_i in [(t, f), *((a, b) for a in yes[:3] for b in no[:3])]:
-            first = _filing(_with_pivot(values, key, t_i))
-            second = _filing(_with_pivot(values, key, f_i))
+            one, two = _with_pivot(values, key, t_i), _with_pivot(values, key, f_i)
+            first, second = _filing(one), _filing(two)
             a = program.values(_v(first))[clause_id]
             b = program.values(_v(second))[clause_id]
             if {a, b} != {Truth.TRUE, Truth.FALSE}:
                 continue
             if status_differs and not _alone(ruleset, clause_id, first, second):
                 continue
-            return (first, second) if a is Truth.TRUE else (second, first)
+            if a is not Truth.TRUE:
+                one, two = two, one
+            return _shown(draw, one), _shown(draw, two)
     assume(False)  # safety net: no plan gave a pair (the CI test shows it never happens)
     raise AssertionError  # pragma: no cover
 
@@ -1116,7 +1213,7 @@ def boundary_pairs(
     plans = _pair_plans(ruleset, clause_id, status_differs)
     if not plans:
         raise ValueError(f"no single fact decides {clause_id}")
-    return _pairs(ruleset, clause_id, plans, status_differs)
+    return _pairs(ruleset, _Key(clause_id, plans), status_differs)
 
 
 # --------------------------------------------------------------------------- registered types
