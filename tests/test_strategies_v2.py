@@ -28,7 +28,7 @@ from rongcuo.rules.syntax import ListKind
 from rongcuo.testing import strategies_v2 as S
 
 ROOT = Path(__file__).resolve().parents[1]
-RULES = load_ruleset(ROOT / "rules-v2")
+RULES = load_ruleset(ROOT / "rules")
 IDS = [c.id for c in RULES.clauses]
 MOVERS = [c.id for c in RULES.clauses if c.list is not ListKind.COMPANION]
 PLAIN = [p for p in FACTS if not p.startswith("determinations.")]
@@ -112,7 +112,7 @@ def test_filings_are_varied() -> None:
 
 
 # The per-clause sweeps run under Hypothesis's DEFAULT settings (100 examples, default deadline,
-# every health check on), through the public module, in CI: docs/testing-v2.md gives their time.
+# every health check on), through the public module, in CI: docs/strategies.md gives their time.
 @pytest.mark.parametrize("clause_id", IDS)
 def test_satisfying_under_default_settings(clause_id: str) -> None:
     @given(RS.satisfying(clause_id, rules=RULES))
@@ -204,7 +204,7 @@ def test_a_wrong_property_is_reported_small_and_fast() -> None:
         from rongcuo import strategies as RS
         from rongcuo.engine.evaluate import Truth
         from rongcuo.rules.load import load_ruleset
-        rules = load_ruleset({str(ROOT / "rules-v2")!r})
+        rules = load_ruleset({str(ROOT / "rules")!r})
 
         @settings(database=None)
         @given(RS.satisfying("P3", rules=rules))
@@ -245,8 +245,8 @@ def test_the_public_module_follows_the_ruleset() -> None:
 
 
 def test_the_docs_example_suite_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """docs/testing-v2.md's outside-the-repository suite, run as written (from the repository)."""
-    text = (ROOT / "docs" / "testing-v2.md").read_text(encoding="utf-8")
+    """docs/strategies.md's outside-the-repository suite, run as written (from the repository)."""
+    text = (ROOT / "docs" / "strategies.md").read_text(encoding="utf-8")
     code = text.split("```python\n")[1].split("```")[0]
     (tmp_path / "test_my_screening.py").write_text(code, encoding="utf-8")
     monkeypatch.chdir(ROOT)
