@@ -186,6 +186,7 @@ from pydantic import (
     model_validator,
 )
 
+from .coded import validate_coded
 from .declare import FactDecl, FactType, Family
 from .fields import (
     MAX_TEXT,
@@ -341,8 +342,6 @@ def generate(decl: FactsDecl, source: str) -> str:
         1,
     )
     w('"""rongcuo\'s checks and codes however a filing is validated (a FastAPI body too)."""', 2)
-    w("from .parse import validate_coded", 2)
-    w()
     w("return validate_coded(cls, data, handler, info)", 2)
     w()
     w("def model_post_init(self, context: Any, /) -> None:", 1)

@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from .coded import validate_coded
 from .declare import FactDecl, FactType, Family
 from .fields import (
     MAX_TEXT,
@@ -1367,8 +1368,6 @@ class Filing(FactsModel):
     @classmethod
     def _coded(cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo) -> Self:
         """rongcuo's checks and codes however a filing is validated (a FastAPI body too)."""
-        from .parse import validate_coded
-
         return validate_coded(cls, data, handler, info)
 
     def model_post_init(self, context: Any, /) -> None:
