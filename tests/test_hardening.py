@@ -155,10 +155,10 @@ def test_a_huge_int_in_yaml_is_a_located_error() -> None:
     with pytest.raises(FilingError) as info:
         rongcuo.parse_filing(b"id: 0x" + b"f" * 5000 + b"\n", filename="f.yaml")
     (problem,) = info.value.problems
-    # an int where the model wants text is the wrong type, as for `id: 5` (the v2 model's code
-    # for any value of the wrong JSON type; the v1 model called it an invalid value)
+    # refused before the model reads it: no value outside what JSON can carry (an integer of
+    # more than 64 bits) reaches it, whatever field it is in (rongcuo._guard)
     assert (problem.code, problem.location.line, problem.location.col) == (
-        "filing_wrong_type",
+        "filing_invalid_value",
         1,
         5,
     )

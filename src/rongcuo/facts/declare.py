@@ -590,7 +590,8 @@ class _Loader:
         ids = {v.id for v in raw}
         parents: dict[str, list[str]] = {}
         for v in raw:
-            ps = [] if v.parent is None else [v.parent]
+            # a parent that was itself refused (and reported) is not in ``ids``
+            ps = [] if v.parent is None or v.parent not in ids else [v.parent]
             for target, apath in v.also:
                 if target not in ids:
                     self.problem(
