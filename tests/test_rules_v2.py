@@ -340,11 +340,6 @@ class Completions:
         yield from itertools.product(*choices)
 
 
-def _opaque(family: str, leaf: str) -> bool:
-    fam = DECL.families[family]
-    return any(fam.values[v].opaque for v in fam.above(leaf))
-
-
 def holds(
     node: Node, world: Sequence[Any], given: tuple[Any, ...], bound: Mapping[str, Any]
 ) -> bool:
@@ -393,10 +388,9 @@ def holds(
         (left_decl, x), (_, y) = read(node.left), read(node.right)
         if x is NA or y is NA:
             return False
-        family = left_decl.family or ""
-        if _opaque(family, x) or _opaque(family, y):
-            return False
-        fam = DECL.families[family]
+        # class membership alone decides (docs/interpretation.md position 5): two "other"
+        # values under one class are of its kind; an "other" value under no class has no class
+        fam = DECL.families[left_decl.family or ""]
         return bool(fam.classes(x) & fam.classes(y))
     if isinstance(node, All):
         return all(holds(n, world, given, bound) for n in node.items)
