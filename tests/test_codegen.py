@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rongcuo
-import rongcuo.strategies as S  # v1: delete with the v1 path (the generated rulesets below)
 from rongcuo.engine.decide import _STATUSES, _status, codegen, decide_status
 from rongcuo.engine.evaluate import TRUTHS
 from rongcuo.facts.filings import load_filing
 from rongcuo.rules.syntax import Example
+from rongcuo.testing import strategies as S  # v1: delete with the v1 path (generated rulesets)
 from rongcuo.testing import strategies_v2 as S2
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rongcuo
-from rongcuo import strategies as S
 from rongcuo.engine.evaluate import Truth, fact_getter
 from rongcuo.facts.model import Filing
 from rongcuo.rules import syntax
 from rongcuo.rules.syntax import ClauseRef, FactRef, ListKind, Node, walk
+from rongcuo.testing import strategies as S  # the first model's kit
 from rongcuo.verdict.verdict import Status
 
 from .conftest import V1_RULES
