@@ -249,7 +249,8 @@ def _examples(clause: Clause) -> list[str]:
     return lines
 
 
-def _clause(clause: Clause) -> list[str]:
+def _clause_head(clause: Clause) -> list[str]:
+    """A clause's heading, citation, verbatim text and summary (and the catch-all's note)."""
     cite = clause.citation
     lines = [
         f"### {clause.id}",
@@ -267,6 +268,11 @@ def _clause(clause: Clause) -> list[str]:
             f"(`determinations.{clause.id}`), never inferred from facts.",
             "",
         ]
+    return lines
+
+
+def _clause(clause: Clause) -> list[str]:
+    lines = _clause_head(clause)
     for e in clause.elements:
         lines += _element(e)
     lines += ["#### How the elements combine", "", _combination(clause), ""]
@@ -672,23 +678,7 @@ def _examples_v2(clause: Clause, decl: FactsDecl) -> list[str]:
 
 
 def _clause_v2(clause: Clause, words: _Words, decl: FactsDecl) -> list[str]:
-    cite = clause.citation
-    lines = [
-        f"### {clause.id}",
-        "",
-        f"Citation: {cite.render('zh')}",
-        "",
-        f"> {clause.text}",
-        "",
-        clause.summary.strip(),
-        "",
-    ]
-    if clause.catch_all:
-        lines += [
-            "Catch-all: decided only by a recorded determination "
-            f"(`determinations.{clause.id}`), never inferred from facts.",
-            "",
-        ]
+    lines = _clause_head(clause)
     if clause.bars:
         lines += [
             "Takes out, when it holds: " + ", ".join(clause.bars) + " (each of them stays "

@@ -20,6 +20,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 from ..engine.decide import evaluate
 from ..errors import RongcuoError
 from ..facts.filings import parse_filing
@@ -43,18 +45,11 @@ Answer = Verdict | RongcuoError
 """The verdict for a filing, or the coded error that says why there is none."""
 
 
-def _is_model(item: object) -> bool:
-    """A filing object of some filing model (evaluate refuses one of another model)."""
-    import pydantic
-
-    return isinstance(item, pydantic.BaseModel)
-
-
 def _one(item: object, rules: Ruleset, as_of: dt.date | None, trace: bool) -> Answer:
     try:
         # anything but a filing object is read with the ruleset's own model; a filing object goes
         # to evaluate as is (which refuses one of another model)
-        filing = item if _is_model(item) else parse_filing(item, rules=rules)  # type: ignore[arg-type]
+        filing = item if isinstance(item, BaseModel) else parse_filing(item, rules=rules)  # type: ignore[arg-type]
         return evaluate(filing, rules=rules, as_of=as_of, trace=trace)
     except RongcuoError as exc:
         return exc

@@ -11,7 +11,7 @@ generated module).
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import pydantic
@@ -237,13 +237,18 @@ def _at(doc: _yaml.Document | None, name: str, path: Path, *, key: bool = False)
     return Location(name, found.line, found.col, path)
 
 
-def _validate(
+def validate_document(
     value: object,
     name: str,
     doc: _yaml.Document | None = None,
     *,
     model: type[_F],
+    validate: Callable[[dict[str, Any]], _F] | None = None,
 ) -> _F:
+    """``value`` checked as a filing document of ``model``: its coded problems located in
+    ``name`` (and ``doc``, for YAML), or the filing. ``validate`` makes the instance once the
+    document's own checks pass (default: ``model.model_validate``; the model's wrap validator
+    passes its handler, so the instance is made once)."""
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
@@ -256,7 +261,10 @@ def _validate(
     if any(p.code == "filing_too_long" for p in found):
         raise FilingError(found)  # an over-long list stops here: the model never reads it
     try:
-        filing = model.model_validate(dict(value), context={_READING: True})
+        if validate is None:
+            filing = model.model_validate(dict(value), context={_READING: True})
+        else:
+            filing = validate(dict(value))
     except pydantic.ValidationError as exc:
         more = _problems(exc, value, name, doc, model)
         if found:  # a repeat is reported once, at the item, not again at its list
@@ -278,7 +286,7 @@ def _validate(
     return filing
 
 
-#: the validation context under which the model is called by :func:`_validate` itself, whose
+#: the validation context under which the model is called by :func:`validate_document` itself, whose
 #: checks then come first and whose problems are located in the document
 _READING: Final = "rongcuo.reading"
 
@@ -297,7 +305,7 @@ def validate_coded(cls: type[_M], data: Any, handler: Any, info: pydantic.Valida
     if isinstance(data, cls):
         return data
     try:  # the checks of a document read; the instance is the handler's (``Filing(...)`` too)
-        _validate(data, "", model=cls)
+        return validate_document(data, "", model=cls, validate=handler)
     except FilingError as exc:
         errors: list[InitErrorDetails] = [
             {
@@ -310,7 +318,3 @@ def validate_coded(cls: type[_M], data: Any, handler: Any, info: pydantic.Valida
             for p in exc.problems
         ]
         raise pydantic.ValidationError.from_exception_data(cls.__name__, errors) from None
-    return typing.cast(_M, handler(data))
-
-
-validate_document = _validate
