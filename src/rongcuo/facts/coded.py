@@ -246,44 +246,85 @@ def validate_document(
     validate: Callable[[dict[str, Any]], _F] | None = None,
 ) -> _F:
     """``value`` checked as a filing document of ``model``: its coded problems located in
-    ``name`` (and ``doc``, for YAML), or the filing. ``validate`` makes the instance once the
-    document's own checks pass (default: ``model.model_validate``; the model's wrap validator
-    passes its handler, so the instance is made once)."""
+    ``name`` (and ``doc``, for YAML), or the filing. ``validate`` makes the instance (default:
+    ``model.model_validate``; the model's wrap validator passes its handler, so the instance is
+    made once).
+
+    A valid filing is validated once, by the model alone: every check of the document's own
+    (a v1 key, an over-long list, a value a list repeats) is one the model fails too (a v1 key
+    is no field of it, :func:`_v1_safe`; a list is a set, whose validator refuses a repeat and
+    more than :data:`~rongcuo.facts.fields.MAX_RECORDS` values, or records, bounded alike). So
+    those checks run on the error path only, where they decide which problems are reported
+    and where, as they did when they ran first.
+    """
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
             [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(name))]
         )
-    v1 = _v1_problems(value, name, doc)
-    if v1:
-        raise FilingError(v1)
-    found = _list_problems(value, name, doc)
-    if any(p.code == "filing_too_long" for p in found):
-        raise FilingError(found)  # an over-long list stops here: the model never reads it
+    if not _v1_safe(model):  # a revision that declares a v1 key as a fact of its own
+        v1 = _v1_problems(value, name, doc)
+        if v1:
+            raise FilingError(v1)
     try:
         if validate is None:
-            filing = model.model_validate(dict(value), context={_READING: True})
-        else:
-            filing = validate(dict(value))
+            return model.model_validate(dict(value), context={_READING: True})
+        return validate(dict(value))
     except pydantic.ValidationError as exc:
-        more = _problems(exc, value, name, doc, model)
-        if found:  # a repeat is reported once, at the item, not again at its list
-            more = [p for p in more if p.code != "filing_duplicate_value"]
-            # a list where no set belongs is wrong for that reason, not for a repeat in it
-            elsewhere = {
-                p.location.path
-                for p in more
-                if p.code in ("filing_wrong_type", "filing_unknown_field")
-            }
-            found = [
-                p
-                for p in found
-                if p.code != "filing_duplicate_value" or p.location.path[:-1] not in elsewhere
-            ]
-        raise FilingError([*found, *more]) from None
-    if found:
-        raise FilingError(found)
-    return filing
+        raise FilingError(_document_problems(exc, value, name, doc, model)) from None
+
+
+def _document_problems(
+    exc: pydantic.ValidationError,
+    value: Mapping[str, Any],
+    name: str,
+    doc: _yaml.Document | None,
+    model: type[pydantic.BaseModel],
+) -> list[Problem]:
+    """The problems of a document the model refused, as the reader reports them: a v1
+    document's ``filing_v1`` alone; an over-long list's ``filing_too_long`` (and any repeat)
+    alone; else every repeat at the repeat, then the model's own errors."""
+    v1 = _v1_problems(value, name, doc)
+    if v1:
+        return v1
+    found = _list_problems(value, name, doc)
+    if any(p.code == "filing_too_long" for p in found):
+        return found  # an over-long list is that: what the model says of its items is not
+    more = _problems(exc, value, name, doc, model)
+    if found:  # a repeat is reported once, at the item, not again at its list
+        more = [p for p in more if p.code != "filing_duplicate_value"]
+        # a list where no set belongs is wrong for that reason, not for a repeat in it
+        elsewhere = {
+            p.location.path for p in more if p.code in ("filing_wrong_type", "filing_unknown_field")
+        }
+        found = [
+            p
+            for p in found
+            if p.code != "filing_duplicate_value" or p.location.path[:-1] not in elsewhere
+        ]
+    return [*found, *more]
+
+
+_V1_SAFE: dict[type[pydantic.BaseModel], bool] = {}
+
+
+def _v1_safe(model: type[pydantic.BaseModel]) -> bool:
+    """Whether ``model`` refuses every key of :data:`V1_KEYS` as unknown (none is a field of
+    it): then a v1 document fails the model, and its ``filing_v1`` problems are found on the
+    error path. The bundled model's is; a revision's is checked once."""
+    safe = _V1_SAFE.get(model)
+    if safe is None:
+        safe = True
+        for key in V1_KEYS:
+            group, _, fact = key.partition(".")
+            info = model.model_fields.get(group)
+            if info is None:
+                continue
+            inner = _inner_model(info)
+            if not fact or inner is None or fact in inner.model_fields:
+                safe = False
+        _V1_SAFE[model] = safe
+    return safe
 
 
 #: the validation context under which the model is called by :func:`validate_document` itself, whose

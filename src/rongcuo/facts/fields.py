@@ -206,10 +206,13 @@ class EnumOf(_Marker):
     def __init__(self, fam: Family, *, na: tuple[str, str] | None = None) -> None:
         self.family = fam
         self.na = na
+        self._ids = frozenset(fam.values)
 
     def validate(self, value: Any) -> Any:
         if value is None:
             return None
+        if type(value) is str and value in self._ids:  # the common case, first
+            return value
         if _na(value, self.na, "this fact"):
             return NA
         if not isinstance(value, str):
@@ -242,10 +245,20 @@ class SetOf(_Marker):
     def __init__(self, fam: Family, *, na: tuple[str, str] | None = None) -> None:
         self.family = fam
         self.na = na
+        self._ids = frozenset(fam.values)
 
     def validate(self, value: Any) -> Any:
         if value is None:
             return None
+        if type(value) is list and len(value) <= MAX_RECORDS:
+            # the common case, first: a plain list of known values, none twice (a complete set,
+            # which rules nothing out, so contradicts nothing); anything else is read below
+            try:
+                yes = frozenset(value)
+            except TypeError:  # an unhashable item: not a value id
+                yes = None
+            if yes is not None and len(yes) == len(value) and yes <= self._ids:
+                return PartialSet(yes, _NONE, True)
         if _na(value, self.na, "this set"):
             return NA
         if isinstance(value, list | tuple) and len(value) > MAX_RECORDS:
@@ -297,6 +310,9 @@ class SetOf(_Marker):
             "additionalProperties": False,
         }
         return {"oneOf": [items, partial, *_na_schema(self.na)]}
+
+
+_NONE: Final[frozenset[str]] = frozenset()
 
 
 def _listed(value: Any) -> list[str]:
