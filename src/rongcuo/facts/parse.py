@@ -82,8 +82,12 @@ def parse_filing_v2(
     if format == "auto":
         format = "json" if body.lstrip(b" \t\r\n").startswith(b"{") else "yaml"
     if format == "json":
+        # the JSON is parsed by jiter, not by pydantic's validate_json: the model's validators
+        # are Python functions, which see Python values either way (measured: no faster), and
+        # jiter refuses a repeated key, which pydantic's parser would let the last one win
         try:
-            body.decode("utf-8")
+            if not body.isascii():
+                body.decode("utf-8")
         except UnicodeDecodeError as exc:
             before = body[: exc.start].decode("utf-8", "replace")
             line = before.count("\n") + 1
