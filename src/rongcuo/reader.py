@@ -36,11 +36,10 @@ import os
 import re
 import stat
 import sys
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import jiter
 
-from . import _yaml
 from .errors import Location, Problem, RongcuoError
 
 __all__ = [
@@ -66,6 +65,9 @@ READ_CHUNK: Final = 1 << 20
 """The most one ``read`` call asks for."""
 
 _POSITION: Final = re.compile(r"at line (\d+) column (\d+)")
+
+if TYPE_CHECKING:
+    from . import _yaml  # the YAML reader is imported when YAML is first read
 
 ErrorType = type[RongcuoError]
 
@@ -310,6 +312,8 @@ def parse_yaml(
     data: bytes, *, filename: str = "", error: ErrorType = RongcuoError
 ) -> _yaml.Document:
     """One YAML document from ``data`` by the safe loader (:func:`rongcuo._yaml.load_yaml`)."""
+    from . import _yaml
+
     return _yaml.load_yaml(data, filename=filename, error=error)
 
 

@@ -35,7 +35,6 @@ from typing import Any
 
 from ..facts.declare import FactType
 from ..facts.kinds import AnyFiling as Filing
-from ..facts.model import FACT_INDEX
 from ..facts.values import NA
 from ..rules.syntax import (
     All,
@@ -139,9 +138,7 @@ class _Writer:
     and helpers, and reads every fact straight from the vector (nothing is hoisted into it).
     """
 
-    def __init__(
-        self, index: Mapping[str, int] = FACT_INDEX, parent: _Writer | None = None
-    ) -> None:
+    def __init__(self, index: Mapping[str, int], parent: _Writer | None = None) -> None:
         self.lines: list[str] = []
         self.index = index
         self.constants: dict[str, Any] = {} if parent is None else parent.constants
@@ -681,6 +678,9 @@ def compile_clauses(
     ``plans`` its cases, which the generated code runs through a generated function of the
     element where it can (:func:`rongcuo.engine.catalogue.settle`).
     """
+    if catalogue is None:  # v1: the first model, imported only by a ruleset without facts.yaml
+        from ..facts.model import FACT_INDEX
+
     w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
     if catalogue is not None:
         w.prologue = f"V = {w.constant(vector_of)}(f)"

@@ -26,7 +26,6 @@ from typing import Any, TypeAlias, cast
 
 from ..facts.declare import FactsDecl
 from ..facts.kinds import AnyFiling as Filing
-from ..facts.model import FACTS
 from ..facts.values import NA
 from ..rules.syntax import (
     All,
@@ -106,7 +105,9 @@ def _read_at(index: int, filing: Any) -> Any:
 
 def facts_of(filing: Filing, paths: Sequence[str] | None = None) -> dict[str, Any]:
     """The filing's facts as ``{path: value}``, ``None`` for unknown."""
-    return {p: fact_getter(p)(filing) for p in (paths if paths is not None else FACTS)}
+    if paths is None:  # v1: the first model's facts, imported only when asked for
+        from ..facts.model import FACTS as paths
+    return {p: fact_getter(p)(filing) for p in paths}
 
 
 def _compare(op: Op, value: Any) -> Callable[[Any], bool]:

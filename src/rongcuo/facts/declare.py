@@ -22,10 +22,13 @@ import keyword
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from .. import _yaml, reader
+from .. import reader
 from ..errors import Location, Problem, RulesError, suggest
+
+if TYPE_CHECKING:  # the YAML reader is imported when a declaration is read, not when one is
+    from .. import _yaml  # unpickled from the compiled-ruleset cache
 
 __all__ = [
     "DETERMINATION_CLAUSES",
@@ -1002,6 +1005,8 @@ def load_facts_text(text: str | bytes, name: str) -> FactsDecl:
 
     Raises :class:`~rongcuo.errors.RulesError` with every problem found.
     """
+    from .. import _yaml
+
     doc = _yaml.load_yaml(text, filename=name, error=RulesError)
     loader = _Loader(doc)
     decl = loader.load()
@@ -1015,6 +1020,8 @@ def load_facts_text(text: str | bytes, name: str) -> FactsDecl:
 
 def load_facts(path: Path) -> FactsDecl:
     """Read a facts declaration (``facts.yaml``) from a file."""
+    from .. import _yaml
+
     p = Path(path)
     limit = _yaml.DEFAULT_LIMITS.max_bytes
     data = reader.read_file(p, limit=limit, error=RulesError, what="a facts declaration")

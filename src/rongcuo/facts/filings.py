@@ -16,15 +16,17 @@ import os
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
-
-import pydantic
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _yaml, reader
 from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
 from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
-from .v2 import Filing
+
+if TYPE_CHECKING:  # pydantic and the model are imported when a filing is first read
+    import pydantic
+
+    from .v2 import Filing
 
 __all__ = [
     "MAX_FILING_BYTES",
@@ -64,11 +66,13 @@ def _validate(
             [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(filename))]
         )
     context = {"positions": doc.positions} if doc is not None else None
+    import pydantic
+
     from .model import Filing as V1Filing  # v1: delete at the flip
 
     try:
         # the v1 model's filing, typed as the bundled model's: only a v1 ruleset asks for it
-        return typing.cast(Filing, V1Filing.model_validate(dict(value), context=context))
+        return typing.cast("Filing", V1Filing.model_validate(dict(value), context=context))
     except pydantic.ValidationError as exc:
         raise FilingError(problems_from_validation(exc, filename=filename)) from None
 

@@ -22,17 +22,14 @@ import functools
 import os
 import re
 from collections.abc import Callable, Mapping
-from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from .. import _yaml, reader
+from .. import reader
 from ..engine.evaluate import Program, Truth, combine
 from ..errors import FilingError, Location, Problem, RulesError, show, suggest
 from ..facts.declare import FactsDecl, load_facts_text
-from ..facts.filings import parse_filing
 from .cache import cached_load
-from .check import Bound, FactsChecker, check_clauses, typed_test
 from .ruleset import Ruleset, register_compiler, register_loader
 from .syntax import (
     All,
@@ -56,8 +53,18 @@ from .syntax import (
 )
 from .syntax import Any as AnyNode
 
+if TYPE_CHECKING:  # the YAML reader and the checks are imported when a ruleset is loaded,
+    # not when it is read from the cache (rules/cache.py): a warm start needs neither
+    from .. import _yaml
+    from .check import Bound, FactsChecker
+
+#: the most bytes a rule file may hold: the YAML reader's bound (``_yaml.DEFAULT_LIMITS``,
+#: which a test holds this to), here so that reading the files for the cache imports no YAML
+MAX_RULE_FILE_BYTES: Final = 2 * 1024 * 1024
+
 __all__ = [
     "FILES",
+    "MAX_RULE_FILE_BYTES",
     "OPTIONAL_FILES",
     "bundled_rules_dir",
     "bundled_ruleset",
@@ -690,6 +697,8 @@ def _read_test(
         value = FactRef(value["fact"])
     if r.facts is not None:
         return r.facts.test(fact, op, value, bound, loc, r.problems)
+    from .check import typed_test
+
     return typed_test(fact, op, value, loc, r.problems)
 
 
@@ -773,6 +782,8 @@ def _read_example(r: _Reader, raw: object, path: Path_) -> Example | None:
 def _check_examples(
     clauses: list[Clause], program: Program, docs: Mapping[str, _yaml.Document]
 ) -> list[Problem]:
+    from ..facts.filings import parse_filing
+
     problems: list[Problem] = []
     parse: Callable[[dict[str, object]], Any] = parse_filing
     if program.catalogue is None and any(c.examples for c in clauses):
@@ -876,14 +887,19 @@ def load_ruleset_texts(
     texts: Mapping[str, bytes | str],
     *,
     origin: str = "",
-    limits: _yaml.Limits = _yaml.DEFAULT_LIMITS,
+    limits: _yaml.Limits | None = None,
 ) -> Ruleset:
     """Load a ruleset from the contents of its files, keyed by file name.
 
     ``bars.yaml`` and ``companions.yaml`` are optional; the other three are required.
 
     ``origin`` prefixes the file names in error locations (a directory, or ``git:REV``).
+    ``limits`` bounds what each YAML document may cost (default: ``_yaml.DEFAULT_LIMITS``).
     """
+    from .. import _yaml
+
+    if limits is None:
+        limits = _yaml.DEFAULT_LIMITS
     problems: list[Problem] = []
     docs: dict[str, _yaml.Document] = {}
     facts: FactsDecl | None = None
@@ -908,6 +924,8 @@ def load_ruleset_texts(
             problems.extend(exc.problems)
     if problems:
         raise RulesError(problems)
+    from .check import FactsChecker, check_clauses
+
     checker = None if facts is None else FactsChecker(facts)
     manifest = _Reader(docs["ruleset.yaml"], problems)
     manifest.language = LANGUAGE_VERSION if facts is None else LANGUAGE_VERSION_V2
@@ -997,7 +1015,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
             continue  # an optional file left out, or a missing one (rules_missing_file)
         try:  # bounded, regular files only: a symlink to /dev/zero is refused (rongcuo.reader)
             texts[name] = reader.read_file(
-                path, limit=_yaml.DEFAULT_LIMITS.max_bytes, error=RulesError, what="a rule file"
+                path, limit=MAX_RULE_FILE_BYTES, error=RulesError, what="a rule file"
             )
         except RulesError as exc:
             problems.extend(exc.problems)
@@ -1009,9 +1027,11 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
 
 def bundled_rules_dir() -> Path:
     """Where the bundled rules are: inside the installed package, or the checkout's ``rules/``."""
-    packaged = resources.files("rongcuo") / "_bundled_rules"
+    # the package's own directory (a file path, as importlib.resources gives for an installed
+    # package; no resources import at start-up)
+    packaged = Path(__file__).resolve().parents[1] / "_bundled_rules"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[3] / "rules"
     if (checkout / "ruleset.yaml").is_file():
         return checkout

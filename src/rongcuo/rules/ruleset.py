@@ -19,8 +19,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..facts.models import FilingModel, model_for
 from .syntax import (
     All,
@@ -195,7 +193,7 @@ class Ruleset:
     def dump_texts(self) -> dict[str, str]:
         """The rule files as YAML text (bars.yaml and companions.yaml only when present)."""
         return {
-            name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+            name: _yaml_dump(data, allow_unicode=True, sort_keys=False, width=100)
             for name, data in self.to_data().items()
         }
 
@@ -361,3 +359,10 @@ def _clause_data(c: Clause) -> dict[str, Any]:
             exs.append(exd)
         out["examples"] = exs
     return out
+
+
+def _yaml_dump(data: Any, **options: Any) -> str:
+    """PyYAML's safe dump, imported when a ruleset's texts are first written out."""
+    import yaml
+
+    return yaml.safe_dump(data, **options)
