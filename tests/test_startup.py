@@ -54,6 +54,51 @@ def test_evaluating_imports_no_cli_and_no_extra() -> None:
     assert not loaded & {"typer", "rich", "click", "z3", "durable", "hypothesis", "dask"}, loaded
 
 
+def test_a_warm_bundled_ruleset_imports_no_model_and_no_yaml(tmp_path: Path) -> None:
+    # read from the compiled-ruleset cache, the bundled rules need neither the filing model
+    # (pydantic), nor the YAML reader, nor the first model, nor the rules' static checks
+    env = {**os.environ, "RONGCUO_CACHE_DIR": str(tmp_path)}
+    env.pop("RONGCUO_CACHE", None)
+    fill = subprocess.run(
+        [sys.executable, "-c", "import rongcuo; rongcuo.bundled_ruleset()"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert fill.returncode == 0, fill.stderr
+    probe = (
+        "import rongcuo, sys, json; rongcuo.bundled_ruleset(); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert not _top(loaded) & {"pydantic", "yaml", "typer", "rich", "platformdirs"}, loaded
+    assert not loaded & {
+        "rongcuo._yaml",
+        "rongcuo.facts.model",
+        "rongcuo.facts.v2",
+        "rongcuo.rules.check",
+        "importlib.resources",
+    }, loaded
+
+
+def test_the_rule_file_bound_is_the_yaml_readers() -> None:
+    from rongcuo import _yaml
+    from rongcuo.rules.load import MAX_RULE_FILE_BYTES
+
+    assert _yaml.DEFAULT_LIMITS.max_bytes == MAX_RULE_FILE_BYTES
+
+
 def test_lazy_names_are_the_public_ones() -> None:
     for name in rongcuo.__all__:
         assert getattr(rongcuo, name) is not None

@@ -22,7 +22,6 @@ import typer
 from .. import reader
 from ..errors import FilingError, RongcuoError
 from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
-from ..facts.v2 import Filing
 from ._common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
     from ..engine.evaluate import Truth
+    from ..facts.v2 import Filing
     from ..rules.ruleset import Ruleset
 
 app = typer.Typer(

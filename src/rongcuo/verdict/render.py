@@ -11,7 +11,6 @@ from typing import Any, Literal
 from .._guard import expect_type
 from ..errors import escape_terminal, show
 from ..facts.declare import FactDecl, FactsDecl, FactType
-from ..facts.model import FACTS
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import citation_text
 from .verdict import CitationOut, CitedClause, ClauseTrace, ElementTrace, FactRead, Status, Verdict
@@ -194,6 +193,8 @@ def _fact(read: FactRead, lang: Lang, facts: FactsDecl | None = None) -> str:
         if decl is not None:
             said = _v2_text(read.value if read.known else None, decl, facts, lang)
             return f"{decl.title(lang)} [{read.path}] = {said}"
+    from ..facts.model import FACTS  # v1: the first model's facts, imported only here
+
     spec = FACTS.get(read.path)
     title = spec.title(lang) if spec else read.path
     if not read.known:
