@@ -94,8 +94,26 @@ def fact(
 def group(cls: type[BaseModel], zh: str, en: str) -> Any:
     """A group field: all unknown when absent."""
     return Field(
-        default_factory=cls, title=zh, description=en, json_schema_extra={"x-title-en": en}
+        default_factory=_empty(cls),
+        title=zh,
+        description=en,
+        json_schema_extra={"x-title-en": en},
     )
+
+
+def _empty(cls: type[BaseModel]) -> Callable[[], BaseModel]:
+    """The group ``cls`` with every fact unknown: made once, when first needed (a model is built
+    when first used), then shared by every filing that leaves the group out — a group is frozen,
+    so no filing can change what another sees; a filing leaves most groups out, and making each
+    afresh was a third of reading one."""
+    made: list[BaseModel] = []
+
+    def empty() -> BaseModel:
+        if not made:
+            made.append(cls())
+        return made[0]
+
+    return empty
 
 
 # --------------------------------------------------------------------------- errors

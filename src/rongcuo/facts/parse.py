@@ -82,25 +82,10 @@ def parse_filing_v2(
     if format == "auto":
         format = "json" if body.lstrip(b" \t\r\n").startswith(b"{") else "yaml"
     if format == "json":
-        # the JSON is parsed by jiter, not by pydantic's validate_json: the model's validators
-        # are Python functions, which see Python values either way (measured: no faster), and
-        # jiter refuses a repeated key, which pydantic's parser would let the last one win
-        try:
-            if not body.isascii():
-                body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            before = body[: exc.start].decode("utf-8", "replace")
-            line = before.count("\n") + 1
-            col = len(before) - (before.rfind("\n") + 1) + 1
-            raise FilingError(
-                [
-                    Problem(
-                        "not_utf8",
-                        f"invalid UTF-8 byte at offset {exc.start}",
-                        Location(name, line, col),
-                    )
-                ]
-            ) from None
+        # the JSON is parsed by jiter (rongcuo.reader.parse_json, which also finds a byte that
+        # is not UTF-8, at its line and column), not by pydantic's validate_json: the model's
+        # validators are Python functions, which see Python values either way (measured: no
+        # faster), and jiter refuses a repeated key, where pydantic's parser keeps the last
         return validate_document(_json(body, name), name, model=model)
     doc = _yaml.load_yaml(raw, filename=name, error=FilingError)
     _guarded(doc.value, name, doc)  # YAML can hold what JSON cannot (.nan, .inf, sets, bytes)
