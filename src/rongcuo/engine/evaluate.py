@@ -106,7 +106,9 @@ def _read_at(index: int, filing: Any) -> Any:
 def facts_of(filing: Filing, paths: Sequence[str] | None = None) -> dict[str, Any]:
     """The filing's facts as ``{path: value}``, ``None`` for unknown."""
     if paths is None:  # v1: the first model's facts, imported only when asked for
-        from ..facts.model import FACTS as paths
+        from ..facts.model import FACTS
+
+        paths = tuple(FACTS)
     return {p: fact_getter(p)(filing) for p in paths}
 
 

@@ -365,4 +365,5 @@ def _yaml_dump(data: Any, **options: Any) -> str:
     """PyYAML's safe dump, imported when a ruleset's texts are first written out."""
     import yaml
 
-    return yaml.safe_dump(data, **options)
+    text: str = yaml.safe_dump(data, **options)
+    return text
