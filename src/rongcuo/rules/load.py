@@ -1029,7 +1029,7 @@ def bundled_rules_dir() -> Path:
     """Where the bundled rules are: inside the installed package, or the checkout's ``rules/``."""
     # the package's own directory (a file path, as importlib.resources gives for an installed
     # package; no resources import at start-up)
-    packaged = Path(__file__).resolve().parents[1] / "_bundled_rules"
+    packaged = Path(__file__).parents[1] / "_bundled_rules"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[3] / "rules"
