@@ -254,3 +254,41 @@ def test_errors_doc_v2_example(code: str, fmt: str, text: str, shown: str) -> No
     printed = [str(p) for p in info.value.problems if p.code == code]
     where = shown.partition(f": {code}: ")[0]
     assert any(p.partition(f": {code}: ")[0] == where for p in printed), (where, printed)
+
+
+def test_a_group_left_out_is_shared_frozen_and_unknown() -> None:
+    # every filing that leaves a group out gets the one empty instance of it: frozen, so none
+    # can change what another sees, and a copy with an update is a new filing of its own
+    import pydantic
+
+    first = parse_filing_v2(b"{}")
+    second = parse_filing_v2(b'{"id": "x"}')
+    assert first.subject is second.subject
+    assert first.subject.model_dump(exclude_none=True) == {}
+    with pytest.raises(pydantic.ValidationError):
+        first.subject.kind = "unit"  # type: ignore[misc]
+    changed = first.model_copy(update={"subject": v2.Subject(kind="unit")})
+    assert changed.subject.kind == "unit"
+    assert second.subject.kind is None and first.subject.kind is None
+    # and the fact vector of each filing is its own
+    assert v2.fact_vector(changed) != v2.fact_vector(first)
+    assert v2.fact_vector(first) == v2.fact_vector(parse_filing_v2(b"{}"))
+    assert set(v2.fact_vector(first)) == {None}
+
+
+@pytest.mark.parametrize(
+    ("doc", "codes"),
+    [
+        # what the model alone would refuse is reported as the document's own checks say
+        (b'{"conduct": {"misconduct": ["falsification"]}}', ["filing_v1"]),
+        (
+            b'{"acts": [{"kind": "funds_use", "harmed": ["public_interest", "public_interest"]}]}',
+            ["filing_duplicate_value"],
+        ),
+        (json.dumps({"acts": [{"kind": "funds_use"}] * 300}).encode(), ["filing_too_long"]),
+    ],
+)
+def test_the_document_checks_run_when_the_model_refuses(doc: bytes, codes: list[str]) -> None:
+    with pytest.raises(FilingError) as info:
+        parse_filing_v2(doc)
+    assert [p.code for p in info.value.problems] == codes
