@@ -23,7 +23,16 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from ..errors import suggest
 from .declare import Family, Value
-from .values import NA, NA_TEXT, PartialDate, PartialSet, Records, parse_date, parse_set
+from .values import (
+    NA,
+    NA_TEXT,
+    PartialDate,
+    PartialSet,
+    Records,
+    complete_set,
+    parse_date,
+    parse_set,
+)
 
 __all__ = [
     "MAX_RECORDS",
@@ -276,7 +285,7 @@ class SetOf(_Marker):
             except TypeError:  # an unhashable item: not a value id
                 yes = None
             if yes is not None and len(yes) == len(value) and yes <= self._ids:
-                return PartialSet(yes, _NONE, True)
+                return complete_set(yes)
         if _na(value, self.na, "this set"):
             return NA
         if isinstance(value, list | tuple) and len(value) > MAX_RECORDS:
@@ -328,9 +337,6 @@ class SetOf(_Marker):
             "additionalProperties": False,
         }
         return {"oneOf": [items, partial, *_na_schema(self.na)]}
-
-
-_NONE: Final[frozenset[str]] = frozenset()
 
 
 def _listed(value: Any) -> list[str]:

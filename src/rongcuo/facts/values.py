@@ -33,6 +33,7 @@ __all__ = [
     "PartialDate",
     "PartialSet",
     "Records",
+    "complete_set",
     "parse_date",
     "parse_set",
 ]
@@ -123,6 +124,20 @@ class PartialSet:
 
     def __repr__(self) -> str:
         return f"PartialSet({self.to_json()!r})"
+
+
+_NONE: Final[frozenset[str]] = frozenset()
+
+
+def complete_set(yes: frozenset[str]) -> PartialSet:
+    """``PartialSet(yes, frozenset(), True)``, made without the constructor's checks: for a
+    reader that has checked ``yes`` already (a set of value ids; nothing ruled out, so nothing
+    can be both yes and no). Twice as fast, and a filing reads several sets."""
+    made = object.__new__(PartialSet)
+    object.__setattr__(made, "yes", yes)
+    object.__setattr__(made, "no", _NONE)
+    object.__setattr__(made, "complete", True)
+    return made
 
 
 def _strings(value: object, what: str) -> list[str]:
