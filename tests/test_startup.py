@@ -92,11 +92,37 @@ def test_a_warm_bundled_ruleset_imports_no_model_and_no_yaml(tmp_path: Path) -> 
     }, loaded
 
 
-def test_the_rule_file_bound_is_the_yaml_readers() -> None:
-    from rongcuo import _yaml
+def test_the_bounds_written_out_are_the_yaml_readers() -> None:
+    from rongcuo import _guard, _yaml
     from rongcuo.rules.load import MAX_RULE_FILE_BYTES
 
     assert _yaml.DEFAULT_LIMITS.max_bytes == MAX_RULE_FILE_BYTES
+    assert _yaml.DEFAULT_LIMITS.max_depth == _guard.MAX_DEPTH
+    assert _yaml.DEFAULT_LIMITS.max_nodes == _guard.MAX_NODES
+
+
+def test_a_json_filing_is_read_and_decided_without_yaml(tmp_path: Path) -> None:
+    env = {**os.environ, "RONGCUO_CACHE_DIR": str(tmp_path)}
+    env.pop("RONGCUO_CACHE", None)
+    code = (
+        "import rongcuo, sys, json\n"
+        "rongcuo.bundled_ruleset()\n"  # fills the cache in the first process
+        'f = rongcuo.parse_filing(b\'{"subject": {"kind": "unit"}}\')\n'
+        "rongcuo.evaluate(f).to_json()\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "yaml" not in _top(loaded) and "rongcuo._yaml" not in loaded, loaded
 
 
 def test_lazy_names_are_the_public_ones() -> None:

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .. import _yaml
 from ..errors import FilingError, Location, Problem, show, suggest
 from .fields import RecordsOf
 from .limits import MAX_LIST_ITEMS
+
+if TYPE_CHECKING:  # a YAML document's positions, when the filing was YAML
+    from .. import _yaml
 
 __all__ = ["V1_KEYS", "validate_coded", "validate_document"]
 

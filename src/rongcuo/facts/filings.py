@@ -18,14 +18,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import _yaml, reader
+from .. import reader
 from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
 from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
 
-if TYPE_CHECKING:  # pydantic and the model are imported when a filing is first read
+if TYPE_CHECKING:  # pydantic, the model and the YAML reader: imported when first needed
     import pydantic
 
+    from .. import _yaml
     from .v2 import Filing
 
 __all__ = [
@@ -172,6 +173,8 @@ def parse_filing_v1(
             ) from None
         value = _json(raw.removeprefix(b"\xef\xbb\xbf"), filename)
         return _validate(value, filename, parsed_json=True)
+    from .. import _yaml
+
     doc = _yaml.load_yaml(raw, filename=filename, error=FilingError)
     try:
         return _validate(doc.value, filename, doc)

@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .. import _yaml, reader
+from .. import reader
 from .._guard import check_json_value
 from ..errors import FilingError, Location, Problem
 from .coded import V1_KEYS, _at, validate_document
 from .limits import MAX_FILING_BYTES
 from .v2 import Filing
+
+if TYPE_CHECKING:  # the YAML reader is imported when a filing is YAML
+    from .. import _yaml
 
 __all__ = ["V1_KEYS", "parse_filing_v2"]
 
@@ -87,6 +90,8 @@ def parse_filing_v2(
         # validators are Python functions, which see Python values either way (measured: no
         # faster), and jiter refuses a repeated key, where pydantic's parser keeps the last
         return validate_document(_json(body, name), name, model=model)
+    from .. import _yaml
+
     doc = _yaml.load_yaml(raw, filename=name, error=FilingError)
     _guarded(doc.value, name, doc)  # YAML can hold what JSON cannot (.nan, .inf, sets, bytes)
     return validate_document(doc.value, name, doc, model=model)
