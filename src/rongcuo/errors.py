@@ -89,8 +89,11 @@ CODES: Final[dict[str, str]] = {
     "facts_unknown_key": "a key the facts declaration format does not define",
     "facts_missing_key": "a required key of a facts declaration is missing or empty",
     "facts_version": "the declaration's format version (facts:) is missing or not supported",
-    "facts_bad_id": "an id that is not snake_case, is reserved, or a record name not CamelCase",
-    "facts_duplicate_id": "a family, value, group or fact id used twice",
+    "facts_bad_id": (
+        "an id that is not snake_case, is reserved, or a record name not CamelCase; "
+        "or a determinations entry that is not a clause id"
+    ),
+    "facts_duplicate_id": "a family, value, group, fact or determinations id used twice",
     "facts_missing_title": "a title, question or na: that is missing or not a [zh, en] pair",
     "facts_bad_type": "a fact type that does not exist, or a key that does not fit the type",
     "facts_unknown_family": "a fact names a family that is not declared",
@@ -407,8 +410,11 @@ CODES_ZH: Final[dict[str, str]] = {
     "facts_unknown_key": "事实声明格式未定义的键",
     "facts_missing_key": "事实声明缺少必需的键，或其值为空",
     "facts_version": "声明的格式版本（facts:）缺失或不受支持",
-    "facts_bad_id": "编号不是 snake_case、是保留字，或记录名不是 CamelCase",
-    "facts_duplicate_id": "类别、取值、分组或事实的编号重复使用",
+    "facts_bad_id": (
+        "编号不是 snake_case、是保留字，或记录名不是 CamelCase；"
+        "或 determinations 中的条目不是条款编号"
+    ),
+    "facts_duplicate_id": "类别、取值、分组、事实或认定条款的编号重复使用",
     "facts_missing_title": "标题、问题或 na: 缺失，或不是 [中文, 英文] 一对",
     "facts_bad_type": "事实类型不存在，或某个键与该类型不符",
     "facts_unknown_family": "事实引用了未声明的类别",
