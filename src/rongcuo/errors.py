@@ -179,6 +179,8 @@ class Problem:
     hint: str = ""
     #: the detail in Chinese, where the code's Chinese meaning and ``message`` are not enough
     message_zh: str = ""
+    #: the hint in Chinese (else a did-you-mean hint is translated, any other shown as written)
+    hint_zh: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a programming error in rongcuo itself, not bad input
@@ -202,7 +204,7 @@ class Problem:
         detail = self.message_zh or self.message
         text = f"{self.location}: {self.code}: {CODES_ZH[self.code]}：{detail}"
         if self.hint:
-            text += f"（{_hint_zh(self.hint)}）"
+            text += f"（{self.hint_zh or _hint_zh(self.hint)}）"
         return text
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
@@ -538,7 +540,7 @@ def problem_data(problem: Problem, lang: str = "en") -> dict[str, object]:
     if lang == "zh":
         out["message"] = zh
         if problem.hint:
-            out["hint"] = _hint_zh(problem.hint)
+            out["hint"] = problem.hint_zh or _hint_zh(problem.hint)
         out["message_en"] = problem.message
     else:
         out["message"] = problem.message
