@@ -2,11 +2,12 @@
 
 One schema covers every rule file: the manifest (``ruleset.yaml``, told by its ``rongcuo:`` key),
 a list file (``positive.yaml``, ``negative.yaml``, ``bars.yaml``, ``companions.yaml``, told
-by ``list:``) and the facts declaration (``facts.yaml``, told by ``facts:``). The operators are those of :class:`~rongcuo.rules.syntax.Op`, so the schema keeps
-in step with the language. It describes the shape; the loader still does every check the shape
-cannot (fact paths, value types, phrases in the text, examples): the schema helps while typing,
-``rongcuo lint`` decides. ``schemas/rules.schema.json`` is this schema, checked in (a test keeps
-it current); a rule file points an editor at it with its first line::
+by ``list:``) and the facts declaration (``facts.yaml``, told by ``facts:``). The operators are
+those of :class:`~rongcuo.rules.syntax.Op`, so the schema keeps in step with the language. It
+describes the shape; the loader still does every check the shape cannot (fact paths, value
+types, phrases in the text, examples): the schema helps while typing, ``rongcuo lint`` decides.
+``schemas/rules.schema.json`` is this schema, checked in (a test keeps it current); a rule file
+points an editor at it with its first line::
 
     # yaml-language-server: $schema=../schemas/rules.schema.json
 """
