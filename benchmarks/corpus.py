@@ -10,7 +10,9 @@ expressible to the peers (``peers.peer_input``: no partial set with a ``no`` par
 
 **Every clause holds in at least 1 % of filings.** Half of the draws start from a holding example
 of the clause that holds least so far; :func:`hold_rates` gives the per-clause rates, which
-``bench.py`` prints and checks. Same seed, same corpus, byte for byte.
+``bench.py`` prints and checks. **The statuses are mixed** as :data:`MIX` says, by redrawing a
+filing whose status is over-represented (at most :data:`MAX_ATTEMPTS` times; the mix reached is
+printed by ``bench.py``). Same seed, same corpus, byte for byte.
 
     python benchmarks/corpus.py 5000 --seed 1 -o benchmarks/out/corpus-5000.jsonl
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import datetime as dt
 import json
 import random
 import sys
@@ -35,16 +38,36 @@ sys.path.insert(0, str(HERE))
 import peers  # noqa: E402
 
 from rongcuo import Ruleset, bundled_ruleset  # noqa: E402
+from rongcuo.engine.decide import decide_status  # noqa: E402
 from rongcuo.engine.evaluate import Truth  # noqa: E402
 from rongcuo.errors import RongcuoError  # noqa: E402
 
 #: the share of filings a clause must hold in
 MIN_HOLD = 0.01
+#: the mix of statuses aimed at (each filing is redrawn up to MAX_ATTEMPTS times to meet it)
+MIX = {
+    "eligible": 0.35,
+    "ineligible": 0.30,
+    "insufficient_facts": 0.20,
+    "needs_determination": 0.15,
+}
+MAX_ATTEMPTS = 200
 
 
 def _load(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+
+
+def _json(value: Any) -> Any:
+    """A YAML document as JSON: dates (YAML reads unquoted ones as dates) as ISO text."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def pool(rules: Ruleset) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
@@ -62,6 +85,8 @@ def pool(rules: Ruleset) -> tuple[list[dict[str, Any]], dict[str, list[dict[str,
     for path in sorted((ROOT / "examples").glob("*.*")):
         if path.suffix in (".yaml", ".json"):
             docs.append(_load(path))
+    docs = [_json(d) for d in docs]
+    holding = {cid: [_json(d) for d in ds] for cid, ds in holding.items()}
     return docs, holding
 
 
@@ -106,16 +131,23 @@ def generate(n: int, *, seed: int = 1, rules: Ruleset | None = None) -> Iterator
     rules = rules or bundled_ruleset()
     rng = random.Random(seed)
     docs, holding = pool(rules)
-    ids = sorted(holding, key=lambda c: [cl.id for cl in rules.clauses].index(c))
+    # the fuller filings (golden cases, examples) are the usual background of a draw
+    full = [d for d in docs if "id" in d]
+    order = [c.id for c in rules.clauses]
+    ids = sorted(holding, key=order.index)
     held = dict.fromkeys(ids, 0)
+    quota = dict.fromkeys(MIX, 0.0)
     for i in range(n):
-        while True:
+        for s, share in MIX.items():
+            quota[s] += share
+        want = max(quota, key=lambda s: quota[s])
+        for _attempt in range(MAX_ATTEMPTS):
             if rng.random() < 0.5:
                 least = min(ids, key=lambda c: held[c])
                 base = rng.choice(holding[least])
             else:
                 base = rng.choice(docs)
-            doc = _draw(rng, base, docs)
+            doc = _draw(rng, base, full if rng.random() < 0.8 else docs)
             doc["id"] = f"BENCH-{seed}-{i:07d}"
             try:
                 filing = rules.parse_filing(doc)
@@ -123,7 +155,10 @@ def generate(n: int, *, seed: int = 1, rules: Ruleset | None = None) -> Iterator
                 peers.peer_input(rules, filing, cedar=True)
             except (RongcuoError, ValueError):
                 continue
-            break
+            status = decide_status(filing, rules).value
+            if status == want:
+                break
+        quota[status] -= 1
         for cid, v in rules.program.values(filing).items():
             if v is Truth.TRUE and cid in held:
                 held[cid] += 1

@@ -25,7 +25,8 @@ list of records ``{"items": [...], "complete": bool}`` (Cedar: ``{"r0": ..., "r1
 partial set with a ``no`` part is **not expressible** here (it needs the family's leaves at
 evaluation): ``peer_input`` refuses it, and the benchmark corpus has none.
 
-* GoRules ZEN (quantifiers as ``some(xs as r0, …)`` / ``all(…)``): one compiled expression returning the array ``[T, F]`` of every clause (inlined);
+* GoRules ZEN (quantifiers as ``some(xs as r0, …)`` / ``all(…)``): one compiled expression
+  returning the array ``[T, F]`` of every clause (inlined);
   one JDM decision whose expression node computes elements, clauses and bars by ``$``
   references; the same decision with a ``status`` key.
 * Cedar: one ``permit`` policy for each clause's T and one for its F (bars included), all over
@@ -341,13 +342,13 @@ class Translator:
         decl = ref.decl
         if isinstance(node.value, FactRef):
             other, y = self._ref(node.value.path, scope)
-            if ref.top and ref.index in bind or other.top and other.index in bind:
+            if (ref.top and ref.index in bind) or (other.top and other.index in bind):
                 raise NotImplementedError("a split on a date compared with another")
             assert node.op is Op.AFTER_FACT  # the only comparison of two facts (checked at load)
             if x is None or y is None:  # a blank record's date: false if the other is NA
                 known = y if x is None else x
                 return "false", "false" if known is None else self._na(known)
-            both = d.and_([d.known(x), d.known(y), f"{x} != \"NA\"", f"{y} != \"NA\""])
+            both = d.and_([d.known(x), d.known(y), f'{x} != "NA"', f'{y} != "NA"'])
             t = d.and_([both, f"{x}.start > {y}.stop"])
             f = d.or_([self._na(x), self._na(y), d.and_([both, f"{x}.stop <= {y}.start"])])
             return t, f
@@ -494,8 +495,17 @@ def zen_expression(rules: Ruleset) -> tuple[str, list[str]]:
     return "[" + ", ".join(parts) + "]", ids
 
 
-def _zen_status(rules: Ruleset) -> str:
-    """The status of ``engine.decide._status`` from the ``$`` keys of the clauses."""
+def zen_status_expression(rules: Ruleset) -> str:
+    """One ZEN expression giving the status: the array of :func:`zen_expression` bound to ``#``
+    by mapping over a one-item array (ZEN has no ``let``), the status computed from ``#[k]``."""
+    array, ids = zen_expression(rules)
+    at = {cid: i for i, cid in enumerate(ids)}
+    status = _zen_status(rules, lambda cid, side: f"#[{2 * at[cid] + (side == 'f')}]")
+    return f"map([{array}], {status})[0]"
+
+
+def _zen_status(rules: Ruleset, ref: Callable[[str, str], str]) -> str:
+    """The status of ``engine.decide._status`` from the clauses' T and F (``ref(id, "t")``)."""
     negatives = rules.of_list(ListKind.NEGATIVE)
     positives = rules.of_list(ListKind.POSITIVE)
     bars: dict[str, list[str]] = {}
@@ -506,20 +516,20 @@ def _zen_status(rules: Ruleset) -> str:
     def eff(p: Clause) -> tuple[str, str]:
         named = bars.get(p.id, [])
         if not named:
-            return f"$.{p.id}_t", f"$.{p.id}_f"
-        t = " and ".join([f"$.{p.id}_t", *(f"$.{b}_f" for b in named)])
-        f = " or ".join([f"$.{p.id}_f", *(f"$.{b}_t" for b in named)])
+            return ref(p.id, "t"), ref(p.id, "f")
+        t = " and ".join([ref(p.id, "t"), *(ref(b, "f") for b in named)])
+        f = " or ".join([ref(p.id, "f"), *(ref(b, "t") for b in named)])
         return f"({t})", f"({f})"
 
     def unknown(t: str, f: str) -> str:
         return f"not({t} or {f})"
 
-    neg_true = " or ".join(f"$.{c.id}_t" for c in negatives)
-    neg_open = [unknown(f"$.{c.id}_t", f"$.{c.id}_f") for c in negatives if not c.catch_all]
+    neg_true = " or ".join(ref(c.id, "t") for c in negatives)
+    neg_open = [unknown(ref(c.id, "t"), ref(c.id, "f")) for c in negatives if not c.catch_all]
     effs = {p.id: eff(p) for p in positives}
     pos_true = " or ".join(effs[p.id][0] for p in positives)
     pos_open = " or ".join(unknown(*effs[p.id]) for p in positives if not p.catch_all)
-    refused = " or ".join(f"$.{p.id}_f" for p in positives if p.catch_all) or "false"
+    refused = " or ".join(ref(p.id, "f") for p in positives if p.catch_all) or "false"
     insufficient = " or ".join([*neg_open, f"(not({pos_true}) and ({pos_open}))"])
     return (
         f'({neg_true}) ? "ineligible" : (({insufficient}) ? "insufficient_facts" : '
@@ -541,7 +551,9 @@ def zen_decision(rules: Ruleset, *, status: bool = False) -> dict[str, Any]:
         t, f = tr.combination(c, c.holds_when)
         expressions += [{"key": f"{c.id}_t", "value": t}, {"key": f"{c.id}_f", "value": f}]
     if status:
-        expressions.append({"key": "status", "value": _zen_status(rules)})
+        expressions.append(
+            {"key": "status", "value": _zen_status(rules, lambda cid, side: f"$.{cid}_{side}")}
+        )
     for i, e in enumerate(expressions):
         e["id"] = f"x{i}"
     at = {"x": 0, "y": 0}
