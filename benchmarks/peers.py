@@ -22,13 +22,14 @@ a clause is unknown when neither holds. That is the three-valued answer a status
 ``null`` (Cedar: absent), not applicable the string ``"NA"``, a set ``{"yes": [...], "complete":
 bool}``, a date ``{"start": yyyymmdd, "stop": yyyymmdd}`` (neither peer compares ISO dates), a
 list of records ``{"items": [...], "complete": bool}`` (Cedar: ``{"r0": ..., "r1": ...}``). A
-partial set with a ``no`` part is **not expressible** here (it needs the family's leaves at
+partial set with a ``no`` part is **not translated** (it needs the family's leaves at
 evaluation): ``peer_input`` refuses it, and the benchmark corpus has none.
 
 * GoRules ZEN (quantifiers as ``some(xs as r0, …)`` / ``all(…)``): one compiled expression
-  returning the array ``[T, F]`` of every clause (inlined);
-  one JDM decision whose expression node computes elements, clauses and bars by ``$``
-  references; the same decision with a ``status`` key.
+  returning the array ``[T, F]`` of every clause (inlined); one compiled expression returning the
+  status (that array bound to ``#`` by ``map([[…]], …)[0]``, ZEN having no ``let``); one JDM
+  decision whose expression node computes elements, clauses and bars by ``$`` references, and
+  the same decision with a ``status`` key.
 * Cedar: one ``permit`` policy for each clause's T and one for its F (bars included), all over
   the request context; the determining policies of the answer are the T and F that hold. Cedar
   has no quantifier over a list of records, so ``some``/``every`` is unrolled to ``MAX_RECORDS``
