@@ -3,7 +3,7 @@
 Run by hand (not in CI)::
 
     pip install -e '.[bench]'             # zen-engine, cedarpy
-    python benchmarks/bench.py            # 1,000 filings, 7 rounds of 140: about two minutes
+    python benchmarks/bench.py            # 1,000 filings, 7 rounds of 140: about a CPU minute
     python benchmarks/bench.py --filings 2000 --per-round 200   # the documented run
     python benchmarks/bench.py --screen 100000 --jobs 1,2   # also `rongcuo screen` end to end
 
