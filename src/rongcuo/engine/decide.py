@@ -33,11 +33,13 @@ from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
 
+import pydantic_core
+
 from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
 from ..facts.kinds import AnyFiling as Filing
-from ..facts.values import NA, PartialDate, PartialSet, Records
+from ..facts.values import PartialDate, PartialSet, Records
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
     All,
@@ -74,6 +76,7 @@ from ..verdict.verdict import (
 from . import codegen
 from .catalogue import Scope
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
+from .explain import TraceTemplate, json_value
 
 __all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
 
@@ -456,6 +459,11 @@ class _Parts:
             for q in rules.consequences.get("not_listed", ())
         )
         self.order = {cid: i for i, cid in enumerate(rules.program.order)}
+        program = rules.program
+        #: the trace's JSON, to fill in per verdict
+        self.template = TraceTemplate(
+            rules.clauses, program.reads, program.compiled.element_index, program.order
+        )
         self._cited: dict[tuple[str, Truth, tuple[str, ...]], CitedClause] = {}
         self._lock = threading.Lock()
 
@@ -518,13 +526,44 @@ class _Explanation:
     def receipt(self, verdict: Verdict) -> str:
         from ..verdict.receipt import receipt_for
 
-        return receipt_for(verdict, self.filing, key=self.key)
+        outcome = self._json(verdict, None, receipt=None)
+        return receipt_for(verdict, self.filing, key=self.key, outcome=outcome)
+
+    def json(self, verdict: Verdict, indent: int | None) -> str | None:
+        """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace
+        filled into the ruleset's template (:mod:`rongcuo.engine.explain`); ``None`` for an
+        indent it has no template for (the caller serialises the verdict itself)."""
+        if indent not in (2, None):
+            return None
+        return self._json(verdict, indent, receipt=verdict.receipt)
+
+    def _json(self, verdict: Verdict, indent: int | None, *, receipt: str | None) -> str:
+        head = verdict.model_dump_json(indent=indent, exclude=_DERIVED_FIELDS)
+        if self.traced:
+            template = _parts(self.rules).template
+            trace = template.fill(
+                self.filing, self.elements, self.values, pretty=indent is not None
+            )
+        else:
+            trace = "[]"
+        if indent is None:
+            tail = "" if receipt is None else f',"receipt":{_json_string(receipt)}'
+            return f'{head[:-1]},"trace":{trace}{tail}}}'
+        tail = "" if receipt is None else f',\n  "receipt": {_json_string(receipt)}'
+        return f'{head[:-2]},\n  "trace": {trace}{tail}\n}}'
 
     def __copy__(self) -> _Explanation:
         return self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _Explanation:
         return self  # immutable, like the ruleset and the filing it holds
+
+
+_DERIVED_FIELDS: Final[set[str]] = {"trace", "receipt"}
+
+
+def _json_string(text: str) -> str:
+    return pydantic_core.to_json(text).decode()
 
 
 def _citation(c: Citation) -> CitationOut:
@@ -570,28 +609,6 @@ def _determination(recorded: Any) -> Determination | None:
     )
 
 
-def _json_value(value: Any) -> Any:
-    """A fact's value in its canonical document form (v2: ``"n/a"``, a partial set's list or
-    ``{yes, no, complete}``, a partial date's text, records as the document lists them)."""
-    if value is NA:
-        return "n/a"
-    if isinstance(value, PartialSet | PartialDate):
-        return value.to_json()
-    if isinstance(value, Records):
-        return value.to_json(_record_json)
-    if isinstance(value, frozenset):
-        return sorted(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool):
-        return value
-    return str(value)
-
-
-def _record_json(record: Any) -> Any:
-    return record.model_dump(mode="json", exclude_none=True)
-
-
 def _trace(
     clause: Clause,
     program: Program,
@@ -608,7 +625,7 @@ def _trace(
             value = get(filing)
             facts.append(
                 FactRead._made(
-                    {"path": path, "known": value is not None, "value": _json_value(value)}
+                    {"path": path, "known": value is not None, "value": json_value(value)}
                 )
             )
         traced.append(

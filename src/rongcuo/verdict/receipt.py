@@ -93,11 +93,18 @@ def receipt_kind(receipt: str) -> str:
     return kind if sep and kind in (UNKEYED, KEYED) else ""
 
 
-def receipt_for(verdict: Verdict, filing: Filing, *, key: bytes | None = None) -> str:
-    """The receipt of a verdict (its ``receipt`` field is ignored); keyed when ``key`` is given."""
+def receipt_for(
+    verdict: Verdict, filing: Filing, *, key: bytes | None = None, outcome: str | None = None
+) -> str:
+    """The receipt of a verdict (its ``receipt`` field is ignored); keyed when ``key`` is given.
+
+    ``outcome`` is the verdict's compact JSON without its receipt, when the caller has it already
+    (the engine writes it from its trace template, byte for byte the same).
+    """
     # pydantic's serializer writes fields in model order, and a verdict holds no free-form
     # mappings, so this JSON is canonical for the verdict
-    outcome = verdict.model_dump_json(exclude={"receipt"})
+    if outcome is None:
+        outcome = verdict.model_dump_json(exclude={"receipt"})
     h = hmac.new(key, digestmod=hashlib.sha256) if key is not None else hashlib.sha256()
     h.update(verdict.ruleset.digest.encode())
     h.update(b"\x00")
