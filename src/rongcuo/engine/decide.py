@@ -74,7 +74,7 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .catalogue import Scope
+from .catalogue import Scope, vector_of
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
 from .explain import TraceTemplate, json_value
 
@@ -461,8 +461,14 @@ class _Parts:
         self.order = {cid: i for i, cid in enumerate(rules.program.order)}
         program = rules.program
         #: the trace's JSON, to fill in per verdict
+        catalogue = program.catalogue
         self.template = TraceTemplate(
-            rules.clauses, program.reads, program.compiled.element_index, program.order
+            rules.clauses,
+            program.reads,
+            program.compiled.element_index,
+            program.order,
+            vector=vector_of,
+            index=catalogue.index if catalogue is not None else None,
         )
         self._cited: dict[tuple[str, Truth, tuple[str, ...]], CitedClause] = {}
         self._lock = threading.Lock()
@@ -497,7 +503,7 @@ class _Explanation:
     """A verdict's trace and receipt, built when first asked for: the element truths were all
     computed with the verdict; this quotes them, with the facts each element read."""
 
-    __slots__ = ("elements", "filing", "key", "rules", "traced", "values")
+    __slots__ = ("elements", "facts", "filing", "key", "rules", "traced", "values")
 
     def __init__(
         self,
@@ -511,6 +517,7 @@ class _Explanation:
     ) -> None:
         self.rules, self.filing, self.elements = rules, filing, elements
         self.values, self.traced, self.key = values, traced, key
+        self.facts: list[Any] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
         if not self.traced:
@@ -541,9 +548,9 @@ class _Explanation:
         head = verdict.model_dump_json(indent=indent, exclude=_DERIVED_FIELDS)
         if self.traced:
             template = _parts(self.rules).template
-            trace = template.fill(
-                self.filing, self.elements, self.values, pretty=indent is not None
-            )
+            if self.facts is None:  # shared by both layouts: read and converted once
+                self.facts = template.facts(self.filing)
+            trace = template.fill(self.facts, self.elements, self.values, pretty=indent is not None)
         else:
             trace = "[]"
         if indent is None:

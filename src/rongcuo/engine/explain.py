@@ -67,20 +67,30 @@ def _record_json(record: Any) -> Any:
 
 
 class _Layout:
-    """The trace's JSON in one layout: a ``%`` format, where its slots are in the fill vector,
-    and the indentation of a fact's value."""
+    """The trace's JSON in one layout: its static text cut at the slots, where each slot is in
+    the fill vector, and the indentation of a fact's value."""
 
-    __slots__ = ("fmt", "pad", "pick")
+    __slots__ = ("pad", "pick", "size", "statics")
 
     def __init__(self, text: str, pad: str | None) -> None:
         pieces = _SLOT_JSON.split(text)
-        self.fmt = "%s".join(p.replace("%", "%%") for p in pieces[0::2])
+        self.statics = pieces[0::2]
         slots = [int(s) for s in pieces[1::2]]
-        picked: Callable[[Sequence[str]], Any] = (
-            operator.itemgetter(*slots) if len(slots) > 1 else lambda v: (v[slots[0]],)
+        self.size = 2 * len(slots) + 1
+        self.pick: Callable[[Sequence[str]], Any] = (
+            operator.itemgetter(*slots)
+            if len(slots) > 1
+            else (lambda v: (v[slots[0]],))
+            if slots
+            else (lambda v: ())
         )
-        self.pick = picked if slots else (lambda v: ())
         self.pad = pad
+
+    def join(self, fill: Sequence[str]) -> str:
+        out: list[Any] = [None] * self.size
+        out[0::2] = self.statics
+        out[1::2] = self.pick(fill)
+        return "".join(out)
 
 
 class TraceTemplate:
@@ -89,7 +99,8 @@ class TraceTemplate:
     ``clauses`` are the ruleset's clauses in trace order; ``reads`` maps each ``(clause id,
     element id)`` to the facts its test reads (path and getter) and the clauses it refers to
     (:attr:`rongcuo.engine.evaluate.Program.reads`); ``element_index`` says where each element
-    stands in the generated code's element-truth vector.
+    stands in the generated code's element-truth vector. ``vector`` and ``index`` (filing model
+    v2) read the facts from the filing's fact vector instead, by their places in it.
     """
 
     def __init__(
@@ -98,6 +109,9 @@ class TraceTemplate:
         reads: Mapping[tuple[str, str], tuple[tuple[tuple[str, Any], ...], tuple[str, ...]]],
         element_index: Mapping[tuple[str, str], int],
         clause_order: Sequence[str],
+        *,
+        vector: Callable[[Any], tuple[Any, ...]] | None = None,
+        index: Mapping[str, int] | None = None,
     ) -> None:
         # the fill vector: clause truths, element truths, then per fact its known and its value
         clause_slot = {cid: i for i, cid in enumerate(clause_order)}
@@ -107,6 +121,14 @@ class TraceTemplate:
             for path, get in getters:
                 paths.setdefault(path, get)
         self._getters = tuple(paths.values())
+        # filing model v2: every fact read by its place in the fact vector, all in one call
+        self._vector = vector if index is not None else None
+        places = [index[p] for p in paths] if index is not None else []
+        self._pick_facts: Callable[[tuple[Any, ...]], Sequence[Any]] = (
+            (lambda v: [v[i] for i in places])
+            if len(places) < 2
+            else (lambda v, get=operator.itemgetter(*places): get(v))  # type: ignore[misc]
+        )
         fact_slot = {p: i for i, p in enumerate(paths)}
         base_known = n_clauses + n_elements
         base_value = base_known + len(paths)
@@ -153,22 +175,33 @@ class TraceTemplate:
         self.pretty = _Layout(pretty, "\n" + found.group(1) if found else None)
         self.flat = _Layout(_to_json(stand_in).decode(), None)
 
+    def facts(self, filing: Any) -> list[Any]:
+        """The value of every fact the trace quotes (``None``: unknown), in document form."""
+        if self._vector is not None:
+            got = self._pick_facts(self._vector(filing))
+        else:
+            got = [get(filing) for get in self._getters]
+        return [
+            value if value is None or value is True or value is False else json_value(value)
+            for value in got
+        ]
+
     def fill(
         self,
-        filing: Any,
+        facts: Sequence[Any],
         elements: Sequence[int],
         values: Mapping[str, Any],
         *,
         pretty: bool,
     ) -> str:
-        """The trace's JSON for one filing: ``elements`` the element truths in the generated
-        code's order (0, 1, 2), ``values`` every clause's truth (a ``Truth``, by id)."""
+        """The trace's JSON for one filing: ``facts`` as :meth:`facts` gives them, ``elements``
+        the element truths in the generated code's order (0, 1, 2), ``values`` every clause's
+        truth (a ``Truth``, by id)."""
         layout = self.pretty if pretty else self.flat
+        pad = layout.pad
         known: list[str] = []
         shown: list[str] = []
-        pad = layout.pad
-        for get in self._getters:
-            value = get(filing)
+        for value in facts:
             if value is None:
                 known.append("false")
                 shown.append("null")
@@ -178,14 +211,15 @@ class TraceTemplate:
                 shown.append("true")
             elif value is False:
                 shown.append("false")
+            elif pad is None:
+                shown.append(_to_json(value).decode())
             else:
-                text = _to_json(json_value(value), indent=2 if pad else None).decode()
-                shown.append(text.replace("\n", pad) if pad else text)
+                shown.append(_to_json(value, indent=2).decode().replace("\n", pad))
         fill = [_TRUTH_OF[values[cid].value] for cid in self._clause_order]
         fill += map(_TRUTH_JSON.__getitem__, elements)
         fill += known
         fill += shown
-        return layout.fmt % layout.pick(fill)
+        return layout.join(fill)
 
     def compact(self, elements: Sequence[int], values: Mapping[str, Any], digest: str) -> str:
         """The compact trace: ``{"ruleset": digest, "elements": "0122…", "clauses": "2100…"}``
