@@ -57,6 +57,7 @@ from ..rules.syntax import (
     Test,
 )
 from ..rules.syntax import Any as AnyNode
+from ..verdict.receipt import receipt_for
 from ..verdict.verdict import (
     CitationOut,
     CitedClause,
@@ -531,8 +532,6 @@ class _Explanation:
         )
 
     def receipt(self, verdict: Verdict) -> str:
-        from ..verdict.receipt import receipt_for
-
         outcome = self._json(verdict, None, receipt=None)
         return receipt_for(verdict, self.filing, key=self.key, outcome=outcome)
 

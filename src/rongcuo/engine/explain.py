@@ -23,6 +23,7 @@ the fact values are left out: the ruleset and the filing give them back.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +43,7 @@ _TRUTH_OF: Final = {"false": '"false"', "unknown": '"unknown"', "true": '"true"'
 _SLOT = "\ue000{}\ue001"
 _SLOT_JSON = re.compile('"\ue000([0-9]+)\ue001"')
 _to_json = pydantic_core.to_json
+_encode_string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
 
 def json_value(value: Any) -> Any:
@@ -211,6 +213,8 @@ class TraceTemplate:
                 shown.append("true")
             elif value is False:
                 shown.append("false")
+            elif type(value) is str:  # the C encoder escapes exactly as pydantic's does
+                shown.append(_encode_string(value))
             elif pad is None:
                 shown.append(_to_json(value).decode())
             else:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, cast
 
 from ..errors import Location, Problem, RongcuoError
 
@@ -39,6 +40,8 @@ __all__ = [
     "receipt_for",
     "receipt_kind",
 ]
+
+_json_ascii: Final[Callable[[str], str]] = json.encoder.encode_basestring_ascii
 
 UNKEYED: Final = "sha256"
 KEYED: Final = "hmac-sha256"
@@ -57,7 +60,10 @@ def _sorted_sets(value: object) -> object:
         return {k: _sorted_sets(v) for k, v in value.items() if v != {}}
     if isinstance(value, list):
         items = [_sorted_sets(v) for v in value]
-        return sorted(items, key=json.dumps) if all(isinstance(i, str) for i in items) else items
+        # ``json.dumps`` of a str is exactly this C function (the sort key stays the same)
+        if all(isinstance(i, str) for i in items):
+            return sorted(cast("list[str]", items), key=_json_ascii)
+        return items
     return value
 
 
