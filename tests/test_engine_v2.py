@@ -217,3 +217,16 @@ _BUNDLED = rongcuo.load_ruleset(ROOT / "rules")
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_template_json_is_pydantics_bytes_on_any_filing(filing: Any) -> None:
     _same_bytes(filing, _BUNDLED)
+
+
+def test_decide_outcome_is_the_verdicts(rules: rongcuo.Ruleset) -> None:
+    # what screen records: the status, the decisive clauses and the missing facts of the verdict
+    from rongcuo.engine.decide import decide_outcome
+
+    for filing in _all_filings(rules):
+        verdict = rongcuo.evaluate(filing, rules=rules, trace=False)
+        assert decide_outcome(filing, rules) == (
+            verdict.status,
+            tuple(c.id for c in verdict.decisive),
+            tuple(m.path for m in verdict.missing_facts),
+        )

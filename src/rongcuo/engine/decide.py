@@ -79,7 +79,15 @@ from .catalogue import Scope, vector_of
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
 from .explain import TraceTemplate, json_value
 
-__all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "clause_values",
+    "decide_outcome",
+    "decide_status",
+    "evaluate",
+    "register_backend",
+]
 
 # Evaluation backends: who computes each clause's truth. ``native`` is the compiled three-valued
 # evaluator (:class:`rongcuo.engine.evaluate.Program`), the default. ``durable`` is an independent
@@ -183,6 +191,25 @@ def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[C
 def decide_status(filing: Filing, rules: Ruleset) -> Status:
     """Only the status: the fastest path, for bulk screening. Same answer as :func:`evaluate`."""
     return _STATUSES[rules.program.compiled.status(filing)]
+
+
+def decide_outcome(
+    filing: Filing, rules: Ruleset
+) -> tuple[Status, tuple[str, ...], tuple[str, ...]]:
+    """The status, the ids of the clauses that decide it and the paths of the missing facts,
+    as :func:`evaluate` gives them, for bulk screening: the generated ``decide`` settles the
+    status and its clauses with early exit; every truth is computed only for an
+    ``insufficient_facts`` filing, whose missing facts need them."""
+    code, ids = rules.program.compiled.decide(filing)
+    status = _STATUSES[code]
+    if status is Status.INSUFFICIENT_FACTS:
+        elements, values = rules.program.truths(filing)
+        found = _missing_facts(rules, filing, values, elements)
+        return status, (), tuple(m.path for m in found)
+    parts = _parts(rules)
+    if status is Status.NEEDS_DETERMINATION:
+        return status, parts.catch_alls, ()
+    return status, tuple(sorted(ids, key=parts.rank.__getitem__)), ()
 
 
 # the generated status function's answers (see rongcuo.engine.codegen)
@@ -460,6 +487,9 @@ class _Parts:
             for q in rules.consequences.get("not_listed", ())
         )
         self.order = {cid: i for i, cid in enumerate(rules.program.order)}
+        #: each clause's place in its list (the order a verdict cites clauses in)
+        self.rank = {c.id: i for kind in ListKind for i, c in enumerate(rules.of_list(kind))}
+        self.catch_alls = tuple(c.id for c in rules.clauses if c.catch_all)
         program = rules.program
         #: the trace's JSON, to fill in per verdict
         catalogue = program.catalogue
