@@ -230,3 +230,19 @@ def test_decide_outcome_is_the_verdicts(rules: rongcuo.Ruleset) -> None:
             tuple(c.id for c in verdict.decisive),
             tuple(m.path for m in verdict.missing_facts),
         )
+
+
+def test_compact_trace_is_the_full_traces_digits(rules: rongcuo.Ruleset) -> None:
+    from rongcuo.engine.decide import compact_trace
+
+    digit = {"false": "0", "unknown": "1", "true": "2"}
+    for filing in _all_filings(rules)[:40]:
+        verdict = rongcuo.evaluate(filing, rules=rules)
+        compact = json.loads(compact_trace(verdict))
+        assert compact == {
+            "ruleset": rules.digest,
+            "clauses": "".join(digit[c.value] for c in verdict.trace),
+            "elements": "".join(digit[e.value] for c in verdict.trace for e in c.elements),
+        }
+    assert compact_trace(rongcuo.evaluate(filing, rules=rules, trace=False)) == ""
+    assert compact_trace(rongcuo.Verdict.model_validate_json(verdict.to_json())) == ""

@@ -173,7 +173,8 @@ def screen_record(
         record["status"] = verdict.status.value
         record["decisive"] = [c.id for c in verdict.decisive]
         record["missing"] = [m.path for m in verdict.missing_facts]
-        record["verdict"] = verdict.model_dump(mode="json")
+        # the same data as model_dump(mode="json"), from the JSON the template writes
+        record["verdict"] = json.loads(verdict.to_json(indent=None))
         return record
     status, decisive, missing = _outcome(filing, rules)
     record["status"] = status.value

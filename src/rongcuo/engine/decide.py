@@ -83,6 +83,7 @@ __all__ = [
     "BACKENDS",
     "Backend",
     "clause_values",
+    "compact_trace",
     "decide_outcome",
     "decide_status",
     "evaluate",
@@ -210,6 +211,18 @@ def decide_outcome(
     if status is Status.NEEDS_DETERMINATION:
         return status, parts.catch_alls, ()
     return status, tuple(sorted(ids, key=parts.rank.__getitem__)), ()
+
+
+def compact_trace(verdict: Verdict) -> str:
+    """The compact trace of a verdict the engine made with its trace, for bulk output: the
+    ruleset digest and one digit a truth for every clause and every element, in the trace's
+    order (:mod:`rongcuo.engine.explain`); ``""`` for a verdict without them (read back from
+    JSON, or made with ``trace=False``)."""
+    derive = verdict._derive
+    if not isinstance(derive, _Explanation) or not derive.traced:
+        return ""
+    template = _parts(derive.rules).template
+    return template.compact(derive.elements, derive.values, verdict.ruleset.digest)
 
 
 # the generated status function's answers (see rongcuo.engine.codegen)

@@ -14,10 +14,13 @@ The bytes are the ones ``Verdict.model_dump_json`` writes for the same verdict
 (``tests/test_engine_v2.py`` holds the two to each other on every example, golden case and clause
 example, and on Hypothesis filings), so the receipt, which hashes the compact form, is unchanged.
 
-**The compact trace** (:meth:`TraceTemplate.compact`): the element-truth vector and the clause
-truths, as two strings of digits (``0`` false, ``1`` unknown, ``2`` true) in the ruleset's
-element and clause order, with the ruleset digest that fixes that order. The static text and
-the fact values are left out: the ruleset and the filing give them back.
+**The compact trace** (:meth:`TraceTemplate.compact`, :func:`rongcuo.engine.decide.compact_trace`),
+for bulk output: ``{"ruleset": digest, "clauses": "0002…", "elements": "2201…"}``, one digit a
+truth (``0`` false, ``1`` unknown, ``2`` true) — ``clauses`` one per clause in the trace's order,
+``elements`` one per element, clause by clause in the trace's order, each clause's elements in
+its order. The ruleset digest fixes that order; the static text and the fact values are left
+out, since the ruleset and the filing give them back. A full trace gives the same digits (its
+``value`` fields, in order).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ __all__ = ["TraceTemplate", "json_value"]
 #: a truth of the generated code (0 false, 1 unknown, 2 true) as JSON
 _TRUTH_JSON: Final = ('"false"', '"unknown"', '"true"')
 _TRUTH_OF: Final = {"false": '"false"', "unknown": '"unknown"', "true": '"true"'}
+_DIGIT: Final = ("0", "1", "2")
+_DIGIT_OF: Final = {"false": "0", "unknown": "1", "true": "2"}
 # a placeholder: private-use characters, which pydantic writes as they are (never escaped)
 _SLOT = "\ue000{}\ue001"
 _SLOT_JSON = re.compile('"\ue000([0-9]+)\ue001"')
@@ -134,8 +139,14 @@ class TraceTemplate:
         fact_slot = {p: i for i, p in enumerate(paths)}
         base_known = n_clauses + n_elements
         base_value = base_known + len(paths)
-        self._element_order = tuple(element_index)
-        self._n_elements = n_elements
+        # the compact trace lists clauses and elements in the trace's order
+        self._trace_clauses = tuple(c.id for c in clauses)
+        trace_elements = [element_index[c.id, e.id] for c in clauses for e in c.elements]
+        self._pick_elements: Callable[[Sequence[int]], Sequence[int]] = (
+            operator.itemgetter(*trace_elements)
+            if len(trace_elements) > 1
+            else (lambda v: [v[i] for i in trace_elements])
+        )
         self._clause_order = tuple(clause_order)
 
         def slot(i: int) -> str:
@@ -226,21 +237,7 @@ class TraceTemplate:
         return layout.join(fill)
 
     def compact(self, elements: Sequence[int], values: Mapping[str, Any], digest: str) -> str:
-        """The compact trace: ``{"ruleset": digest, "elements": "0122…", "clauses": "2100…"}``
-        as one line of JSON (element and clause order: :attr:`elements`, :attr:`clauses`)."""
-        e = "".join(map(str, elements))
-        c = "".join(str(_TRUTH_INT[values[cid].value]) for cid in self._clause_order)
-        return f'{{"ruleset":"{digest}","elements":"{e}","clauses":"{c}"}}'
-
-    @property
-    def elements(self) -> tuple[tuple[str, str], ...]:
-        """``(clause id, element id)`` in the order of the compact trace's element digits."""
-        return self._element_order
-
-    @property
-    def clauses(self) -> tuple[str, ...]:
-        """Clause ids in the order of the compact trace's clause digits."""
-        return self._clause_order
-
-
-_TRUTH_INT: Final = {"false": 0, "unknown": 1, "true": 2}
+        """The compact trace (see the module docstring) as one line of JSON."""
+        e = "".join(map(_DIGIT.__getitem__, self._pick_elements(elements)))
+        c = "".join(_DIGIT_OF[values[cid].value] for cid in self._trace_clauses)
+        return f'{{"ruleset":{_to_json(digest).decode()},"clauses":"{c}","elements":"{e}"}}'
