@@ -33,11 +33,13 @@ from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
 
+import pydantic_core
+
 from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
 from ..facts.kinds import AnyFiling as Filing
-from ..facts.values import NA, PartialDate, PartialSet, Records
+from ..facts.values import PartialDate, PartialSet, Records
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
     All,
@@ -55,6 +57,7 @@ from ..rules.syntax import (
     Test,
 )
 from ..rules.syntax import Any as AnyNode
+from ..verdict.receipt import receipt_for
 from ..verdict.verdict import (
     CitationOut,
     CitedClause,
@@ -72,10 +75,20 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .catalogue import Scope
+from .catalogue import Scope, vector_of
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
+from .explain import TraceTemplate, json_value
 
-__all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "clause_values",
+    "compact_trace",
+    "decide_outcome",
+    "decide_status",
+    "evaluate",
+    "register_backend",
+]
 
 # Evaluation backends: who computes each clause's truth. ``native`` is the compiled three-valued
 # evaluator (:class:`rongcuo.engine.evaluate.Program`), the default. ``durable`` is an independent
@@ -179,6 +192,37 @@ def _status(rules: Ruleset, values: Mapping[str, Truth]) -> tuple[Status, list[C
 def decide_status(filing: Filing, rules: Ruleset) -> Status:
     """Only the status: the fastest path, for bulk screening. Same answer as :func:`evaluate`."""
     return _STATUSES[rules.program.compiled.status(filing)]
+
+
+def decide_outcome(
+    filing: Filing, rules: Ruleset
+) -> tuple[Status, tuple[str, ...], tuple[str, ...]]:
+    """The status, the ids of the clauses that decide it and the paths of the missing facts,
+    as :func:`evaluate` gives them, for bulk screening: the generated ``decide`` settles the
+    status and its clauses with early exit; every truth is computed only for an
+    ``insufficient_facts`` filing, whose missing facts need them."""
+    code, ids = rules.program.compiled.decide(filing)
+    status = _STATUSES[code]
+    if status is Status.INSUFFICIENT_FACTS:
+        elements, values = rules.program.truths(filing)
+        found = _missing_facts(rules, filing, values, elements)
+        return status, (), tuple(m.path for m in found)
+    parts = _parts(rules)
+    if status is Status.NEEDS_DETERMINATION:
+        return status, parts.catch_alls, ()
+    return status, tuple(sorted(ids, key=parts.rank.__getitem__)), ()
+
+
+def compact_trace(verdict: Verdict) -> str:
+    """The compact trace of a verdict the engine made with its trace, for bulk output: the
+    ruleset digest and one digit a truth for every clause and every element, in the trace's
+    order (:mod:`rongcuo.engine.explain`); ``""`` for a verdict without them (read back from
+    JSON, or made with ``trace=False``)."""
+    derive = verdict._derive
+    if not isinstance(derive, _Explanation) or not derive.traced:
+        return ""
+    template = _parts(derive.rules).template
+    return template.compact(derive.elements, derive.values, verdict.ruleset.digest)
 
 
 # the generated status function's answers (see rongcuo.engine.codegen)
@@ -456,6 +500,20 @@ class _Parts:
             for q in rules.consequences.get("not_listed", ())
         )
         self.order = {cid: i for i, cid in enumerate(rules.program.order)}
+        #: each clause's place in its list (the order a verdict cites clauses in)
+        self.rank = {c.id: i for kind in ListKind for i, c in enumerate(rules.of_list(kind))}
+        self.catch_alls = tuple(c.id for c in rules.clauses if c.catch_all)
+        program = rules.program
+        #: the trace's JSON, to fill in per verdict
+        catalogue = program.catalogue
+        self.template = TraceTemplate(
+            rules.clauses,
+            program.reads,
+            program.compiled.element_index,
+            program.order,
+            vector=vector_of,
+            index=catalogue.index if catalogue is not None else None,
+        )
         self._cited: dict[tuple[str, Truth, tuple[str, ...]], CitedClause] = {}
         self._lock = threading.Lock()
 
@@ -489,7 +547,7 @@ class _Explanation:
     """A verdict's trace and receipt, built when first asked for: the element truths were all
     computed with the verdict; this quotes them, with the facts each element read."""
 
-    __slots__ = ("elements", "filing", "key", "rules", "traced", "values")
+    __slots__ = ("elements", "facts", "filing", "key", "rules", "traced", "values")
 
     def __init__(
         self,
@@ -503,6 +561,7 @@ class _Explanation:
     ) -> None:
         self.rules, self.filing, self.elements = rules, filing, elements
         self.values, self.traced, self.key = values, traced, key
+        self.facts: list[Any] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
         if not self.traced:
@@ -516,15 +575,44 @@ class _Explanation:
         )
 
     def receipt(self, verdict: Verdict) -> str:
-        from ..verdict.receipt import receipt_for
+        outcome = self._json(verdict, None, receipt=None)
+        return receipt_for(verdict, self.filing, key=self.key, outcome=outcome)
 
-        return receipt_for(verdict, self.filing, key=self.key)
+    def json(self, verdict: Verdict, indent: int | None) -> str | None:
+        """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace
+        filled into the ruleset's template (:mod:`rongcuo.engine.explain`); ``None`` for an
+        indent it has no template for (the caller serialises the verdict itself)."""
+        if indent not in (2, None):
+            return None
+        return self._json(verdict, indent, receipt=verdict.receipt)
+
+    def _json(self, verdict: Verdict, indent: int | None, *, receipt: str | None) -> str:
+        head = verdict.model_dump_json(indent=indent, exclude=_DERIVED_FIELDS)
+        if self.traced:
+            template = _parts(self.rules).template
+            if self.facts is None:  # shared by both layouts: read and converted once
+                self.facts = template.facts(self.filing)
+            trace = template.fill(self.facts, self.elements, self.values, pretty=indent is not None)
+        else:
+            trace = "[]"
+        if indent is None:
+            tail = "" if receipt is None else f',"receipt":{_json_string(receipt)}'
+            return f'{head[:-1]},"trace":{trace}{tail}}}'
+        tail = "" if receipt is None else f',\n  "receipt": {_json_string(receipt)}'
+        return f'{head[:-2]},\n  "trace": {trace}{tail}\n}}'
 
     def __copy__(self) -> _Explanation:
         return self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _Explanation:
         return self  # immutable, like the ruleset and the filing it holds
+
+
+_DERIVED_FIELDS: Final[set[str]] = {"trace", "receipt"}
+
+
+def _json_string(text: str) -> str:
+    return pydantic_core.to_json(text).decode()
 
 
 def _citation(c: Citation) -> CitationOut:
@@ -570,28 +658,6 @@ def _determination(recorded: Any) -> Determination | None:
     )
 
 
-def _json_value(value: Any) -> Any:
-    """A fact's value in its canonical document form (v2: ``"n/a"``, a partial set's list or
-    ``{yes, no, complete}``, a partial date's text, records as the document lists them)."""
-    if value is NA:
-        return "n/a"
-    if isinstance(value, PartialSet | PartialDate):
-        return value.to_json()
-    if isinstance(value, Records):
-        return value.to_json(_record_json)
-    if isinstance(value, frozenset):
-        return sorted(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool):
-        return value
-    return str(value)
-
-
-def _record_json(record: Any) -> Any:
-    return record.model_dump(mode="json", exclude_none=True)
-
-
 def _trace(
     clause: Clause,
     program: Program,
@@ -608,7 +674,7 @@ def _trace(
             value = get(filing)
             facts.append(
                 FactRead._made(
-                    {"path": path, "known": value is not None, "value": _json_value(value)}
+                    {"path": path, "known": value is not None, "value": json_value(value)}
                 )
             )
         traced.append(
