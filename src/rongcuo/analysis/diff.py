@@ -497,7 +497,10 @@ class RulesetDiff:
     def changed(self) -> tuple[ClauseDiff, ...]:
         return tuple(c for c in self.clauses if c.change != "unchanged")
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self, *, timing: bool = False) -> dict[str, Any]:
+        """The diff as JSON data (``rongcuo_diff: 1``). Deterministic: the same two versions
+        give the same data; ``timing`` adds ``seconds``, the run time, which does not."""
+
         def ref(r: Ruleset) -> dict[str, Any]:
             return {
                 "label": r.label,
@@ -507,7 +510,7 @@ class RulesetDiff:
                 "origin": r.origin,
             }
 
-        return {
+        data: dict[str, Any] = {
             "rongcuo_diff": 1,
             OLD: ref(self.old),
             NEW: ref(self.new),
@@ -522,8 +525,10 @@ class RulesetDiff:
             "status_changes": [self._status_data(s) for s in self.statuses],
             "replay": self.replay.to_data() if self.replay is not None else None,
             "bugs": list(self.bugs),
-            "seconds": round(self.seconds, 3),
         }
+        if timing:
+            data["seconds"] = round(self.seconds, 3)
+        return data
 
 
 # --------------------------------------------------------------------------- clause level
@@ -1298,8 +1303,9 @@ def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
     return mark
 
 
-def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
-    """The diff as readable text, in Chinese (``zh``) or English."""
+def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> str:
+    """The diff as readable text, in Chinese (``zh``) or English. Deterministic: the same two
+    versions give the same bytes; ``timing`` adds the run time as a last line."""
     w = words(lang)
     lines: list[str] = [f"{w['title']}"]
     for side, r in ((OLD, d.old), (NEW, d.new)):
@@ -1387,8 +1393,9 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append("")
         lines.append(w["bugs"])
         lines.extend(f"  {b}" for b in d.bugs)
-    lines.append("")
-    lines.append(f"{w['seconds']}: {d.seconds:.2f} s")
+    if timing:
+        lines.append("")
+        lines.append(f"{w['seconds']}: {d.seconds:.2f} s")
     return "\n".join(lines) + "\n"
 
 

@@ -103,8 +103,9 @@ def _direction(old: Status, new: Status) -> str:
     return ""
 
 
-def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
-    """The whole diff as an HTML document (a string)."""
+def render_html(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> str:
+    """The whole diff as an HTML document (a string). Deterministic: the same two versions give
+    the same bytes; ``timing`` adds the run time to the footer."""
     t = words(lang)
     parts: list[str] = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
@@ -220,5 +221,6 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
                     f'<td class="old">{_e(was)}</td><td class="new">{_e(now)}</td></tr>'
                 )
             parts.append("</table>")
-    parts.append(f'<p class="muted">rongcuo diff · {d.seconds:.2f} s</p></body></html>\n')
+    footer = f"rongcuo diff · {d.seconds:.2f} s" if timing else "rongcuo diff"
+    parts.append(f'<p class="muted">{footer}</p></body></html>\n')
     return "".join(parts)

@@ -98,6 +98,12 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        timing: Annotated[
+            bool,
+            typer.Option(
+                "--timing", help="Add the run time (without it, the same diff gives the same bytes)."
+            ),
+        ] = False,
     ) -> None:
         """Compare two ruleset versions: wording, facts, meaning (proved with z3), statuses."""
         from ..analysis.diff import Domain, diff_rulesets, load_side, render_text
@@ -111,13 +117,13 @@ def register(app: typer.Typer) -> None:
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
-            text = dumps_json(result.to_data(), indent=2) + "\n"
+            text = dumps_json(result.to_data(timing=timing), indent=2) + "\n"
         elif fmt is DiffFormat.html:
             from ..analysis.report_html import render_html
 
-            text = render_html(result, lang=lang.value)
+            text = render_html(result, lang=lang.value, timing=timing)
         else:
-            text = render_text(result, lang=lang.value)
+            text = render_text(result, lang=lang.value, timing=timing)
         try:
             _emit(text, output, out)
         except RongcuoError as exc:
