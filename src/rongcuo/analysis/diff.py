@@ -1064,6 +1064,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "未变条款",
         "none": "无",
         "seconds": "耗时",
+        "reworded_same": "{ids} 文字或说明修改，含义经证明相同",
+        "facts_changed_n": "事实声明有 {n} 处变化",
+        "no_meaning_change": "含义无变化",
+        "history": "规则版本时间线",
+        "in_force_from": "施行自",
         "line": "行",
         "edits": "改动",
         "label": "版本名称",
@@ -1130,6 +1135,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "unchanged clauses",
         "none": "none",
         "seconds": "time",
+        "reworded_same": "{ids} reworded, meaning proved equal",
+        "facts_changed_n": "{n} changes to the facts declaration",
+        "no_meaning_change": "no meaning change",
+        "history": "Rule version timeline",
+        "in_force_from": "in force from",
         "line": "line",
         "edits": "edits",
         "label": "label",
@@ -1159,6 +1169,29 @@ def verdict_line(c: ClauseDiff, lang: str) -> str:
     if r is Relation.EQUIVALENT:
         return w["text_only"] if Aspect.PREDICATE not in c.aspects else w["equivalent"]
     return w[r.value]
+
+
+def meaning_summary(d: RulesetDiff, lang: str = "zh") -> str:
+    """One line saying what a step changes in meaning (``rongcuo history``): each clause added,
+    removed, or whose meaning changed or is not proved, then how many were reworded with the
+    meaning proved equal; "no meaning change" when there is none."""
+    w = words(lang)
+    sep = "；" if lang == "zh" else "; "
+    meaning = [
+        f"{c.id} {verdict_line(c, lang)}"
+        for c in d.changed
+        if c.change in ("added", "removed")
+        or c.unproved
+        or (c.meaning is not None and c.meaning.relation is not Relation.EQUIVALENT)
+    ]
+    same = [c.id for c in d.changed if c.change == "changed"]
+    same = [i for i in same if not any(m.startswith(i + " ") for m in meaning)]
+    parts = list(meaning)
+    if same:
+        parts.append(w["reworded_same"].format(ids=", ".join(same)))
+    if d.facts:
+        parts.append(w["facts_changed_n"].format(n=len(d.facts)))
+    return sep.join(parts) or w["no_meaning_change"]
 
 
 def witness_facts(w: Witness, lang: str = "zh") -> list[tuple[str, str]]:
