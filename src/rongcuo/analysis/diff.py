@@ -278,6 +278,13 @@ class Witness:
     #: v2: what the witness states that a version's own declaration does not declare
     outside_old: tuple[str, ...] = ()
     outside_new: tuple[str, ...] = ()
+    #: the filing's status under each version (for a clause witness; a status witness's is its
+    #: engine_old/engine_new), by the engine, with the deciding clauses in decisive_old/new
+    status_old: str = ""
+    status_new: str = ""
+    #: clauses unrelated to the change that hold in the witness under either version (z3 is
+    #: asked for a witness without any first; only where none exists are some left)
+    unrelated: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
@@ -290,8 +297,11 @@ class Witness:
             "solver": {OLD: self.expected_old, NEW: self.expected_new},
             "engine": {OLD: self.engine_old, NEW: self.engine_new},
         }
+        if self.status_old or self.status_new:
+            out["status"] = {OLD: self.status_old, NEW: self.status_new}
         if self.decisive_old or self.decisive_new:
             out["decisive"] = {OLD: list(self.decisive_old), NEW: list(self.decisive_new)}
+        out["unrelated_true"] = list(self.unrelated)
         out["reads"] = list(self.reads)
         if self.outside_old or self.outside_new:
             out["undeclared"] = {OLD: list(self.outside_old), NEW: list(self.outside_new)}
@@ -639,6 +649,9 @@ class _Checker:
         self.enc.add(NEW, self.new)
         self.bugs: list[str] = []
         self.z3 = self.enc.z3
+        #: the clauses whose predicate changed, or that one version lacks (set by diff_rulesets):
+        #: a status witness may rest on them, and on no other clause holding
+        self.changed: frozenset[str] = frozenset()
         self._models: dict[str, Any] = {}
         # facts one version does not declare and no clause of either reads: a witness leaves
         # them out (over complete filings they would be stated, and say nothing)
@@ -704,10 +717,45 @@ class _Checker:
                     seen.setdefault(p, None)
         return tuple(seen)
 
+    def _find(self, formula: Any, related: Iterable[str]) -> Any | None:
+        """A witness model for ``formula``: for v2, one on which no clause outside ``related``
+        holds under either version when there is one (a hard constraint, asked first), else any
+        (the clauses left true are reported as ``unrelated``). z3's optimiser then prefers
+        ordinary values among those (:meth:`~rongcuo.analysis.solver_v2.Encoding.find`)."""
+        if not self.v2:  # v1: delete at the flip
+            return self.enc.find(formula)
+        keep = set(related)
+        quiet = [
+            self.z3.Not(self.enc.clause(key, c.id).t)
+            for key, rules in ((OLD, self.old), (NEW, self.new))
+            for c in rules.clauses
+            if c.id not in keep
+        ]
+        model = self.enc.find(formula, *quiet)
+        if model is None:
+            model = self.enc.find(formula)
+        return model
+
+    def _outcomes(self, filing: Any) -> list[tuple[Status, tuple[str, ...], set[str]]]:
+        """Under each version: the engine's status, deciding clauses and the clauses that hold."""
+        from ..engine.decide import _status
+
+        got = []
+        for rules in (self.old, self.new):
+            memo: Memo = {}
+            values = {
+                cid: rules.program.clause_value(cid, filing, memo) for cid in rules.program.order
+            }
+            status, deciding = _status(rules, values)
+            held = {cid for cid, v in values.items() if v is Truth.TRUE}
+            got.append((status, tuple(c.id for c in deciding), held))
+        return got
+
     def clause_witness(
         self, cid: str, name: str, formula: Any, old_tri: Tri, new_tri: Tri
     ) -> Witness | None:
-        model = self.enc.find(formula)
+        related = {cid, *_refs(self.old, cid), *_refs(self.new, cid)}
+        model = self._find(formula, related)
         if model is None:
             return None
         filing = self._filing(model, name)
@@ -717,6 +765,7 @@ class _Checker:
         engine_old = self.old.program.clause_value(cid, filing, {})
         engine_new = self.new.program.clause_value(cid, filing, {})
         reads = self._reads(self.old.clause(cid), self.new.clause(cid), *self._referenced(cid))
+        (so, do, ho), (sn, dn, hn) = self._outcomes(filing)
         w = Witness(
             name,
             filing,
@@ -725,6 +774,11 @@ class _Checker:
             engine_old.value,
             engine_new.value,
             reads,
+            do,
+            dn,
+            status_old=so.value,
+            status_new=sn.value,
+            unrelated=tuple(sorted((ho | hn) - related, key=_clause_order)),
             **self._extra(name),
         )
         if not w.verified:
@@ -780,8 +834,6 @@ class _Checker:
         return Meaning(relation, broader, narrower, other, via)
 
     def statuses(self) -> list[StatusChange]:
-        from ..engine.decide import _status
-
         z3 = self.z3
         old_st = self.enc.status(OLD)
         new_st = self.enc.status(NEW)
@@ -791,7 +843,7 @@ class _Checker:
                 if so is sn:
                     continue
                 name = f"{so.value}-to-{sn.value}"
-                model = self.enc.find(z3.And(old_st[so], new_st[sn]))
+                model = self._find(z3.And(old_st[so], new_st[sn]), self.changed)
                 if model is None:
                     out.append(StatusChange(so, sn, None))
                     continue
@@ -799,15 +851,8 @@ class _Checker:
                 if filing is None:
                     out.append(StatusChange(so, sn, None))
                     continue
-                got = []
-                for rules in (self.old, self.new):
-                    memo: Memo = {}
-                    values = {
-                        cid: rules.program.clause_value(cid, filing, memo)
-                        for cid in rules.program.order
-                    }
-                    status, deciding = _status(rules, values)
-                    got.append((status, tuple(c.id for c in deciding)))
+                got = self._outcomes(filing)
+                held = got[0][2] | got[1][2]
                 w = Witness(
                     name,
                     filing,
@@ -818,6 +863,7 @@ class _Checker:
                     _decisive_reads(self, got[0][1], got[1][1]),
                     got[0][1],
                     got[1][1],
+                    unrelated=tuple(sorted(held - self.changed, key=_clause_order)),
                     **self._extra(name),
                 )
                 if not w.verified:
@@ -826,6 +872,11 @@ class _Checker:
                     )
                 out.append(StatusChange(so, sn, w))
         return out
+
+
+def _clause_order(cid: str) -> tuple[int, int]:
+    """Clause ids in list order: P before N before B before C, then by number."""
+    return ("PNBC".find(cid[:1]), int(cid[1:]) if cid[1:].isdigit() else 0)
 
 
 def _decisive_reads(chk: _Checker, a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
@@ -860,6 +911,12 @@ def diff_rulesets(
         or cid not in new
         or _predicate(old.clause(cid)) != _predicate(new.clause(cid))
     }
+    if chk is not None:
+        chk.changed = frozenset(
+            pred_changed
+            | {c for c in ids if (_refs(old, c) if c in old else set()) & pred_changed}
+            | {c for c in ids if (_refs(new, c) if c in new else set()) & pred_changed}
+        )
     out: list[ClauseDiff] = []
     for cid in ids:
         kind = by_id[cid].list
@@ -1064,6 +1121,16 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "未变条款",
         "none": "无",
         "seconds": "耗时",
+        "whole_filing": "案卷全部事实",
+        "detail_text": "条文",
+        "detail_phrases": "要件引语",
+        "detail_summary": "摘要",
+        "detail_notes": "要件注释",
+        "detail_examples": "示例",
+        "detail_catch_all": "兜底条款标记",
+        "detail_bars": "排除对象",
+        "status": "结论",
+        "unrelated": "与本次修改无关而成立的条款",
         "reworded_same": "{ids} 文字或说明修改，含义经证明相同",
         "facts_changed_n": "事实声明有 {n} 处变化",
         "no_meaning_change": "含义无变化",
@@ -1135,6 +1202,16 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "unchanged clauses",
         "none": "none",
         "seconds": "time",
+        "whole_filing": "every stated fact",
+        "detail_text": "text",
+        "detail_phrases": "phrases",
+        "detail_summary": "summary",
+        "detail_notes": "notes",
+        "detail_examples": "examples",
+        "detail_catch_all": "catch_all",
+        "detail_bars": "bars",
+        "status": "status",
+        "unrelated": "clauses unrelated to the change that hold",
         "reworded_same": "{ids} reworded, meaning proved equal",
         "facts_changed_n": "{n} changes to the facts declaration",
         "no_meaning_change": "no meaning change",
@@ -1194,15 +1271,24 @@ def meaning_summary(d: RulesetDiff, lang: str = "zh") -> str:
     return sep.join(parts) or w["no_meaning_change"]
 
 
-def witness_facts(w: Witness, lang: str = "zh") -> list[tuple[str, str]]:
+def witness_facts(w: Witness, lang: str = "zh", *, every: bool = False) -> list[tuple[str, str]]:
     """The facts a witness turns on, each as (title, value) in ``lang`` (v2), or (path, value)
-    (v1)."""
+    (v1). With ``every`` (v2), every fact the witness states, in declaration order, and each
+    record field: the whole filing in words."""
     if w.values is None or w.decl is None:  # v1: delete at the flip
         return fact_values(w.filing, w.reads)
     decl = w.decl
     t = words(lang)
     out: list[tuple[str, str]] = []
-    for path in w.reads:
+    paths: Iterable[str] = w.reads
+    if every:
+        paths = [
+            p
+            for top in decl.facts.values()
+            if w.values.get(top.path) is not None
+            for p in (top.path, *(f"{top.path}[].{f.name}" for f in top.fields))
+        ]
+    for path in paths:
         head, sep, field = path.partition("[].")
         top = decl.facts.get(head)
         if top is None:
@@ -1255,6 +1341,121 @@ def _shown(decl: FactsDecl, spec: FactDecl, value: Any, lang: str) -> str:
     if isinstance(value, Records):
         return f"{len(value.items)}" + ("" if value.complete else f" ({t['incomplete']})")
     return str(value)
+
+
+_TYPE_WORDS: Mapping[str, tuple[str, str]] = {
+    "bool": ("是非", "yes/no"),
+    "enum": ("单选", "one value"),
+    "set": ("多选", "a set of values"),
+    "date": ("日期", "date"),
+    "text": ("文本", "text"),
+    "records": ("记录列表", "a list of records"),
+}
+_META_WORDS: Mapping[str, tuple[str, str]] = {
+    "label": ("版本名称", "label"),
+    "source": ("依据文件", "source"),
+    "effective": ("施行日期", "effective"),
+    "description": ("版本说明", "description"),
+    "documents": ("所引文件", "documents"),
+    "consequences": ("结论的依据条文", "consequences"),
+}
+
+
+def metadata_field(name: str, lang: str) -> str:
+    """A ruleset metadata field by its title in ``lang``."""
+    zh, en = _META_WORDS.get(name, (name, name))
+    return zh if lang == "zh" else en
+
+
+def fact_change_words(d: RulesetDiff, f: FactChange, lang: str) -> tuple[str, str, str]:
+    """A change of the facts declaration in words: what it is about, and the old and new
+    values, by their titles in ``lang`` (facts, record fields, families, values, types) rather
+    than their ids. An id neither version declares is shown as it is."""
+    decls = [r.program.catalogue.decl for r in (d.new, d.old) if r.program.catalogue is not None]
+    t = words(lang)
+    sep = "、" if lang == "zh" else ", "
+
+    def family(fid: str) -> str:
+        for decl in decls:
+            if fid in decl.families:
+                return decl.families[fid].title(lang)
+        return fid
+
+    def value(vid: str, fid: str = "") -> str:
+        for decl in decls:
+            fam = decl.families.get(fid or decl.value_family.get(vid, ""))
+            if fam is not None and vid in fam.values:
+                return fam.values[vid].title(lang)
+        return vid
+
+    def fact(path: str) -> str:
+        head, _, field = path.partition("[].")
+        for decl in decls:
+            top = decl.facts.get(head)
+            if top is None:
+                continue
+            if not field:
+                return top.title(lang)
+            try:
+                return f"{top.title(lang)}·{top.field(field).title(lang)}"
+            except (KeyError, ValueError):
+                continue
+        return path
+
+    def values(text: str, fid: str = "") -> str:
+        if text in ("", "—"):
+            return text
+        return sep.join(value(v.strip(), fid) for v in text.split(","))
+
+    code, old, new = f.code, f.old, f.new
+    if code.startswith("fact_"):
+        subject = fact(f.path)
+        if code in ("fact_added", "fact_removed", "fact_type_changed"):
+            old, new = (
+                (_TYPE_WORDS[x][0 if lang == "zh" else 1] if x in _TYPE_WORDS else x)
+                for x in (old, new)
+            )
+        elif code == "fact_family_changed":
+            old, new = family(old) if old else old, family(new) if new else new
+    elif code.startswith("family_"):
+        subject = family(f.path)
+    elif code == "value_family_changed":
+        subject = value(f.path, old)
+        old, new = family(old), family(new)
+    else:
+        fid, _, vid = f.path.partition("/")
+        subject = f"{family(fid)}：{value(vid, fid)}" if lang == "zh" else f"{family(fid)}: "
+        subject += "" if lang == "zh" else value(vid, fid)
+        if code in ("value_added", "value_moved"):
+            old, new = values(old, fid), values(new, fid)
+        elif code in ("value_opaque_changed", "value_kind_changed"):
+            old, new = (
+                t["yes"] if x == "True" else t["no"] if x == "False" else x for x in (old, new)
+            )
+    return subject, old, new
+
+
+def undeclared_words(w: Witness, outside: Iterable[str], lang: str) -> list[str]:
+    """What a witness states that a version does not declare (``path`` or ``path=value``), by
+    the titles of the joint declaration the witness is a filing of."""
+    decl = w.decl
+    out = []
+    for item in outside:
+        path, _, value = item.partition("=")
+        if decl is None:
+            out.append(item)
+            continue
+        head, _, field = path.partition("[].")
+        top = decl.facts.get(head)
+        spec = top.field(field) if top is not None and field else top
+        title = path if spec is None else spec.title(lang)
+        if top is not None and field and spec is not None:
+            title = f"{top.title(lang)}·{title}"
+        if value and spec is not None:
+            fam = decl.families.get(spec.family or "")
+            value = fam.values[value].title(lang) if fam and value in fam.values else value
+        out.append(f"{title}={value}" if value else title)
+    return out
 
 
 def fact_values(filing: Any, paths: Iterable[str]) -> list[tuple[str, str]]:
@@ -1355,14 +1556,15 @@ def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> st
         lines.append("")
         lines.append(w["metadata"])
         for field, a, b in d.metadata:
-            lines.append(f"  {field}: {a}  ->  {b}")
+            lines.append(f"  {metadata_field(field, lang)}: {a}  ->  {b}")
     if d.facts:
         lines.append("")
         lines.append(w["facts_changed"])
         for f in d.facts:
             mark = f" [{w['conflict']}]" if f.conflict else ""
-            change = f"  {f.old or '—'}  ->  {f.new or '—'}" if f.old or f.new else ""
-            lines.append(f"  {f.code}{mark} {f.path}: {f.meaning(lang)}{change}")
+            subject, was, now = fact_change_words(d, f, lang)
+            change = f"  {was or '—'}  ->  {now or '—'}" if was or now else ""
+            lines.append(f"  {f.meaning(lang)}{mark}: {subject}{change}")
         if not d.proved:
             lines.append("  " + w["not_proved"])
     for c in d.changed:
@@ -1377,7 +1579,7 @@ def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> st
             head += f"  ({w['via']} {', '.join(c.meaning.via)})"
         lines.append(head)
         if c.details:
-            lines.append(f"    ({', '.join(c.details)})")
+            lines.append(f"    ({', '.join(w['detail_' + x] for x in c.details)})")
         if c.old is not None and (c.new is None or c.old.text != c.new.text):
             lines.append(f"    - {w['old']}: {c.old.text}")
         if c.new is not None and (c.old is None or c.old.text != c.new.text):
@@ -1439,11 +1641,18 @@ def _witness_lines(wit: Witness, label: str, lang: str, indent: str = "    ") ->
         f"{indent}{w['witness']} {wit.name}{': ' + label if label else ''} "
         f"({w['old']} {say(wit.engine_old, lang)}, {w['new']} {say(wit.engine_new, lang)}; {ok})"
     ]
+    if wit.status_old or wit.status_new:
+        out.append(
+            f"{indent}  {w['status']}: {w['old']} {say(wit.status_old, lang)}, "
+            f"{w['new']} {say(wit.status_new, lang)}"
+        )
     if wit.decisive_old or wit.decisive_new:
         out.append(
             f"{indent}  {w['decisive']}: {' '.join(wit.decisive_old) or '-'} -> "
             f"{' '.join(wit.decisive_new) or '-'}"
         )
+    if wit.unrelated:
+        out.append(f"{indent}  {w['unrelated']}: {' '.join(wit.unrelated)}")
     facts = witness_facts(wit, lang)
     if facts:
         out.append(f"{indent}  {w['facts']}: " + "; ".join(f"{p}={v}" for p, v in facts))
