@@ -50,7 +50,7 @@ from ..reader import shown_path
 from ..rules.ruleset import Ruleset, node_data
 from ..rules.syntax import Clause, ClauseRef, ListKind, facts_read, walk
 from ..verdict.verdict import Status
-from .joint import FactChange, Joint, joint_rulesets, undeclared
+from .joint import FactChange, Joint, joint_rulesets, renumbered, reread, undeclared
 from .solver_v2 import RECORDS, Domain, Tri
 
 __all__ = [
@@ -350,7 +350,7 @@ class ClauseDiff:
 
     id: str
     list: ListKind
-    change: str  # added | removed | changed | unchanged
+    change: str  # added | removed | changed | renumbered (a catch-all that moved) | unchanged
     aspects: tuple[Aspect, ...]
     old: Clause | None
     new: Clause | None
@@ -360,6 +360,8 @@ class ClauseDiff:
 
     def to_data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "list": self.list.value, "change": self.change}
+        if self.change == "renumbered" and self.old is not None:
+            out["renumbered_from"] = self.old.id
         if self.aspects:
             out["aspects"] = [a.value for a in self.aspects]
         if self.details:
@@ -381,7 +383,7 @@ class ClauseDiff:
             out["meaning"] = self.meaning.to_data()
         elif self.unproved:
             out["meaning"] = {"proved": False, "reason": "facts_conflict"}
-        elif self.change == "changed":
+        elif self.change in ("changed", "renumbered"):
             out["meaning"] = {"relation": "equivalent", "proved": True, "identical": True}
         return out
 
@@ -667,7 +669,11 @@ class _Checker:
             }
             shared = set(joint.old_decl.facts) & set(joint.new_decl.facts)
             self._drop = frozenset(
-                p for p in self.old.filing_model.facts if p not in shared and p not in read
+                p
+                for p in self.old.filing_model.facts
+                if p not in shared
+                and p not in read
+                and not p.startswith("determinations.")  # a determination is whole or absent
             )
             old_values, new_values = (
                 set(joint.old_decl.value_family),
@@ -752,9 +758,17 @@ class _Checker:
         return got
 
     def clause_witness(
-        self, cid: str, name: str, formula: Any, old_tri: Tri, new_tri: Tri
+        self,
+        cid: str,
+        name: str,
+        formula: Any,
+        old_tri: Tri,
+        new_tri: Tri,
+        *,
+        old_id: str | None = None,
     ) -> Witness | None:
-        related = {cid, *_refs(self.old, cid), *_refs(self.new, cid)}
+        was = old_id or cid
+        related = {cid, was, *_refs(self.old, was), *_refs(self.new, cid)}
         model = self._find(formula, related)
         if model is None:
             return None
@@ -762,9 +776,9 @@ class _Checker:
         if filing is None:
             return None
         solver = self.enc.truths({OLD: old_tri, NEW: new_tri}, filing)
-        engine_old = self.old.program.clause_value(cid, filing, {})
+        engine_old = self.old.program.clause_value(was, filing, {})
         engine_new = self.new.program.clause_value(cid, filing, {})
-        reads = self._reads(self.old.clause(cid), self.new.clause(cid), *self._referenced(cid))
+        reads = self._reads(self.old.clause(was), self.new.clause(cid), *self._referenced(cid))
         (so, do, ho), (sn, dn, hn) = self._outcomes(filing)
         w = Witness(
             name,
@@ -812,15 +826,24 @@ class _Checker:
             self.bugs.append(f"witness {name} is not a valid filing: {exc}")
             return None
 
-    def meaning(self, cid: str, via: tuple[str, ...]) -> Meaning:
+    def meaning(self, cid: str, via: tuple[str, ...], *, old_id: str | None = None) -> Meaning:
+        """How clause ``cid`` of the new version relates to ``old_id`` (``cid`` itself unless
+        the clause was renumbered) of the old."""
         z3 = self.z3
-        a = self.enc.clause(OLD, cid)
+        was = old_id or cid
+        a = self.enc.clause(OLD, was)
         b = self.enc.clause(NEW, cid)
-        broader = self.clause_witness(cid, f"{cid}-broader", z3.And(b.t, z3.Not(a.t)), a, b)
-        narrower = self.clause_witness(cid, f"{cid}-narrower", z3.And(a.t, z3.Not(b.t)), a, b)
+        broader = self.clause_witness(
+            cid, f"{cid}-broader", z3.And(b.t, z3.Not(a.t)), a, b, old_id=was
+        )
+        narrower = self.clause_witness(
+            cid, f"{cid}-narrower", z3.And(a.t, z3.Not(b.t)), a, b, old_id=was
+        )
         other = None
         if broader is None and narrower is None:
-            other = self.clause_witness(cid, f"{cid}-false-vs-unknown", a.f != b.f, a, b)
+            other = self.clause_witness(
+                cid, f"{cid}-false-vs-unknown", a.f != b.f, a, b, old_id=was
+            )
         if broader is not None and narrower is not None:
             relation = Relation.INCOMPARABLE
         elif broader is not None:
@@ -902,14 +925,29 @@ def diff_rulesets(
     replay = replay_corpus(old, new, corpus) if corpus is not None else None
     joint = joint_rulesets(old, new)
     chk = _Checker(joint, domain) if joint.provable else None
+    moves = renumbered(old, new)  # a catch-all that moved: new id -> old id
+    taken = set(moves.values())
+
+    def old_of(cid: str) -> str | None:
+        """The old clause shown under ``cid``: its own, or the catch-all that moved to it."""
+        return moves.get(cid, cid if cid in old and cid not in taken else None)
+
+    def new_clause(cid: str) -> Clause:
+        b = new.clause(cid)
+        return reread(b, moves[cid]) if cid in moves else b  # read as the old number's
+
     by_id = {c.id: c for c in (*new.clauses, *old.clauses)}
-    ids = sorted(by_id, key=lambda i: by_id[i].sort_key())
+    ids = [
+        i
+        for i in sorted(by_id, key=lambda i: by_id[i].sort_key())
+        if old_of(i) is not None or i in new
+    ]
     pred_changed = {
         cid
         for cid in ids
-        if cid not in old
+        if old_of(cid) is None
         or cid not in new
-        or _predicate(old.clause(cid)) != _predicate(new.clause(cid))
+        or _predicate(old.clause(old_of(cid) or cid)) != _predicate(new_clause(cid))
     }
     if chk is not None:
         chk.changed = frozenset(
@@ -920,11 +958,23 @@ def diff_rulesets(
     out: list[ClauseDiff] = []
     for cid in ids:
         kind = by_id[cid].list
-        if cid not in old:
+        was = old_of(cid)
+        if was is None:
             out.append(ClauseDiff(cid, kind, "added", (), None, new.clause(cid)))
             continue
         if cid not in new:
             out.append(ClauseDiff(cid, kind, "removed", (), old.clause(cid), None))
+            continue
+        if was != cid:  # the catch-all, renumbered: proved to mean what it meant
+            a, b = old.clause(was), new.clause(cid)
+            aspects, details = _aspects(a, new_clause(cid))
+            meaning = chk.meaning(cid, (), old_id=was) if chk is not None else None
+            if meaning is not None and meaning.relation is Relation.EQUIVALENT:
+                meaning = None
+            unproved = chk is None and Aspect.PREDICATE in aspects
+            out.append(
+                ClauseDiff(cid, kind, "renumbered", aspects, a, b, details, meaning, unproved)
+            )
             continue
         a, b = old.clause(cid), new.clause(cid)
         aspects, details = _aspects(a, b)
@@ -1087,6 +1137,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "metadata": "版本信息变化",
         "added": "新增",
         "removed": "删除",
+        "renumbered": "重新编号",
+        "renumbered_from": "由 {old} 改号而来",
         "changed": "修改",
         "text": "文字",
         "citation": "出处",
@@ -1166,6 +1218,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "metadata": "Version metadata",
         "added": "added",
         "removed": "removed",
+        "renumbered": "renumbered",
+        "renumbered_from": "renumbered from {old}",
         "changed": "changed",
         "text": "text",
         "citation": "citation",
@@ -1236,6 +1290,15 @@ def verdict_line(c: ClauseDiff, lang: str) -> str:
     w = words(lang)
     if c.change in ("added", "removed"):
         return w[c.change]
+    if c.change == "renumbered" and c.old is not None:
+        moved = w["renumbered_from"].format(old=c.old.id)
+        if c.meaning is None and not c.unproved:
+            return moved + ("，" if lang == "zh" else ", ") + w["equivalent"]
+        return (
+            moved
+            + ("，" if lang == "zh" else ", ")
+            + (w["unproved"] if c.unproved or c.meaning is None else w[c.meaning.relation.value])
+        )
     if c.unproved:
         return w["unproved"]
     if c.meaning is None:
@@ -1257,7 +1320,7 @@ def meaning_summary(d: RulesetDiff, lang: str = "zh") -> str:
     meaning = [
         f"{c.id} {verdict_line(c, lang)}"
         for c in d.changed
-        if c.change in ("added", "removed")
+        if c.change in ("added", "removed", "renumbered")
         or c.unproved
         or (c.meaning is not None and c.meaning.relation is not Relation.EQUIVALENT)
     ]

@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..engine import ops
 from ..engine.catalogue import Catalogue, vector_of
 from ..engine.evaluate import Truth
-from ..facts.declare import DETERMINATION_CLAUSES, FactDecl, FactsDecl, FactType, Family
+from ..facts.declare import FactDecl, FactsDecl, FactType, Family
 from ..facts.values import NA, NA_TEXT, PartialDate, PartialSet, Records
 from ..rules.syntax import (
     All,
@@ -1043,7 +1043,7 @@ def _unhash(value: object) -> object:
 def _determination(path: str) -> str | None:
     """The catch-all clause whose recorded determination a fact belongs to, or None."""
     parts = path.split(".")
-    if parts[0] == _DETERMINATIONS and len(parts) > 2 and parts[1] in DETERMINATION_CLAUSES:
+    if parts[0] == _DETERMINATIONS and len(parts) > 2:  # any catch-all the facts declare
         return parts[1]
     return None
 

@@ -466,7 +466,7 @@ class _Loader:
         root = self.mapping(self.doc.value, (), "a facts declaration")
         if root is None:
             return None
-        self.keys(root, _TOP_KEYS, (), "a facts declaration")
+        self.keys(root, (*_TOP_KEYS, "determinations"), (), "a facts declaration")
         for k in _TOP_KEYS:
             if k not in root:
                 self.problem("facts_missing_key", f"the declaration has no {k!r}", ())
@@ -480,9 +480,28 @@ class _Loader:
             )
         families = self.families(root.get("families", {}))
         groups = self.groups(root.get("groups", []), families)
+        determinations = self.determinations(root.get("determinations", DETERMINATION_CLAUSES))
         if self.problems:
             return None
-        return _build(families, groups)
+        return _build(families, groups, determinations)
+
+    def determinations(self, node: object) -> tuple[str, ...]:
+        """``determinations:`` (optional): the catch-all clauses that take a recorded
+        determination, ``[P15, N9]`` when absent; a renumbered catch-all names its new id."""
+        ids = node if isinstance(node, list | tuple) else None
+        if (
+            ids is None
+            or not ids
+            or not all(isinstance(i, str) and re.fullmatch(r"[PN][1-9][0-9]*", i) for i in ids)
+            or len(set(ids)) != len(ids)
+        ):
+            self.problem(
+                "facts_wrong_type",
+                "determinations is a list of distinct catch-all clause ids, e.g. [P15, N9]",
+                ("determinations",),
+            )
+            return DETERMINATION_CLAUSES
+        return tuple(ids)
 
     def families(self, node: object) -> dict[str, tuple[tuple[str, str], list[_RawValue]]]:
         out: dict[str, tuple[tuple[str, str], list[_RawValue]]] = {}
@@ -890,7 +909,9 @@ def _kind(value: object) -> str:
 # --------------------------------------------------------------------------- building
 
 
-def _determinations() -> tuple[str, tuple[str, str], list[_RawFact]]:
+def _determinations(
+    clauses: Sequence[str] = DETERMINATION_CLAUSES,
+) -> tuple[str, tuple[str, str], list[_RawFact]]:
     """The built-in group of recorded determinations for the catch-all clauses."""
     facts = []
     fields = (
@@ -899,7 +920,7 @@ def _determinations() -> tuple[str, tuple[str, str], list[_RawFact]]:
         ("decided_on", FactType.DATE, ("认定日期", "decided on")),
         ("reason", FactType.TEXT, ("认定理由", "reason")),
     )
-    for clause in DETERMINATION_CLAUSES:
+    for clause in clauses:
         for name, ftype, (zh, en) in fields:
             facts.append(
                 _RawFact(
@@ -943,6 +964,7 @@ def _decl(raw: _RawFact, path: str, order: int) -> FactDecl:
 def _build(
     families: Mapping[str, tuple[tuple[str, str], list[_RawValue]]],
     groups: list[tuple[str, tuple[str, str], list[_RawFact]]],
+    determinations: Sequence[str] = DETERMINATION_CLAUSES,
 ) -> FactsDecl:
     fams: dict[str, Family] = {}
     value_family: dict[str, str] = {}
@@ -955,7 +977,7 @@ def _build(
         fams[fid] = Family(fid, zh, en, _Frozen(values))
     out_groups: list[GroupDecl] = []
     facts: dict[str, FactDecl] = {}
-    for gid, (zh, en), raw_facts in [*groups, _determinations()]:
+    for gid, (zh, en), raw_facts in [*groups, _determinations(determinations)]:
         decls = []
         for raw_fact in raw_facts:
             path = raw_fact.id if gid == "filing" else f"{gid}.{raw_fact.id}"

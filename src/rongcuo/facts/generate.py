@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import RongcuoError
-from .declare import DETERMINATION_CLAUSES, FactDecl, FactsDecl, FactType, Family, load_facts
+from .declare import FactDecl, FactsDecl, FactType, Family, load_facts
 
 __all__ = ["generate", "main"]
 
@@ -277,7 +277,7 @@ def generate(decl: FactsDecl, source: str) -> str:
         w(f'"""{group.zh}"""', 1)
         w()
         if group.id == "determinations":
-            for clause in DETERMINATION_CLAUSES:
+            for clause in _determined(group.facts):
                 w(f"{clause}: Determination | None = fact(", 1)
                 w(f"{_s(f'{clause} 认定')},", 2)
                 w(f"{_s(f'determination under {clause}')},", 2)
@@ -383,7 +383,7 @@ def generate(decl: FactsDecl, source: str) -> str:
             continue
         w(f"g_{group.id} = d[{_s(group.id)}].__dict__", 1)
         if group.id == "determinations":
-            for clause in DETERMINATION_CLAUSES:
+            for clause in _determined(group.facts):
                 w(f"r_{clause} = g_determinations[{_s(clause)}]", 1)
             for x in group.facts:
                 clause, _, field = x.path.split(".", 1)[1].partition(".")
@@ -410,6 +410,12 @@ def generate(decl: FactsDecl, source: str) -> str:
     w('schema["$id"] = "https://rongcuo.invalid/schema/filing-v2.json"', 1)
     w("return schema", 1)
     return w.text()
+
+
+def _determined(facts: Sequence[FactDecl]) -> list[str]:
+    """The catch-all clauses of a determinations group (``determinations.N9.holds`` -> N9), in
+    declaration order: the declaration's ``determinations:``, ``[P15, N9]`` by default."""
+    return list(dict.fromkeys(f.path.split(".")[1] for f in facts))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
