@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
 import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -642,7 +643,7 @@ class _Checker:
         if self.v2:
             from .solver_v2 import Encoding
 
-            self.enc: Any = Encoding(domain=domain)
+            self.enc: Any = Encoding(domain=domain, own_context=True)
         else:  # v1: delete at the flip
             from . import solver
 
@@ -1015,18 +1016,24 @@ MAX_CORPUS_BYTES = 256 * 1024 * 1024
 
 
 def read_corpus(
-    path: str | Path, rules: Ruleset | None = None, *, side: str = ""
+    path: str | Path,
+    rules: Ruleset | None = None,
+    *,
+    side: str = "",
+    renumbered: Mapping[str, str] | None = None,
 ) -> list[tuple[int, Any]]:
     """The filings of a JSON Lines file, with their line numbers, read with the filing model of
     ``rules`` (``None``: the bundled rules'); every bad line is reported (``side``, when given,
-    names the version whose model refused it)."""
+    names the version whose model refused it). ``renumbered`` (old id -> new id: catch-alls that
+    moved) files a recorded determination under the catch-all's new number."""
     p = Path(path)
     data = reader.read_file(p, limit=MAX_CORPUS_BYTES, error=FilingError, what="a corpus")
     problems: list[Problem] = []
     out: list[tuple[int, Any]] = []
-    for n, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
+    for n, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
             continue
+        raw = _refile(line, renumbered) if renumbered else line
         try:
             if rules is not None and rules.program.catalogue is None:  # v1: delete at the flip
                 from ..facts.filings import parse_filing_v1
@@ -1053,6 +1060,20 @@ def read_corpus(
     return out
 
 
+def _refile(raw: bytes, renumbered: Mapping[str, str]) -> bytes:
+    """A corpus line with its determinations under the catch-alls' new numbers (unchanged when
+    it has none, or is not a JSON object: the filing model reports that)."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return raw
+    dets = doc.get("determinations") if isinstance(doc, dict) else None
+    if not isinstance(dets, dict) or not set(dets) & set(renumbered):
+        return raw
+    doc["determinations"] = {renumbered.get(k, k): v for k, v in dets.items()}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
 def _outcome(rules: Ruleset, filing: Any) -> tuple[Status, tuple[str, ...], dict[str, Truth]]:
     from ..engine.decide import _status
 
@@ -1065,6 +1086,7 @@ def _outcome(rules: Ruleset, filing: Any) -> tuple[Status, tuple[str, ...], dict
 def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
     """Replay past filings under both versions (see the module docstring): each version reads
     every line with its own filing model; a line either refuses is a coded error."""
+    moved = {was: now for now, was in renumbered(old, new).items()}  # old id -> new id
     if old.filing_model is new.filing_model:
         filings = [(n, f, f) for n, f in read_corpus(corpus, old)]
     else:
@@ -1072,7 +1094,8 @@ def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
         sides: list[list[tuple[int, Any]]] = []
         for side, rules in ((OLD, old), (NEW, new)):
             try:
-                sides.append(read_corpus(corpus, rules, side=side))
+                ren = moved if side == NEW else None
+                sides.append(read_corpus(corpus, rules, side=side, renumbered=ren))
             except FilingError as exc:
                 problems.extend(exc.problems)
         if problems:
@@ -1089,6 +1112,9 @@ def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
     for line, filing, filing_new in filings:
         so, do, vo = _outcome(old, filing)
         sn, dn, vn = _outcome(new, filing_new)
+        if moved:  # the old clauses by their new numbers: a renumbered catch-all is itself
+            vo = {moved.get(c, c): v for c, v in vo.items()}
+            do = tuple(moved.get(c, c) for c in do)
         for cid in sorted(set(vo) | set(vn)):
             if vo.get(cid) != vn.get(cid):
                 bump(cid, "value_changed")
