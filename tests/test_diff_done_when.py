@@ -295,3 +295,16 @@ def test_the_zh_report_in_headless_chromium(diff: RulesetDiff, tmp_path: Path) -
     assert "规则版本比较" in text and "结论变化" in text and "见证案卷" in text
     assert raw_codes(diff, text) == set()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("value", ["[]", "[P15, P15]", "[X1]", "N9"])
+def test_a_malformed_determinations_key_is_refused(value: str) -> None:
+    from rongcuo.errors import RulesError
+    from rongcuo.facts.declare import load_facts_text
+
+    text = (V2 / "facts.yaml").read_text(encoding="utf-8")
+    text = text.replace("\ngroups:\n", f"\ndeterminations: {value}\n\ngroups:\n", 1)
+    with pytest.raises(RulesError) as info:
+        load_facts_text(text, "facts.yaml")
+    assert [p.code for p in info.value.problems] == ["facts_wrong_type"]
+    assert info.value.problems[0].location.path == ("determinations",)

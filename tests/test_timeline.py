@@ -107,8 +107,12 @@ def test_check_as_of_with_a_timeline(tmp_path: Path) -> None:
 
 
 def test_history_lists_the_chain_with_its_meaning_changes() -> None:
-    done = _cli("history", str(TIMELINE))
+    done = _cli("history", "examples/revisions")
     assert done.returncode == 0, done.stderr
+    # docs/versions.md shows this very output
+    doc = (ROOT / "docs" / "versions.md").read_text(encoding="utf-8")
+    shown = doc.split("$ rongcuo history examples/revisions\n", 1)[1].split("```", 1)[0]
+    assert done.stdout == shown
     lines = done.stdout.splitlines()
     assert lines[1].startswith("  2022-12-30  平纪发〔2022〕4号")
     step = lines[2]
