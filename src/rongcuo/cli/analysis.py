@@ -1,11 +1,14 @@
-"""Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``, ``lint``.
+"""Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``,
+``history``, ``lint``.
 
-``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found (with
-``--fail-on KIND``: 3 when it found a change of that kind, the CI gate); 1 on invalid input (a
-ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed with
-its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in the
-output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
-or when the ruleset does not load; else 0.
+``rongcuo diff OLD NEW`` (or ``--from DATE --to DATE``: the versions of a timeline in force on
+two dates, :mod:`rongcuo.rules.timeline`) exits 0 when the diff was computed, whatever it found
+(with ``--fail-on KIND``: 3 when it found a change of that kind, the CI gate); 1 on invalid input
+(a ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed
+with its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in
+the output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
+or when the ruleset does not load; else 0. ``rongcuo history`` exits 0, or 1 on an invalid
+timeline or version.
 """
 
 import enum
@@ -27,6 +30,11 @@ class DiffFormat(enum.StrEnum):
     text = "text"
     json = "json"
     html = "html"
+
+
+class HistoryFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
 
 
 class LintFormat(enum.StrEnum):
@@ -171,19 +179,19 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         fmt: Annotated[
-            DiffFormat, typer.Option("--format", "-f", help="text or json.")
-        ] = DiffFormat.text,
+            HistoryFormat, typer.Option("--format", "-f", help="text or json.")
+        ] = HistoryFormat.text,
         lang: LangOpt = Lang.zh,
     ) -> None:
         """List a version timeline: each version's date and label, and what each step changes in
         meaning (proved with z3, over complete filings)."""
-        err_fmt = Format.json if fmt is DiffFormat.json else Format.text
+        err_fmt = Format.json if fmt is HistoryFormat.json else Format.text
         try:
             chain = _timeline(timeline)
             steps = _history(chain)
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
-        if fmt is DiffFormat.json:
+        if fmt is HistoryFormat.json:
             out.print(dumps_json(_history_data(chain, steps), indent=2), markup=False)
         else:
             say(_history_text(chain, steps, lang.value), end="")
