@@ -256,6 +256,7 @@ def test_the_zh_html_report_has_no_raw_code(diff: RulesetDiff) -> None:
     text = "".join(seen.parts)
     assert "结论变化" in text and "见证案卷" in text and "由 N9 改号而来" in text
     assert raw_codes(diff, text) == set()
+    assert raw_codes(diff, render_text(diff)) == set()  # nor the zh text report
     assert "<script" not in page
     en = render_html(diff, lang="en")  # the English report keeps the witness JSON (codes)
     assert "renumbered from N9" in en and '"impact": "minor"' in html.unescape(en)

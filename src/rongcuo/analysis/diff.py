@@ -1723,11 +1723,23 @@ def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> st
     return "\n".join(lines) + "\n"
 
 
+def witness_name(w: Witness, lang: str) -> str:
+    """A witness's name as a report shows it: its id (``P3-narrower``, the JSON's ``name``) in
+    English; in Chinese only the clause it is about, the rest of the id being a code (the label
+    beside it says the same in words)."""
+    if lang != "zh":
+        return w.name
+    head = w.name.partition("-")[0]
+    return head if head[:1] in "PNBC" and head[1:].isdigit() else ""
+
+
 def _witness_lines(wit: Witness, label: str, lang: str, indent: str = "    ") -> list[str]:
     w = words(lang)
     ok = w["verified"] if wit.verified else w["NOT_VERIFIED"]
+    name = witness_name(wit, lang)
+    head = f"{name}: {label}" if name and label else name or label
     out = [
-        f"{indent}{w['witness']} {wit.name}{': ' + label if label else ''} "
+        f"{indent}{w['witness']} {head} "
         f"({w['old']} {say(wit.engine_old, lang)}, {w['new']} {say(wit.engine_new, lang)}; {ok})"
     ]
     if wit.status_old or wit.status_new:

@@ -29,6 +29,7 @@ from .diff import (
     undeclared_words,
     verdict_line,
     witness_facts,
+    witness_name,
     words,
 )
 
@@ -104,12 +105,8 @@ def _witness(w: Witness, label: str, lang: str) -> str:
 
 
 def _name(w: Witness, lang: str) -> str:
-    """A witness's name: its id (``P3-narrower``) in English; in Chinese only the clause it is
-    about, since the rest of the id is a code (the label beside it says the same in words)."""
-    if lang != "zh":
-        return f"<code>{_e(w.name)}</code>"
-    head = w.name.partition("-")[0]
-    return _e(head) if head[:1] in "PNBC" and head[1:].isdigit() else ""
+    name = witness_name(w, lang)
+    return f"<code>{_e(name)}</code>" if lang != "zh" else _e(name)
 
 
 def _marked(runs: list[tuple[str, str, str]], side: str) -> str:
