@@ -84,6 +84,7 @@ CODES: Final[dict[str, str]] = {
     "rules_metadata": "ruleset metadata that is missing or inconsistent",
     "rules_limit": "a ruleset larger than the limits",
     "rules_git_revision": "a git revision, or a rule file at it, that cannot be read",
+    "rules_timeline": "a version timeline that is malformed, or has no version in force on a date",
     # facts declarations (facts.yaml, filing model v2)
     "facts_wrong_type": "a value in a facts declaration has the wrong YAML type",
     "facts_unknown_key": "a key the facts declaration format does not define",
@@ -408,6 +409,7 @@ CODES_ZH: Final[dict[str, str]] = {
     "rules_metadata": "规则集元数据缺失或前后不一致",
     "rules_limit": "规则集超过规模限制",
     "rules_git_revision": "无法读取 git 版本或该版本中的规则文件",
+    "rules_timeline": "版本时间线格式有误，或所问日期没有施行中的版本",
     "facts_wrong_type": "事实声明中的值的 YAML 类型有误",
     "facts_unknown_key": "事实声明格式未定义的键",
     "facts_missing_key": "事实声明缺少必需的键，或其值为空",

@@ -46,6 +46,8 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from _typeshed import ReadableBuffer
 
     from ..engine.evaluate import Truth
@@ -107,7 +109,8 @@ def check(
         ),
     ] = BackendName.native,
 ) -> None:
-    """Screen one filing and print its verdict."""
+    """Screen one filing and print its verdict (--rules may name a version timeline: the version
+    in force on --as-of, the filing date, screens it)."""
     from ..engine.decide import evaluate, register_backend
     from ..verdict.render import render_text
 
@@ -116,7 +119,7 @@ def check(
     try:
         reference = _date(as_of)
         key = _key(key_file)
-        ruleset = _rules(rules)
+        ruleset = _rules_on(rules, reference)
         verdict = evaluate(
             _read_filing(file, ruleset),
             rules=ruleset,
@@ -130,6 +133,16 @@ def check(
         out.print(verdict.to_json(), markup=False)
     else:
         say(render_text(verdict, lang=lang.value, full_trace=trace, rules=ruleset), end="")
+
+
+def _rules_on(rules: str | None, on: dt.date | None) -> Ruleset:
+    """``--rules``: a ruleset directory, or a timeline folder whose version in force on ``--as-of``
+    (the latest without it) screens the filing (rongcuo.rules.timeline)."""
+    from ..rules.timeline import is_timeline, load_timeline
+
+    if rules and is_timeline(rules):
+        return load_timeline(rules).in_force(on)
+    return _rules(rules)  # type: ignore[no-any-return]
 
 
 def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:

@@ -57,6 +57,7 @@ from ..rules.syntax import (
     Test,
 )
 from ..rules.syntax import Any as AnyNode
+from ..rules.timeline import Timeline, resolve
 from ..verdict.receipt import receipt_for
 from ..verdict.verdict import (
     CitationOut,
@@ -321,7 +322,7 @@ def _check_dates(filing: Filing, as_of: dt.date, rules: Ruleset) -> None:
 def evaluate(
     filing: Filing | Mapping[str, Any],
     *,
-    rules: Ruleset | None = None,
+    rules: Ruleset | Timeline | None = None,
     as_of: dt.date | None = None,
     trace: bool = True,
     backend: Backend = "native",
@@ -332,8 +333,11 @@ def evaluate(
 
     ``filing`` is a :class:`~rongcuo.facts.model.Filing` or a mapping in its JSON shape; an invalid
     one raises :class:`~rongcuo.errors.FilingError` listing every problem. ``rules`` defaults to the
-    bundled ruleset. ``as_of`` is the reference date: when given, a dated fact later than it is an
-    error; nothing reads the clock. ``trace=False`` leaves out the element-level trace.
+    bundled ruleset; a :class:`~rongcuo.rules.timeline.Timeline` stands for its version in force on
+    ``as_of`` (the latest without it), which the verdict cites (``ruleset``: label, effective date,
+    digest). ``as_of`` is the reference date, the day the matter is filed: when given, a dated
+    fact later than it is an error; nothing reads the clock. ``trace=False`` leaves out the
+    element-level trace.
     ``backend`` chooses who computes the clause truths the decision runs on: ``"native"`` (the
     default) or ``"durable"``, the independent durable-rules evaluator
     (:mod:`rongcuo.testing.durable`). ``key`` (bytes, at least 16) makes the receipt an
@@ -347,6 +351,7 @@ def evaluate(
     """
     if missing not in ("walk", "z3"):
         raise ValueError(f'evaluate(missing=...): pass "walk" or "z3", not {show(missing)}')
+    rules = resolve(rules, as_of)  # a Timeline: its version in force (rongcuo.rules.timeline)
     _check_arguments(rules, as_of, trace, backend)
     if key is not None:
         from ..verdict.receipt import check_key
