@@ -72,7 +72,7 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .catalogue import Scope
+from .catalogue import BLANK, Scope
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
 
 __all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
@@ -775,7 +775,8 @@ class _Unknowns:
                 paths: tuple[str, ...] = (n.left, n.right)
             else:
                 paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
-            refs = [self.ref(p, scope, bound, where) for p in paths]
+            # a field of a further record (the blank one) is asked with its list: left out
+            refs = [(r, v) for r, v in (self.ref(p, scope, bound, where) for p in paths) if r]
             # the facts it reads that are not known exactly (all of them if none is open)
             open_ = [r for r, value in refs if not _settled(value)]
             yield from open_ or [r for r, _ in refs]
@@ -788,10 +789,12 @@ class _Unknowns:
             yield from self.clause(self.rules.clause(n.clause), seen)
         elif isinstance(n, Quantifier):
             asked, records = self.ref(n.of, scope, bound, where)
+            if asked is None:  # a list inside a further record: asked with that record's list
+                return
             if not isinstance(records, Records) or not records.complete:
                 yield asked  # the list itself is open: more records may come
-            if not isinstance(records, Records):
-                return
+            if not isinstance(records, Records):  # unknown: an empty incomplete list
+                records = Records((), complete=False)
             catalogue = program.catalogue
             assert catalogue is not None
             inner: Scope = (*scope, (n.name, catalogue.resolve(n.of, scope).decl))
@@ -802,6 +805,11 @@ class _Unknowns:
                 for part in (n.where, n.that):
                     if part is not None:
                         yield from self.node2(part, seen, inner, b, w)
+            if not records.complete:  # a further record: the facts outside it that it reads
+                b, w = (*bound, BLANK), (*where, ("", asked.rank))
+                for part in (n.where, n.that):
+                    if part is not None:
+                        yield from self.node2(part, seen, inner, b, w)
 
     def ref(
         self,
@@ -809,14 +817,17 @@ class _Unknowns:
         scope: Scope,
         bound: tuple[Any, ...],
         where: tuple[tuple[str, tuple[int, ...]], ...],
-    ) -> tuple[_Asked, Any]:
-        """The fact a path names in ``scope``, as asked about, and its value."""
+    ) -> tuple[_Asked | None, Any]:
+        """The fact a path names in ``scope``, as asked about, and its value; ``None`` for a
+        field of a further record of an incomplete list (asked with the list)."""
         catalogue = self.rules.program.catalogue
         assert catalogue is not None
         ref = catalogue.resolve(path, scope)
         if ref.top:
             return self.top(ref.decl.path), self.vector[ref.index]
         record_path, rank = where[ref.depth]
+        if not record_path:
+            return None, None
         rank = (*rank, ref.decl.order)
         value = getattr(bound[ref.depth], ref.field, None)
         return _Asked(f"{record_path}.{ref.field}", ref.decl, rank), value
