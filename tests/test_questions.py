@@ -414,3 +414,53 @@ def test_wrong_arguments_say_what_to_pass(rules: rongcuo.Ruleset) -> None:
         rongcuo.evaluate(relief_funds_record_open(), rules=rules, missing="exact")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="pass a Ruleset"):
         next_questions(relief_funds_record_open(), "rules")  # type: ignore[arg-type]
+
+
+def _variant(name: str, section: str | None) -> dict[str, Any]:
+    """Golden case ``name``'s filing, with one of its sections left out (not yet known)."""
+    filing = copy.deepcopy(_case(name)["filing"])
+    if section is not None:
+        del filing[section]
+    return filing
+
+
+#: filings the pre-filter is held to the search over every open fact on. "29 without acts": with
+#: the acts unknown, a further act may be minor (N1 reads matter.circumstances inside the acts'
+#: quantifier), which the walk once missed; "27 without subject": the walk lists P5's facts too
+PREFILTERED = [
+    ("01", "history"),
+    ("27", None),
+    ("27", "subject"),
+    ("28", None),
+    ("29", "acts"),
+    ("35", "acts"),
+]
+
+
+@pytest.mark.parametrize(("name", "section"), PREFILTERED)
+def test_the_walk_prefilter_loses_no_relevant_fact(
+    name: str, section: str | None, rules: rongcuo.Ruleset
+) -> None:
+    """next_questions searches only the walk's facts (the default missing_facts): the search
+    over every open fact finds the same relevant facts and sets, and the walk lists them all."""
+    from rongcuo.analysis.questions import _all_candidates
+
+    filing = _variant(name, section)
+    fast, reference = next_questions(filing, rules), _all_candidates(filing, rules)
+    assert fast.status is reference.status is INSUFFICIENT
+    assert [f.path for f in fast.facts] == [f.path for f in reference.facts]
+    assert fast.sets == reference.sets and fast.exhaustive == reference.exhaustive
+    walked = {m.path for m in rongcuo.evaluate(filing, rules=rules).missing_facts}
+    assert walked >= {f.path for f in reference.facts}
+
+
+def test_the_walk_asks_about_what_a_further_act_would_make_of_other_facts(
+    rules: rongcuo.Ruleset,
+) -> None:
+    """Case 29 (P3 and P10; the circumstances not stated) with its acts unknown: a further act of accepting
+    benefits is N1 unless the circumstances are minor (negative.yaml), so the walk, the default
+    list, names matter.circumstances beside the acts."""
+    filing = _variant("29", "acts")
+    filing.get("matter", {}).pop("circumstances", None)
+    walked = [m.path for m in rongcuo.evaluate(filing, rules=rules).missing_facts]
+    assert "acts.items" in walked and "matter.circumstances" in walked
