@@ -5,6 +5,11 @@
                                                 # section left out (a wider screening set)
     python benchmarks/questions.py --sizes      # how many questions settle each filing
     python benchmarks/questions.py --interview
+    python benchmarks/questions.py --against OLD/src   # this revision against another
+
+``--against DIR``: the same filings, each process running one revision (``DIR``, the ``src``
+of another checkout, e.g. ``git archive REV src | tar -x -C /tmp/old``; then this one),
+alternating for ``--runs`` rounds; prints each filing's median CPU under both and the ratio.
 
 Times are CPU time (``time.process_time``) of this process, so that other jobs on a loaded
 machine do not count; rounds are interleaved (every filing once, then again). Prints the one-off
@@ -32,6 +37,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import statistics
 import sys
 import time
@@ -42,7 +48,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, os.environ.get("QUESTIONS_SRC", str(ROOT / "src")))
 
 import rongcuo  # noqa: E402
 from rongcuo.analysis.questions import next_questions  # noqa: E402
@@ -205,14 +211,58 @@ def _missing(doc: dict[str, Any], path: str) -> bool:
     return False
 
 
+def _one(rules: rongcuo.Ruleset) -> None:
+    """A child of ``--against``: each filing's median CPU (3 calls, after the translation), as
+    JSON on standard output."""
+    chosen = filings(rules)
+    next_questions(chosen[0][1], rules)
+    out = {}
+    for name, filing in chosen:
+        times = []
+        for _ in range(3):
+            t = time.process_time()
+            next_questions(filing, rules)
+            times.append((time.process_time() - t) * 1000)
+        out[name] = statistics.median(times)
+    print(json.dumps(out))
+
+
+def against(other: Path, runs: int) -> None:
+    import subprocess
+
+    found: dict[str, list[dict[str, float]]] = {"other": [], "this": []}
+    for _ in range(runs):  # alternating processes: the load falls on both alike
+        for which, src in (("other", other), ("this", ROOT / "src")):
+            env = dict(os.environ, PYTHONPATH=str(src), QUESTIONS_SRC=str(src))
+            done = subprocess.run(
+                [sys.executable, __file__, "--one"], env=env, capture_output=True, check=True
+            )
+            found[which].append(json.loads(done.stdout))
+    for name in found["this"][0]:
+        before = statistics.median(r[name] for r in found["other"])
+        after = statistics.median(r[name] for r in found["this"])
+        print(
+            f"{name[:44]:>44}: {other}: {before:7.1f} ms  this: {after:6.1f} ms  "
+            f"ratio {before / after:5.1f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--interview", action="store_true")
     parser.add_argument("--variants", action="store_true")
     parser.add_argument("--sizes", action="store_true")
+    parser.add_argument("--against", type=Path)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args.runs)
+        return
     rules = rongcuo.load_ruleset(ROOT / "rules")
+    if args.one:
+        _one(rules)
+        return
     if args.interview:
         interview(rules)
         return
