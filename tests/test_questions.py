@@ -501,3 +501,19 @@ def test_check_lists_the_exact_facts_on_request(rules: rongcuo.Ruleset, tmp_path
     walked = CliRunner().invoke(app, [*common, "--format", "json"])
     assert json.loads(walked.output)["missing_method"] == "walk"
     assert {m["path"] for m in json.loads(walked.output)["missing_facts"]} >= P5_ONLY
+
+
+def test_a_fresh_solver_when_the_literals_kept_reach_the_bound() -> None:
+    """The literals pinning and answering facts are kept per translation up to a bound; past it
+    the next search starts a fresh solver, with the same answers."""
+    from rongcuo.analysis.questions import _encoded
+
+    rules = rongcuo.load_ruleset(RULES_V2)  # its own translation, not the module's
+    filings = [relief_funds_record_open(), _case("27")["filing"], _case("28")["filing"]]
+    expected = [next_questions(f, rules) for f in filings]
+    encoded = _encoded(rules, 3)
+    encoded.limit = 1  # every search now starts afresh
+    for filing, before in zip(filings * 2, expected * 2, strict=True):
+        solver = encoded.solver
+        assert next_questions(filing, rules) == before
+        assert encoded.solver is not solver

@@ -260,6 +260,15 @@ class _Encoded:
         #: pushes: what z3 learns on one filing serves the next. Making the terms was most of a
         #: search's Python time. Bounded: when full, the solver starts afresh.
         self._literals: dict[tuple[str, int, Any], Any] = {}
+        #: how many literals to keep, at least (a search may add a few hundred past it)
+        self.limit = _LITERALS
+
+    def room(self) -> None:
+        """Before a search: a fresh solver if the literals kept are near the bound (never during
+        one: a literal made before would lose what it implies)."""
+        if len(self._literals) >= self.limit:
+            self._literals.clear()
+            self.solver = self.enc.solver(self._insufficient)
 
     def literal(self, key: tuple[str, int, Any], make: Callable[[], list[Any]]) -> Any:
         """The literal (a z3 AST) implying the terms under ``key``, which ``make`` makes the
@@ -270,9 +279,6 @@ class _Encoded:
             key = (key[0], key[1], repr(key[2]))
             found = self._literals.get(key)
         if found is None:
-            if len(self._literals) >= _LITERALS:
-                self._literals.clear()
-                self.solver = self.enc.solver(self._insufficient)
             z3 = self.enc.z3
             lit = z3.Bool(f"?{len(self._literals)}")
             self.solver.add(z3.Implies(lit, z3.And(z3.BoolVal(True), *make())))
@@ -280,7 +286,8 @@ class _Encoded:
         return found
 
 
-#: how many ways of pinning or answering a fact a translation keeps literals for
+#: how many ways of pinning or answering a fact a translation keeps literals for, at least (a
+#: search may add a few hundred past it; the next one starts afresh)
 _LITERALS: Final = 20_000
 
 
@@ -348,6 +355,7 @@ class _Search:
         (answering facts only decides more parts, never reopens one: the logic is monotone), so
         no other open fact can be relevant. Those others are pinned as the filing has them.
         ``tests/test_questions.py`` holds this to the search over every open fact."""
+        self.encoded.room()
         fixed, atoms = self._atoms()
         if not self.every:
             fixed.extend(a.pins for a in atoms if a.path not in self.walk_order)
