@@ -517,3 +517,14 @@ def test_a_fresh_solver_when_the_literals_kept_reach_the_bound() -> None:
         solver = encoded.solver
         assert next_questions(filing, rules) == before
         assert encoded.solver is not solver
+
+
+def test_a_further_record_does_not_make_a_known_value_a_question(rules: rongcuo.Ruleset) -> None:
+    """The P2 example: its one act's kind is a leaf (land_use) and the record of earlier
+    exemptions is unknown. N8 compares a further exemption's kind with the act's: that waits on
+    the record (history.exemptions, asked), not on the act's kind, which is known exactly."""
+    doc = yaml.safe_load(
+        (ROOT / "examples" / "insufficient-facts-p2-project.yaml").read_text(encoding="utf-8")
+    )
+    walked = [m.path for m in rongcuo.evaluate(doc, rules=rules).missing_facts]
+    assert "history.exemptions" in walked and "acts[0].kind" not in walked

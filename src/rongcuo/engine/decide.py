@@ -775,11 +775,15 @@ class _Unknowns:
                 paths: tuple[str, ...] = (n.left, n.right)
             else:
                 paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
+            read = [self.ref(p, scope, bound, where) for p in paths]
             # a field of a further record (the blank one) is asked with its list: left out
-            refs = [(r, v) for r, v in (self.ref(p, scope, bound, where) for p in paths) if r]
+            refs = [(r, v) for r, v in read if r]
             # the facts it reads that are not known exactly (all of them if none is open)
             open_ = [r for r, value in refs if not _settled(value)]
-            yield from open_ or [r for r, _ in refs]
+            if open_ or len(refs) == len(read):
+                yield from open_ or [r for r, _ in refs]
+            else:  # open for the further record: of the rest, only a value it may refine
+                yield from (r for r, value in refs if self.coarse(r.decl, value))
         elif isinstance(n, All | AnyNode):
             for child in n.items:
                 yield from self.node2(child, seen, scope, bound, where)
@@ -810,6 +814,21 @@ class _Unknowns:
                 for part in (n.where, n.that):
                     if part is not None:
                         yield from self.node2(part, seen, inner, b, w)
+
+    def coarse(self, decl: Any, value: Any) -> bool:
+        """Whether an enum or set value names a value with values below it (it may be refined)."""
+        catalogue = self.rules.program.catalogue
+        family = getattr(decl, "family", None)
+        if catalogue is None or not family:
+            return False
+        fam = catalogue.decl.families[family]
+        if isinstance(value, str):
+            return bool(fam.children(value))
+        if isinstance(value, PartialSet):
+            return any(fam.children(v) for v in value.yes)
+        if isinstance(value, frozenset):
+            return any(isinstance(v, str) and fam.children(v) for v in value)
+        return False
 
     def ref(
         self,
