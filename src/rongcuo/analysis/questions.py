@@ -22,8 +22,9 @@ the catch-all clauses (P15, N9) are never asked: they wait for a person, not for
 outside the question set pinned to the filing's value. A fact is relevant exactly when answering
 every *other* open fact can leave the status open; a set decides exactly when no way of answering
 it leaves the status open. Only the facts the walk lists are searched (no other can be relevant;
-:meth:`_Search._run`), each by assumption literals made once per translation. The proofs hold for filings with at most :attr:`Questions.records`
-records in each list (at least one more than the filing lists where a list is incomplete).
+:meth:`_Search._run`), each by assumption literals made once per translation. The proofs hold
+for filings with at most :attr:`Questions.records` records in each list (at least one more than
+the filing lists where a list is incomplete).
 ``"walk"`` (the fallback, when z3 is not installed or the ruleset is of filing model v1): the
 unknown facts under the undecided parts of the clauses the outcome waits on, as the verdict listed
 them before; no deciding sets are claimed.
