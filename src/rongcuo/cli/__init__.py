@@ -83,6 +83,11 @@ class BackendName(enum.StrEnum):
     durable = "durable"
 
 
+class MissingName(enum.StrEnum):
+    walk = "walk"
+    z3 = "z3"
+
+
 def _read_filing(file: str, rules: Ruleset | None = None) -> Filing:
     """A filing read with the filing model of ``rules`` (the bundled rules' when ``None``)."""
     if file == "-":  # bounded; a closed standard input is io_error (rongcuo.reader)
@@ -108,6 +113,15 @@ def check(
             "--backend", help="Who computes clause truths: native, or the durable-rules evaluator."
         ),
     ] = BackendName.native,
+    missing: Annotated[
+        MissingName,
+        typer.Option(
+            "--missing",
+            help="How an insufficient_facts verdict lists its missing facts: walk (fast, every "
+            "fact that may matter) or z3 (exact: only those whose answer can change the status, "
+            "with the smallest sets that decide it; docs/questions.md).",
+        ),
+    ] = MissingName.walk,
 ) -> None:
     """Screen one filing and print its verdict (--rules may name a version timeline: the version
     in force on --as-of, the filing date, screens it)."""
@@ -126,6 +140,7 @@ def check(
             as_of=reference,
             backend=backend.value,
             key=key,
+            missing="z3" if missing is MissingName.z3 else "walk",
         )
     except RongcuoError as exc:
         _fail(exc, fmt, lang)

@@ -76,7 +76,7 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .catalogue import Scope, vector_of
+from .catalogue import BLANK, Scope, vector_of
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
 from .explain import TraceTemplate, json_value
 
@@ -846,10 +846,15 @@ class _Unknowns:
                 paths: tuple[str, ...] = (n.left, n.right)
             else:
                 paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
-            refs = [self.ref(p, scope, bound, where) for p in paths]
+            read = [self.ref(p, scope, bound, where) for p in paths]
+            # a field of a further record (the blank one) is asked with its list: left out
+            refs = [(r, v) for r, v in read if r]
             # the facts it reads that are not known exactly (all of them if none is open)
             open_ = [r for r, value in refs if not _settled(value)]
-            yield from open_ or [r for r, _ in refs]
+            if open_ or len(refs) == len(read):
+                yield from open_ or [r for r, _ in refs]
+            else:  # open for the further record: of the rest, only a value it may refine
+                yield from (r for r, value in refs if self.coarse(r.decl, value))
         elif isinstance(n, All | AnyNode):
             for child in n.items:
                 yield from self.node2(child, seen, scope, bound, where)
@@ -859,10 +864,12 @@ class _Unknowns:
             yield from self.clause(self.rules.clause(n.clause), seen)
         elif isinstance(n, Quantifier):
             asked, records = self.ref(n.of, scope, bound, where)
+            if asked is None:  # a list inside a further record: asked with that record's list
+                return
             if not isinstance(records, Records) or not records.complete:
                 yield asked  # the list itself is open: more records may come
-            if not isinstance(records, Records):
-                return
+            if not isinstance(records, Records):  # unknown: an empty incomplete list
+                records = Records((), complete=False)
             catalogue = program.catalogue
             assert catalogue is not None
             inner: Scope = (*scope, (n.name, catalogue.resolve(n.of, scope).decl))
@@ -873,6 +880,26 @@ class _Unknowns:
                 for part in (n.where, n.that):
                     if part is not None:
                         yield from self.node2(part, seen, inner, b, w)
+            if not records.complete:  # a further record: the facts outside it that it reads
+                b, w = (*bound, BLANK), (*where, ("", asked.rank))
+                for part in (n.where, n.that):
+                    if part is not None:
+                        yield from self.node2(part, seen, inner, b, w)
+
+    def coarse(self, decl: Any, value: Any) -> bool:
+        """Whether an enum or set value names a value with values below it (it may be refined)."""
+        catalogue = self.rules.program.catalogue
+        family = getattr(decl, "family", None)
+        if catalogue is None or not family:
+            return False
+        fam = catalogue.decl.families[family]
+        if isinstance(value, str):
+            return bool(fam.children(value))
+        if isinstance(value, PartialSet):
+            return any(fam.children(v) for v in value.yes)
+        if isinstance(value, frozenset):
+            return any(isinstance(v, str) and fam.children(v) for v in value)
+        return False
 
     def ref(
         self,
@@ -880,14 +907,17 @@ class _Unknowns:
         scope: Scope,
         bound: tuple[Any, ...],
         where: tuple[tuple[str, tuple[int, ...]], ...],
-    ) -> tuple[_Asked, Any]:
-        """The fact a path names in ``scope``, as asked about, and its value."""
+    ) -> tuple[_Asked | None, Any]:
+        """The fact a path names in ``scope``, as asked about, and its value; ``None`` for a
+        field of a further record of an incomplete list (asked with the list)."""
         catalogue = self.rules.program.catalogue
         assert catalogue is not None
         ref = catalogue.resolve(path, scope)
         if ref.top:
             return self.top(ref.decl.path), self.vector[ref.index]
         record_path, rank = where[ref.depth]
+        if not record_path:
+            return None, None
         rank = (*rank, ref.decl.order)
         value = getattr(bound[ref.depth], ref.field, None)
         return _Asked(f"{record_path}.{ref.field}", ref.decl, rank), value
