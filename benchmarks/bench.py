@@ -1,28 +1,36 @@
-"""Side-by-side benchmark: the native engine, the durable-rules backend, GoRules ZEN, Cedar, and
-``rongcuo screen`` end to end, on the v1 rules and a corpus of v1 filings (v1: delete with the v1
-path; peers.py translates v1 rule trees and corpus.py draws v1 filings). Run by hand (not in CI)::
+"""The fair benchmark: rongcuo and its peers (GoRules ZEN, Cedar) on the bundled v2 rules.
 
-    pip install -e '.[bench]'
-    python benchmarks/bench.py                 # engines on 5,000 filings, screen on 100k and 1M
-    python benchmarks/bench.py --quick         # engines on 1,000, screen on 20k only
+Run by hand (not in CI)::
 
-Prints a table and writes ``benchmarks/out/bench.json``. Every engine sees the same filings
-(a seeded corpus from ``corpus.py``) and the same 24 clauses; before any timing, each peer must
-find exactly the native engine's holding clauses on every filing of the corpus, or the run stops.
-Engine timings are per call, on input already in each engine's own form (a ``Filing`` for
-rongcuo, a JSON-shaped dict for ZEN, a request with a context for Cedar): they measure
-evaluation, not parsing. ``screen`` rows are end to end: JSONL bytes in, JSONL records out.
+    pip install -e '.[bench]'             # zen-engine, cedarpy
+    python benchmarks/bench.py            # 1,000 filings, 7 rounds of 140: about a CPU minute
+    python benchmarks/bench.py --filings 2000 --per-round 200   # the documented run
+    python benchmarks/bench.py --screen 100000 --jobs 1,2   # also `rongcuo screen` end to end
+
+What it does, in order:
+
+1. draws a seeded corpus (``corpus.py``) and prints each clause's hold rate (every one must hold
+   in at least 1 % of filings, or the run stops);
+2. checks that **every peer agrees with rongcuo on every filing** — the three-valued truth of
+   each of the 26 clauses a status needs (24 clauses and 2 bars), and ZEN's status — and stops
+   on the first disagreement;
+3. times every variant in **rounds**: each round takes the next slice of the corpus, and runs
+   every variant on that same slice, in an order that rotates from round to round, timed by the
+   process's **CPU time**. It prints, per variant, the median and the range over the rounds of
+   the CPU µs a filing, and the ratios that issue 17 asks for, each computed inside one round
+   (then the median and range of those), with the load average before and after.
+
+Prints a table and writes ``benchmarks/out/bench.json`` and ``benchmarks/out/bench.txt``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import itertools
 import json
 import os
 import platform
-import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -39,197 +47,332 @@ import corpus  # noqa: E402
 import peers  # noqa: E402
 
 import rongcuo  # noqa: E402
-from rongcuo.engine.decide import decide_status, evaluate  # noqa: E402
+from rongcuo.batch.screen import screen_record  # noqa: E402
+from rongcuo.engine.decide import decide_status  # noqa: E402
 from rongcuo.engine.evaluate import Truth  # noqa: E402
-from rongcuo.facts.model import Filing  # noqa: E402
-from rongcuo.rules.syntax import ListKind  # noqa: E402
 
-# --------------------------------------------------------------------------- timing
+#: Cedar requests a call of ``is_authorized_batch`` (its documented bulk form)
+CEDAR_BATCH = 100
+#: distinct filings in a ``--screen`` corpus (repeated up to its size)
+SCREEN_BASE = 2000
+
+Variant = Callable[[Sequence[int]], object]  # runs on the corpus items at these positions
 
 
-def _timed(
-    name: str, fn: Callable[[Any], Any], inputs: Sequence[Any], **extra: Any
-) -> dict[str, Any]:
-    for item in inputs[: min(200, len(inputs))]:  # warm up
-        fn(item)
-    # collect the garbage of whatever ran before (building the corpus, the last engine) now, so
-    # that no engine pays for another's: a full collection over the corpus's objects takes
-    # ~100 ms, 20 us a filing at 5,000 filings. The collector stays on while timing: an engine
-    # that makes garbage pays for collecting it.
-    gc.collect()
-    clock = time.perf_counter_ns
-    times = []
-    start = clock()
-    for item in inputs:
-        t = clock()
-        fn(item)
-        times.append(clock() - t)
-    total = (clock() - start) / 1e9
-    times.sort()
+# --------------------------------------------------------------------------- the peers' answers
+
+
+def _truths(pairs: Sequence[bool], ids: Sequence[str]) -> dict[str, Truth]:
     return {
-        "name": name,
-        "n": len(inputs),
-        "per_s": len(inputs) / total,
-        "p50_us": times[len(times) // 2] / 1e3,
-        "p99_us": times[int(len(times) * 0.99)] / 1e3,
-        **extra,
+        cid: Truth.TRUE if pairs[2 * i] else Truth.FALSE if pairs[2 * i + 1] else Truth.UNKNOWN
+        for i, cid in enumerate(ids)
     }
 
 
-# --------------------------------------------------------------------------- agreement
+def _cedar_truths(
+    reasons: Sequence[str], policy_ids: Sequence[tuple[str, bool]], ids: Sequence[str]
+) -> dict[str, Truth]:
+    hold = {policy_ids[int(p.removeprefix("policy"))] for p in reasons}
+    return {
+        cid: Truth.TRUE
+        if (cid, True) in hold
+        else Truth.FALSE
+        if (cid, False) in hold
+        else Truth.UNKNOWN
+        for cid in ids
+    }
 
 
-def _holding(rules: rongcuo.Ruleset, filing: Filing) -> set[str]:
-    return {cid for cid, v in rules.program.values(filing).items() if v is Truth.TRUE}
+class Peers:
+    """The peers, built once: their rule text compiled, every filing converted to their input."""
+
+    def __init__(self, rules: rongcuo.Ruleset, filings: Sequence[Any]) -> None:
+        import cedarpy
+        import zen
+
+        self.rules = rules
+        self.zen_version = _version("zen-engine")
+        self.cedar_version = _version("cedarpy")
+        text, self.ids = peers.zen_expression(rules)
+        self.zen_chars = len(text)
+        self.zen_all = zen.compile_expression(text)
+        self.zen_status_one = zen.compile_expression(peers.zen_status_expression(rules))
+        self.zen_trivial = zen.compile_expression("true")
+        engine = zen.ZenEngine()
+        self.zen_refs = engine.create_decision(json.dumps(peers.zen_decision(rules)))
+        self.zen_status = engine.create_decision(json.dumps(peers.zen_decision(rules, status=True)))
+        policies, self.policy_ids = peers.cedar_policies(rules)
+        self.cedar_chars = len(policies)
+        self.cedar_policies = cedarpy.PolicySet.from_str(policies)
+        self.cedar_trivial = cedarpy.PolicySet.from_str("permit(principal, action, resource);")
+        self.cedar_entities = cedarpy.Entities.from_json_str("[]")
+        self.inputs = [peers.peer_input(rules, f) for f in filings]
+        self.lines = [json.dumps(i, ensure_ascii=False) for i in self.inputs]
+        self.requests = [peers.cedar_request(rules, f) for f in filings]
+        self._cedarpy = cedarpy
+
+    def cedar_batches(self, positions: Sequence[int], policies: Any) -> list[Any]:
+        requests = self.requests
+        out: list[Any] = []
+        for k in range(0, len(positions), CEDAR_BATCH):
+            batch = [requests[i] for i in positions[k : k + CEDAR_BATCH]]
+            out += self._cedarpy.is_authorized_batch(batch, policies, self.cedar_entities)
+        return out
+
+    def cedar_status(self, positions: Sequence[int]) -> list[str]:
+        """Cedar has no four-way decision: the status from its 52 answers, as the engine does."""
+        rules = self.rules
+        return [
+            _status(rules, _cedar_truths(a.diagnostics.reasons, self.policy_ids, self.ids))
+            for a in self.cedar_batches(positions, self.cedar_policies)
+        ]
 
 
-def check_peers(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> dict[str, Any]:
-    """Every peer finds exactly the native holding clauses, on every filing. Raises if not."""
-    import cedarpy
-    import zen
+def _status(rules: rongcuo.Ruleset, values: dict[str, Truth]) -> str:
+    from rongcuo.engine.decide import _status as decide
 
-    decision = zen.ZenEngine().create_decision(json.dumps(peers.zen_decision(rules)))
-    text, ids = peers.cedar_policies(rules, all_permit=True)
-    everything = cedarpy.PolicySet.from_str(text)
-    text, ids2 = peers.cedar_policies(rules)
-    assert ids == ids2
-    shaped = cedarpy.PolicySet.from_str(text)
-    negatives = {c.id for c in rules.of_list(ListKind.NEGATIVE)}
-    disagreements: list[str] = []
-    for f in filings:
-        native = _holding(rules, f)
-        z = decision.evaluate(peers.zen_input(f))["result"]
-        if {k for k, v in z.items() if v is True} != native:
-            disagreements.append(f"zen {f.id}")
-        request = peers.cedar_request(f)
-        a = cedarpy.is_authorized(request, everything, "[]")
-        found = {ids[int(p.removeprefix("policy"))] for p in a.diagnostics.reasons}
-        if found != native or a.diagnostics.errors:
-            disagreements.append(f"cedar {f.id}")
-        # forbid-overrides-permit: Deny citing the holding negatives, else Allow citing positives
-        b = cedarpy.is_authorized(request, shaped, "[]")
-        cited = {ids[int(p.removeprefix("policy"))] for p in b.diagnostics.reasons}
-        want = (native & negatives) or (native - negatives)
-        allow = bool(native - negatives) and not native & negatives
-        if cited != want or (b.decision == cedarpy.Decision.Allow) != allow:
-            disagreements.append(f"cedar-forbid {f.id}")
-    if disagreements:
-        raise SystemExit(f"peers disagree with the native engine: {disagreements[:10]}")
+    return decide(rules, values)[0].value
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import version
+
+    return version(dist)
+
+
+def check_agreement(rules: rongcuo.Ruleset, filings: Sequence[Any], p: Peers) -> dict[str, Any]:
+    """Every peer gives rongcuo's truth of every verdict clause on every filing, and ZEN and
+    Cedar its status. Raises ``SystemExit`` on the first disagreement."""
+    everything = range(len(filings))
+    cedar = p.cedar_batches(everything, p.cedar_policies)
+    for i, f in enumerate(filings):
+        native = rules.program.values(f)
+        want = {cid: native[cid] for cid in p.ids}
+        status = decide_status(f, rules).value
+        inp = p.inputs[i]
+        refs = p.zen_refs.evaluate(inp)["result"]
+        answers = {
+            "ZEN expression": _truths(p.zen_all.evaluate(inp), p.ids),
+            "ZEN decision ($)": _truths(
+                [refs[f"{cid}_{side}"] for cid in p.ids for side in "tf"], p.ids
+            ),
+            "Cedar": _cedar_truths(cedar[i].diagnostics.reasons, p.policy_ids, p.ids),
+        }
+        for name, got in answers.items():
+            if got != want:
+                diff = {c: (want[c].value, got[c].value) for c in want if want[c] != got[c]}
+                raise SystemExit(f"{name} disagrees with rongcuo on {f.id}: {diff}")
+        if list(cedar[i].diagnostics.errors):
+            raise SystemExit(f"Cedar errors on {f.id}: {list(cedar[i].diagnostics.errors)[:3]}")
+        zs = p.zen_status.evaluate(inp)["result"]["status"]
+        z1 = p.zen_status_one.evaluate(inp)
+        cs = _status(rules, answers["Cedar"])
+        if zs != status or z1 != status or cs != status:
+            raise SystemExit(f"status of {f.id}: rongcuo {status}, ZEN {zs} / {z1}, Cedar {cs}")
     return {"filings": len(filings), "disagreements": 0}
 
 
-# --------------------------------------------------------------------------- engines
+# --------------------------------------------------------------------------- variants
 
 
-def bench_engines(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> list[dict[str, Any]]:
-    import cedarpy
-    import zen
+def variants(
+    rules: rongcuo.Ruleset, filings: Sequence[Any], lines: Sequence[bytes], p: Peers
+) -> dict[str, Variant]:
+    """Every timed variant, by row name; each runs on the corpus items at the given positions."""
+    evaluate = rongcuo.evaluate
 
-    rows = [
-        _timed("native: verdict with full trace", lambda f: evaluate(f, rules=rules), filings),
-        _timed(
-            "native: verdict, no trace",
-            lambda f: evaluate(f, rules=rules, trace=False),
-            filings,
+    def traced(pos: Sequence[int]) -> object:
+        return [evaluate(filings[i], rules=rules).to_json(indent=None) for i in pos]
+
+    def verdict(pos: Sequence[int]) -> object:
+        return [evaluate(filings[i], rules=rules, trace=False) for i in pos]
+
+    def status(pos: Sequence[int]) -> object:
+        return [decide_status(filings[i], rules) for i in pos]
+
+    def screen(pos: Sequence[int]) -> object:
+        return [screen_record(lines[i], rules=rules) for i in pos]
+
+    inputs, zlines = p.inputs, p.lines
+
+    def zen_all(pos: Sequence[int]) -> object:
+        ev = p.zen_all.evaluate
+        return [ev(inputs[i]) for i in pos]
+
+    def zen_all_line(pos: Sequence[int]) -> object:
+        ev, loads = p.zen_all.evaluate, json.loads
+        return [ev(loads(zlines[i])) for i in pos]
+
+    def zen_refs(pos: Sequence[int]) -> object:
+        ev = p.zen_refs.evaluate
+        return [ev(inputs[i]) for i in pos]
+
+    def zen_status(pos: Sequence[int]) -> object:
+        ev = p.zen_status.evaluate
+        return [ev(inputs[i])["result"]["status"] for i in pos]
+
+    def zen_status_one(pos: Sequence[int]) -> object:
+        ev = p.zen_status_one.evaluate
+        return [ev(inputs[i]) for i in pos]
+
+    def zen_trivial(pos: Sequence[int]) -> object:
+        ev = p.zen_trivial.evaluate
+        return [ev(inputs[i]) for i in pos]
+
+    return {
+        "rongcuo: verdict with trace, serialised to JSON": traced,
+        "rongcuo: verdict, trace not built": verdict,
+        "rongcuo: status only (decide_status)": status,
+        "rongcuo: screen_record from one JSONL line": screen,
+        "ZEN: one expression, 26 clauses' T and F": zen_all,
+        "ZEN: the same, from its JSON line (json.loads)": zen_all_line,
+        "ZEN: one expression computing the status": zen_status_one,
+        "ZEN: decision, $ references, T and F": zen_refs,
+        "ZEN: decision, $ references, status": zen_status,
+        "ZEN: input conversion alone (expression `true`)": zen_trivial,
+        f"Cedar: T and F policies, batches of {CEDAR_BATCH}, status": p.cedar_status,
+        f"Cedar: input conversion alone (one `permit`, batches of {CEDAR_BATCH})": lambda pos: (
+            p.cedar_batches(pos, p.cedar_trivial)
         ),
-        _timed("native: status only", lambda f: decide_status(f, rules), filings),
-        _timed(
-            "native: verdict with full trace, as JSON",
-            lambda f: evaluate(f, rules=rules).to_json(indent=None),
-            filings[: min(len(filings), 1000)],
-        ),
-    ]
-    rows.append(_durable(rules, filings))
-
-    decision = zen.ZenEngine().create_decision(json.dumps(peers.zen_decision(rules)))
-    zen_inputs = [peers.zen_input(f) for f in filings]
-    rows.append(_timed("GoRules ZEN: JDM decision", decision.evaluate, zen_inputs))
-    compiled = [
-        (e["key"], zen.compile_expression(e["value"]))
-        for e in peers.zen_decision(rules)["nodes"][1]["content"]["expressions"]
-    ]
-    rows.append(
-        _timed(
-            "GoRules ZEN: compiled expressions",
-            lambda i: {k: e.evaluate(i) for k, e in compiled},
-            zen_inputs,
-        )
-    )
-    text, _ = peers.cedar_policies(rules)
-    policies = cedarpy.PolicySet.from_str(text)
-    entities = cedarpy.Entities.from_json_str("[]")
-    requests = [peers.cedar_request(f) for f in filings]
-    rows.append(
-        _timed(
-            "Cedar: forbid-overrides-permit",
-            lambda q: cedarpy.is_authorized(q, policies, entities),
-            requests,
-        )
-    )
-    start = time.perf_counter()
-    for batch in itertools.batched(requests, 500) if hasattr(itertools, "batched") else [requests]:
-        cedarpy.is_authorized_batch(list(batch), policies, entities)
-    rows.append(
-        {
-            "name": "Cedar: is_authorized_batch (500 a call)",
-            "n": len(requests),
-            "per_s": len(requests) / (time.perf_counter() - start),
-        }
-    )
-    return rows
+    }
 
 
-def _durable(rules: rongcuo.Ruleset, filings: Sequence[Filing]) -> dict[str, Any]:
-    """The durable-rules backend: checked against the native truths of every clause, then timed."""
-    name = "durable-rules backend"
-    try:
-        from rongcuo.testing.durable import durable_program
-    except ImportError as exc:
-        return {"name": name, "n": 0, "note": f"not available: {exc}"}
-    program = durable_program(rules)
-    sample = filings[: min(len(filings), 1000)]
-    wrong = [f.id for f in sample if program.values(f) != rules.program.values(f)]
-    if wrong:
-        raise SystemExit(f"the durable backend disagrees with the native engine on {wrong[:10]}")
-    return _timed(name, program.values, sample, agreement=len(sample))
+#: the ratios reported: (name, rongcuo row, peer row); × = the peer's time / rongcuo's time
+RATIOS = [
+    (
+        "traced verdict as JSON vs ZEN's one expression (issue 17 item 2: ≥ 1×)",
+        "rongcuo: verdict with trace, serialised to JSON",
+        "ZEN: one expression, 26 clauses' T and F",
+    ),
+    (
+        "screen_record from a JSONL line vs ZEN's expression from its JSON line (item 5: ≥ 1×)",
+        "rongcuo: screen_record from one JSONL line",
+        "ZEN: the same, from its JSON line (json.loads)",
+    ),
+    (
+        "status only vs ZEN's one expression computing the status (item 5: ≥ 20×)",
+        "rongcuo: status only (decide_status)",
+        "ZEN: one expression computing the status",
+    ),
+    (
+        "status only vs ZEN's decision computing the status by $ references",
+        "rongcuo: status only (decide_status)",
+        "ZEN: decision, $ references, status",
+    ),
+    (
+        "status only vs Cedar's batched policies and status",
+        "rongcuo: status only (decide_status)",
+        f"Cedar: T and F policies, batches of {CEDAR_BATCH}, status",
+    ),
+    (
+        "verdict (trace not built) vs ZEN's one expression",
+        "rongcuo: verdict, trace not built",
+        "ZEN: one expression, 26 clauses' T and F",
+    ),
+]
+#: shares of input conversion: (name, trivial row, full row)
+SHARES = [
+    (
+        "ZEN: input conversion / one expression",
+        "ZEN: input conversion alone (expression `true`)",
+        "ZEN: one expression, 26 clauses' T and F",
+    ),
+    (
+        "Cedar: input conversion / policies and status",
+        f"Cedar: input conversion alone (one `permit`, batches of {CEDAR_BATCH})",
+        f"Cedar: T and F policies, batches of {CEDAR_BATCH}, status",
+    ),
+]
+
+
+def run_rounds(
+    rows: dict[str, Variant], n: int, rounds: int, per_round: int
+) -> dict[str, list[float]]:
+    """CPU µs a filing of every variant in every round; each round the same slice for all,
+    variants in a rotated order. One warm-up round is run first and not kept."""
+    names = list(rows)
+    per: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.process_time_ns
+    for r in range(-1, rounds):
+        start = (max(r, 0) * per_round) % max(1, n - per_round + 1)
+        pos = range(start, min(n, start + per_round))
+        shift = max(r, 0) % len(names)
+        for name in names[shift:] + names[:shift]:
+            gc.collect()  # nobody pays for the garbage of the variant before it
+            t = clock()
+            rows[name](pos)
+            spent = clock() - t
+            if r >= 0:
+                per[name].append(spent / 1e3 / len(pos))
+    return per
+
+
+def summarise(per: dict[str, list[float]]) -> dict[str, Any]:
+    rows = {
+        name: {"median_us": statistics.median(v), "min_us": min(v), "max_us": max(v), "rounds": v}
+        for name, v in per.items()
+    }
+    ratios = {}
+    for label, ours, theirs in RATIOS:
+        r = [t / o for o, t in zip(per[ours], per[theirs], strict=True)]
+        ratios[label] = {"median": statistics.median(r), "min": min(r), "max": max(r)}
+    shares = {}
+    for label, trivial, full in SHARES:
+        r = [t / f for t, f in zip(per[trivial], per[full], strict=True)]
+        shares[label] = {"median": statistics.median(r), "min": min(r), "max": max(r)}
+    return {"rows": rows, "ratios": ratios, "shares": shares}
 
 
 # --------------------------------------------------------------------------- screen end to end
 
 
 def _tree_memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of a process and all its descendants, in KiB (Linux /proc).
-
-    RSS counts pages that forked workers share with their parent once per process; PSS divides
-    each shared page among the processes sharing it, so the PSS sum is the tree's real footprint.
-    """
+    """(RSS, PSS) of a process and its descendants, in KiB (Linux /proc)."""
     rss = pss = 0
     todo = [pid]
     while todo:
-        p = todo.pop()
+        q = todo.pop()
         try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text("ascii").splitlines():
+            for line in Path(f"/proc/{q}/smaps_rollup").read_text("ascii").splitlines():
                 if line.startswith("Rss:"):
                     rss += int(line.split()[1])
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
-            children = Path(f"/proc/{p}/task/{p}/children").read_text("ascii")
+            children = Path(f"/proc/{q}/task/{q}/children").read_text("ascii")
             todo.extend(int(c) for c in children.split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return rss, pss
 
 
+def corpus_file(n: int, seed: int) -> Path:
+    """A JSONL corpus of ``n`` filings, kept under benchmarks/out/: the first
+    ``SCREEN_BASE`` filings of the seeded corpus, repeated with the ids made unique (drawing
+    100,000 filings one by one would take longer than screening them)."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"corpus-v2-{n}-seed{seed}.jsonl"
+    if path.exists():
+        return path
+    base = list(corpus.generate(min(n, SCREEN_BASE), seed=seed))
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            doc = dict(base[i % len(base)], id=f"BENCH-{seed}-{i:07d}")
+            out.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+    tmp.rename(path)
+    return path
+
+
 def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
+    """``rongcuo screen`` in a new process, process start-up included: CPU s of the tree."""
+    import resource
+
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
     out = OUT / f"screen-out-{jobs}.jsonl"
     cmd = [sys.executable, "-m", "rongcuo.cli", "screen", str(path), "-o", str(out)]
     cmd += ["--jobs", str(jobs), "--format", "json"]
-    cmd += ["--rules", str(corpus.V1_RULES)]  # v1: delete with the v1 path (a v1 corpus)
-    import resource
-
-    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     peak_rss = peak_pss = 0
@@ -238,177 +381,140 @@ def bench_screen(path: Path, n: int, jobs: int) -> dict[str, Any]:
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.1)
     wall = time.perf_counter() - start
-    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     stderr = proc.stderr.read() if proc.stderr else b""
     if proc.returncode != 0:
         raise SystemExit(f"screen failed: {stderr.decode()[-2000:]}")
-    summary = json.loads(stderr)
     lines = sum(1 for _ in out.open("rb"))
-    assert lines == n == summary["records"], (lines, n, summary["records"])
+    assert lines == n, (lines, n)
     out.unlink()
     return {
         "name": f"screen {n:,} filings, {jobs} job{'s' if jobs > 1 else ''}",
         "n": n,
         "jobs": jobs,
-        "per_s": n / summary["seconds"],
-        "per_s_wall": n / wall,
-        "cpu_seconds": cpu,
         "per_cpu_s": n / cpu,
-        "seconds": summary["seconds"],
+        "per_wall_s": n / wall,
         "wall_seconds": wall,
         "peak_rss_mb": peak_rss / 1024,
         "peak_pss_mb": peak_pss / 1024,
     }
 
 
-def import_time(repeat: int = 7) -> dict[str, Any]:
-    """``import rongcuo`` in a fresh interpreter, minus the interpreter's own start."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-
-    def run(code: str) -> float:
-        best = float("inf")
-        for _ in range(repeat):
-            t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], env=env, check=True)
-            best = min(best, time.perf_counter() - t)
-        return best
-
-    base = run("pass")
-    full = run("import rongcuo")
-    heavy = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, rongcuo; print(sorted(m for m in ('z3', 'durable', 'hypothesis',"
-            " 'zen', 'cedarpy') if m in sys.modules))",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    return {"name": "import rongcuo", "ms": (full - base) * 1e3, "heavy_modules_loaded": heavy}
-
-
-# --------------------------------------------------------------------------- corpus files
-
-
-def corpus_file(n: int, seed: int) -> Path:
-    """A JSONL corpus of ``n`` filings; 1M is the 100k corpus ten times, ids made unique."""
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"corpus-{n}-seed{seed}.jsonl"
-    if path.exists():
-        return path
-    base_n = min(n, 100_000)
-    base = OUT / f"corpus-{base_n}-seed{seed}.jsonl"
-    if not base.exists():
-        tmp = base.with_suffix(".tmp")
-        corpus.main([str(base_n), "--seed", str(seed), "-o", str(tmp)])
-        tmp.rename(base)
-    if n == base_n:
-        return base
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as out:
-        for copy in range(n // base_n):
-            with base.open("rb") as f:
-                if copy == 0:
-                    shutil.copyfileobj(f, out)
-                    continue
-                for line in f:  # "id":"LS-2023-0000007" -> "id":"LS-2023-c3-0000007"
-                    out.write(line.replace(b'","summary"', f'-c{copy}","summary"'.encode(), 1))
-    tmp.rename(path)
-    return path
-
-
 # --------------------------------------------------------------------------- report
 
 
 def table(report: dict[str, Any]) -> str:
-    engines = report["engines"]
-    native = next(r for r in engines if r["name"] == "native: status only")["per_s"]
-    traced = next(r for r in engines if r["name"] == "native: verdict with full trace")["per_s"]
+    t = report["timing"]
     lines = [
-        f"{'engine (same filings, same 24 clauses)':<44} {'per s':>10} {'p50 µs':>9} "
-        f"{'p99 µs':>9} {'status-only ×':>14} {'full-trace ×':>13}",
+        f"{report['corpus']['filings']:,} filings (v2, seed {report['corpus']['seed']}); "
+        f"{report['timing']['rounds']} rounds of {report['timing']['per_round']}; "
+        f"load average {report['machine']['load_before'][0]:.2f} before, "
+        f"{report['machine']['load_after'][0]:.2f} after",
+        f"agreement: every peer gave rongcuo's truth of all {len(report['clauses'])} clauses "
+        f"and its status on all {report['agreement']['filings']:,} filings",
+        "",
+        f"{'variant (CPU µs a filing)':<68} {'median':>9} {'range':>19}",
     ]
-    for r in engines:
-        if "per_s" not in r:
-            lines.append(f"{r['name']:<44} {r.get('note', '')}")
-            continue
-        p50 = f"{r['p50_us']:9.1f}" if "p50_us" in r else f"{'':>9}"
-        p99 = f"{r['p99_us']:9.1f}" if "p99_us" in r else f"{'':>9}"
-        lines.append(
-            f"{r['name']:<44} {r['per_s']:10,.0f} {p50} {p99} "
-            f"{native / r['per_s']:14.1f} {traced / r['per_s']:13.2f}"
-        )
-    lines.append("")
-    lines.append(
-        f"{'screen end to end (JSONL in, JSONL out)':<44} {'per s':>10} {'per s/job':>10} "
-        f"{'per CPU s':>10} {'wall s':>8} {'RSS MB':>7} {'PSS MB':>7}"
-    )
-    for r in report["screen"]:
-        lines.append(
-            f"{r['name']:<44} {r['per_s']:10,.0f} {r['per_s'] / r['jobs']:10,.0f} "
-            f"{r['per_cpu_s']:10,.0f} {r['wall_seconds']:8.1f} {r['peak_rss_mb']:7.0f} "
-            f"{r['peak_pss_mb']:7.0f}"
-        )
-    imp = report["import"]
-    lines.append("")
-    lines.append(
-        f"import rongcuo: {imp['ms']:.0f} ms (heavy modules loaded: {imp['heavy_modules_loaded']})"
-    )
+    for name, r in t["summary"]["rows"].items():
+        lines.append(f"{name:<68} {r['median_us']:9.1f} {r['min_us']:9.1f}–{r['max_us']:<9.1f}")
+    lines += [
+        "",
+        f"{'ratio in the same round (× = peer time / rongcuo time)':<88} "
+        f"{'median':>7} {'range':>13}",
+    ]
+    for name, r in t["summary"]["ratios"].items():
+        lines.append(f"{name:<88} {r['median']:6.2f}× {r['min']:6.2f}–{r['max']:.2f}")
+    lines += ["", f"{'input conversion, share of the peer call':<88} {'median':>7} {'range':>13}"]
+    for name, r in t["summary"]["shares"].items():
+        lines.append(f"{name:<88} {r['median']:6.0%}  {r['min']:5.0%}–{r['max']:.0%}")
+    if report.get("screen"):
+        lines += [
+            "",
+            f"{'rongcuo screen, new process (start-up included)':<44} {'per CPU s':>10} "
+            f"{'per wall s':>10} {'wall s':>8} {'RSS MB':>7} {'PSS MB':>7}",
+        ]
+        for r in report["screen"]:
+            lines.append(
+                f"{r['name']:<44} {r['per_cpu_s']:10,.0f} {r['per_wall_s']:10,.0f} "
+                f"{r['wall_seconds']:8.1f} {r['peak_rss_mb']:7.0f} {r['peak_pss_mb']:7.0f}"
+            )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--filings", type=int, default=1000, help="corpus size (agreement on all)")
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--per-round", type=int, default=140, help="filings a round")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--engines-n", type=int, default=None)
-    ap.add_argument("--screen-sizes", default=None, help="comma-separated, e.g. 100000,1000000")
-    ap.add_argument("--jobs", default="1,2")
+    ap.add_argument("--screen", default="", help="sizes for `rongcuo screen`, e.g. 100000")
+    ap.add_argument("--jobs", default="1,2", help="job counts for --screen")
     args = ap.parse_args(argv)
-    engines_n = args.engines_n or (1000 if args.quick else 5000)
-    sizes = [
-        int(s)
-        for s in (args.screen_sizes or ("20000" if args.quick else "100000,1000000")).split(",")
-    ]
-    jobs = [int(j) for j in args.jobs.split(",")]
 
-    rules = rongcuo.load_ruleset(corpus.V1_RULES)  # v1: delete with the v1 path
-    filings = [Filing.model_validate(d) for d in corpus.generate(engines_n, seed=args.seed)]
+    load_before = os.getloadavg()
+    rules = rongcuo.bundled_ruleset()
+    docs = list(corpus.generate(args.filings, seed=args.seed, rules=rules))
+    lines = [json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode() for d in docs]
+    filings = [rules.parse_filing(d) for d in docs]
     statuses: dict[str, int] = {}
     for f in filings:
         s = decide_status(f, rules).value
         statuses[s] = statuses.get(s, 0) + 1
+    rates = corpus.hold_rates(rules, filings)
+    print(
+        f"corpus: {len(filings):,} filings, {sum(map(len, lines)) / len(lines):,.0f} bytes a "
+        f"line on average; statuses {statuses}"
+    )
+    print("clauses hold in: " + ", ".join(f"{c} {r:.1%}" for c, r in rates.items()), flush=True)
+    low = [c for c, r in rates.items() if r < corpus.MIN_HOLD]
+    if low:
+        raise SystemExit(f"clauses holding in under {corpus.MIN_HOLD:.0%} of filings: {low}")
+    p = Peers(rules, filings)
+    print(
+        f"peers: zen-engine {p.zen_version} (expression {p.zen_chars:,} characters), "
+        f"cedarpy {p.cedar_version} (policies {p.cedar_chars:,} characters)",
+        flush=True,
+    )
     report: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
-            "load_before": os.getloadavg(),
+            "load_before": load_before,
         },
-        "ruleset": {"label": rules.label, "digest": rules.digest, "clauses": len(rules.clauses)},
-        "corpus": {"seed": args.seed, "engines_n": engines_n, "statuses": statuses},
+        "ruleset": {"label": rules.label, "digest": rules.digest},
+        "clauses": p.ids,
+        "peers": {"zen-engine": p.zen_version, "cedarpy": p.cedar_version},
+        "corpus": {
+            "seed": args.seed,
+            "filings": len(filings),
+            "statuses": statuses,
+            "hold_rates": rates,
+        },
     }
-    print(f"corpus: {engines_n} filings, statuses {statuses}", flush=True)
-    report["agreement"] = check_peers(rules, filings)
-    print(f"agreement: every peer finds the native holding clauses on all {engines_n}", flush=True)
-    report["engines"] = bench_engines(rules, filings)
+    report["agreement"] = check_agreement(rules, filings, p)
+    print(
+        f"agreement: every peer gave rongcuo's truth of all {len(p.ids)} clauses and its "
+        f"status on all {len(filings):,} filings",
+        flush=True,
+    )
+    per_round = min(args.per_round, len(filings))
+    per = run_rounds(variants(rules, filings, lines, p), len(filings), args.rounds, per_round)
+    report["timing"] = {
+        "rounds": args.rounds,
+        "per_round": per_round,
+        "clock": "process_time",
+        "summary": summarise(per),
+    }
     report["screen"] = []
-    for n in sizes:
-        path = corpus_file(n, args.seed)
-        for j in jobs:
-            row = bench_screen(path, n, j)
-            print(
-                f"  {row['name']}: {row['per_s']:,.0f}/s, peak {row['peak_rss_mb']:.0f} MB",
-                flush=True,
-            )
+    for size in [int(s) for s in args.screen.split(",") if s]:
+        path = corpus_file(size, args.seed)
+        for jobs in [int(j) for j in args.jobs.split(",")]:
+            row = bench_screen(path, size, jobs)
+            print(f"  {row['name']}: {row['per_cpu_s']:,.0f} per CPU s", flush=True)
             report["screen"].append(row)
-    report["import"] = import_time()
     report["machine"]["load_after"] = os.getloadavg()
     text = table(report)
     print()

@@ -1,157 +1,178 @@
-"""A seeded corpus of complete, realistic filings that mixes all four statuses.
+"""A seeded corpus of v2 filings (filing model v2, the bundled rules) in which every clause holds.
 
-Every filing gives a value to every fact of the model (``--complete``-style), drawn from priors
-that look like real 容错免责备案 matters: most conduct is not misconduct, most matters are minor,
-most remedies timely. Filings whose status is over-represented are redrawn (rejection sampling
-against the native engine) until the mix matches ``MIX``; an ``insufficient_facts`` filing is a
-complete one with a few facts left out, as a filer forgets them. Every filing is valid, the
-model's date order included (the conduct's start on or before its end). Same seed, same corpus,
-byte for byte.
+Filings are drawn from the filings the rules themselves carry — every clause example (holding
+ones and near misses), every golden case (``tests/cases``) and every example filing
+(``examples/``) — and changed at random, as filers do: another filing's groups of facts laid
+over the gaps (a fuller filing), a few facts left out (unknowns), a yes/no fact turned over.
+Every drawn filing is parsed by the bundled model (an invalid one is redrawn), and must be
+expressible to the peers (``peers.peer_input``: no partial set with a ``no`` part, at most
+``peers.MAX_RECORDS`` acts).
 
-    python benchmarks/corpus.py 100000 --seed 1 -o benchmarks/out/corpus-100k.jsonl
+**Every clause holds in at least 1 % of filings.** Half of the draws start from a holding example
+of the clause that holds least so far; :func:`hold_rates` gives the per-clause rates, which
+``bench.py`` prints and checks. **The statuses are mixed** as :data:`MIX` says, by redrawing a
+filing whose status is over-represented (at most :data:`MAX_ATTEMPTS` times; the mix reached is
+printed by ``bench.py``). Same seed, same corpus, byte for byte.
+
+    python benchmarks/corpus.py 5000 --seed 1 -o benchmarks/out/corpus-5000.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
 import json
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from rongcuo import load_ruleset
-from rongcuo.engine.decide import decide_status
-from rongcuo.facts.model import DATE_ORDER, FACTS, FactKind, Filing
+import yaml
 
-# v1: delete with the v1 path. The corpus is of v1 filings (every fact of the v1 model), judged by
-# the v1 rules; the bundled rules are filing model v2 and have no corpus generator yet.
-V1_RULES = Path(__file__).resolve().parents[1] / "tests" / "v1" / "rules"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
 
+import peers  # noqa: E402
+
+from rongcuo import Ruleset, bundled_ruleset  # noqa: E402
+from rongcuo.engine.decide import decide_status  # noqa: E402
+from rongcuo.engine.evaluate import Truth  # noqa: E402
+from rongcuo.errors import RongcuoError  # noqa: E402
+
+#: the share of filings a clause must hold in
+MIN_HOLD = 0.01
+#: the mix of statuses aimed at (each filing is redrawn up to MAX_ATTEMPTS times to meet it)
 MIX = {
     "eligible": 0.35,
     "ineligible": 0.30,
     "insufficient_facts": 0.20,
     "needs_determination": 0.15,
 }
-
-# the chance that a set fact lists a given value: misconduct is rare, good traits common
-SET_RATE = {
-    "conduct.misconduct": 0.03,
-    "motive.private_gain_for": 0.03,
-    "consequences.caused_incidents": 0.02,
-    "consequences.harmed_interests": 0.06,
-    "history.exempted_error_kinds": 0.02,
-    "petition.verified_causes": 0.15,
-    "violation.norms": 0.25,
-}
-# skew of enum facts: weights for the values in declaration order (missing: uniform)
-ENUM_WEIGHTS = {
-    "matter.circumstances": [6, 3, 1],
-    "consequences.adverse_impact": [5, 4, 2, 1],
-    "consequences.losses": [5, 4, 2, 1],
-    "remedy.measures": [1, 2, 7],
-    "remedy.rectification": [6, 3, 1, 1, 0.3],
-    "remedy.formalities": [5, 4, 1],
-    "remedy.illicit_gains": [8, 1, 1, 0.5],
-    "conduct.reported_to_department": [6, 2, 1],
-}
-BOOL_TRUE = {
-    "motive.public_spirited": 0.9,
-    "conduct.for_work_needs": 0.9,
-    "remedy.admitted": 0.9,
-    "violation.explicitly_prohibited": 0.1,
-    "history.reminder_talk": 0.1,
-    "petition.escalated": 0.2,
-}
-SUMMARIES = [
-    "某镇为群众办实事，专项资金使用不够规范，发现后及时纠正。",
-    "某局推进重点项目建设，审批手续未及时办理，事后补办完成。",
-    "某村在征地拆迁中决策程序不完整，经群众多数同意后整改。",
-    "某单位在疫情防控中先行采购物资，未履行全部采购程序。",
-    "某街道化解信访积案，因上级欠款导致群众重复信访。",
-    "某局负责人以改革为名上马形象工程，资金使用不规范。",
-]
+MAX_ATTEMPTS = 200
 
 
-def _value(rng: random.Random, path: str, kind: FactKind, enum: Any) -> Any:
-    if kind is FactKind.BOOL:
-        return rng.random() < BOOL_TRUE.get(path, 0.7)
-    if kind is FactKind.ENUM:
-        values = [e.value for e in enum]
-        weights = ENUM_WEIGHTS.get(path)
-        return rng.choices(values, weights=weights)[0] if weights else rng.choice(values)
-    if kind is FactKind.ENUM_SET:
-        rate = SET_RATE.get(path, 0.2)
-        return [e.value for e in enum if rng.random() < rate]
-    if kind is FactKind.DATE:
-        return (dt.date(2022, 6, 1) + dt.timedelta(days=rng.randrange(900))).isoformat()
-    return None  # text facts are set below
+def _load(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
 
 
-def _complete(rng: random.Random, n: int) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for path, spec in FACTS.items():
-        if path.startswith("determinations.") or "." not in path:
-            continue
-        value = _value(rng, path, spec.kind, spec.enum)
-        if value is None:
-            continue
-        group, _, name = path.rpartition(".")
-        data.setdefault(group, {})[name] = value
-    for earlier, later in DATE_ORDER:  # the model's cross-field rule: each pair in order
-        (g1, a), (g2, b) = earlier.rsplit(".", 1), later.rsplit(".", 1)
-        if data[g1][a] > data[g2][b]:  # ISO dates order as strings
-            data[g1][a], data[g2][b] = data[g2][b], data[g1][a]
-    end = data["matter"]["conduct_ended_on"]
-    data = {
-        "id": f"LS-{2023 + n % 3}-{n:07d}",
-        "summary": rng.choice(SUMMARIES),
-        "filed_on": end,
-        **data,
-    }
-    if rng.random() < 0.3:  # a recorded determination on a catch-all
-        clause = rng.choice(["P15", "N9"])
-        data["determinations"] = {
-            clause: {
-                "holds": rng.random() < 0.5,
-                "decided_by": "某区纪委常委会",
-                "decided_on": end,
-                "reason": "经集体研究认定。",
-            }
-        }
-    return data
+def _json(value: Any) -> Any:
+    """A YAML document as JSON: dates (YAML reads unquoted ones as dates) as ISO text."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
-def _drop(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
-    groups = [g for g in data if isinstance(data[g], dict) and g != "determinations"]
-    for _ in range(rng.randint(1, 4)):
-        group = rng.choice(groups)
-        if data[group]:
-            del data[group][rng.choice(sorted(data[group]))]
-    return data
+def pool(rules: Ruleset) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Every filing the rules carry, and each verdict clause's holding examples."""
+    docs: list[dict[str, Any]] = []
+    holding: dict[str, list[dict[str, Any]]] = {}
+    for c in peers.verdict_clauses(rules):
+        for ex in c.examples:
+            data = ex.filing_data()
+            docs.append(data)
+            if ex.holds:
+                holding.setdefault(c.id, []).append(data)
+    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        docs.append(_load(path)["filing"])
+    for path in sorted((ROOT / "examples").glob("*.*")):
+        if path.suffix in (".yaml", ".json"):
+            docs.append(_load(path))
+    docs = [_json(d) for d in docs]
+    holding = {cid: [_json(d) for d in ds] for cid, ds in holding.items()}
+    return docs, holding
 
 
-def generate(n: int, *, seed: int = 1) -> Iterator[dict[str, Any]]:
-    """``n`` filings as JSON-shaped dicts, statuses mixed as :data:`MIX`."""
+def _leaves(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (g, k)
+        for g, facts in doc.items()
+        if isinstance(facts, dict) and g != "determinations"
+        for k in facts
+    ]
+
+
+def _draw(
+    rng: random.Random, base: dict[str, Any], docs: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    doc = copy.deepcopy(base)
+    if rng.random() < 0.6:  # another filing's facts over the gaps
+        other = rng.choice(docs)
+        for group, facts in other.items():
+            if group in ("id", "summary", "determinations"):
+                continue
+            if group not in doc:
+                doc[group] = copy.deepcopy(facts)
+            elif isinstance(facts, dict) and isinstance(doc[group], dict):
+                for k, v in facts.items():
+                    doc[group].setdefault(k, copy.deepcopy(v))
+    leaves = _leaves(doc)
+    for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):  # facts left out
+        if leaves:
+            g, k = leaves.pop(rng.randrange(len(leaves)))
+            doc[g].pop(k, None)
+    if rng.random() < 0.3:  # a yes/no fact turned over
+        bools = [(g, k) for g, k in _leaves(doc) if isinstance(doc[g].get(k), bool)]
+        if bools:
+            g, k = rng.choice(bools)
+            doc[g][k] = not doc[g][k]
+    return doc
+
+
+def generate(n: int, *, seed: int = 1, rules: Ruleset | None = None) -> Iterator[dict[str, Any]]:
+    """``n`` filings as JSON-shaped dicts (see the module's docstring)."""
+    rules = rules or bundled_ruleset()
     rng = random.Random(seed)
-    rules = load_ruleset(V1_RULES)
+    docs, holding = pool(rules)
+    # the fuller filings (golden cases, examples) are the usual background of a draw
+    full = [d for d in docs if "id" in d]
+    order = [c.id for c in rules.clauses]
+    ids = sorted(holding, key=order.index)
+    held = dict.fromkeys(ids, 0)
     quota = dict.fromkeys(MIX, 0.0)
     for i in range(n):
         for s, share in MIX.items():
             quota[s] += share
         want = max(quota, key=lambda s: quota[s])
-        for _attempt in range(2000):
-            data = _complete(rng, i)
-            if want == "insufficient_facts":
-                data = _drop(rng, data)
-            status = decide_status(Filing.model_validate(data), rules).value
+        for _attempt in range(MAX_ATTEMPTS):
+            if rng.random() < 0.5:
+                least = min(ids, key=lambda c: held[c])
+                base = rng.choice(holding[least])
+            else:
+                base = rng.choice(docs)
+            doc = _draw(rng, base, full if rng.random() < 0.8 else docs)
+            doc["id"] = f"BENCH-{seed}-{i:07d}"
+            try:
+                filing = rules.parse_filing(doc)
+                peers.peer_input(rules, filing)
+                peers.peer_input(rules, filing, cedar=True)
+            except (RongcuoError, ValueError):
+                continue
+            status = decide_status(filing, rules).value
             if status == want:
                 break
         quota[status] -= 1
-        yield data
+        for cid, v in rules.program.values(filing).items():
+            if v is Truth.TRUE and cid in held:
+                held[cid] += 1
+        yield doc
+
+
+def hold_rates(rules: Ruleset, filings: Sequence[Any]) -> dict[str, float]:
+    """The share of ``filings`` (parsed) in which each verdict clause holds."""
+    counts = {c.id: 0 for c in peers.verdict_clauses(rules)}
+    for f in filings:
+        for cid, v in rules.program.values(f).items():
+            if v is Truth.TRUE and cid in counts:
+                counts[cid] += 1
+    return {cid: k / max(1, len(filings)) for cid, k in counts.items()}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,8 +10,15 @@ CPU time per filing, median of the rounds; the ratio is v2 / v1 (above 1: v2 is 
     python benchmarks/model_versions.py --rounds 3
 
 Steps: ``parse`` (a JSON document to a Filing), ``status`` (the four-way status only, the
-generated evaluator), ``truths`` (every clause's truth), ``verdict`` (the explained verdict,
-its trace built and serialised: ``evaluate(...).to_json()``).
+generated evaluator), ``truths`` (every clause's truth), ``outcome`` (what ``screen`` records:
+status, decisive clauses, missing facts, by the generated ``decide`` with early exit),
+``verdict`` (the explained verdict, its trace written from the ruleset's template and
+serialised, its receipt hashed: ``evaluate(...).to_json()``), ``verdict/obj`` (the same JSON,
+byte for byte, by pydantic from the trace built as objects: ``model_dump_json(indent=2)``, the
+path ``to_json`` took before the template).
+
+A second table takes the filings each model decides (every status but insufficient_facts, whose
+missing-facts walk dominates its verdict) for the verdict steps.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import rongcuo  # noqa: E402
-from rongcuo.engine.decide import decide_status  # noqa: E402
+from rongcuo.engine.decide import decide_outcome, decide_status  # noqa: E402
 
 
 def _filings(rules: rongcuo.Ruleset, examples: Path, cases: Path) -> list[Any]:
@@ -83,13 +90,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         for k, v in inputs.items()
     }
 
+    decided = {
+        k: [f for f in v if decide_status(f, sides[k]) is not rongcuo.Status.INSUFFICIENT_FACTS]
+        for k, v in inputs.items()
+    }
+
     def steps(k: str) -> dict[str, tuple[Callable[[Any], Any], Sequence[Any], int]]:
         r = sides[k]
         return {
             "parse": (lambda d: rongcuo.parse_filing(d, rules=r), docs[k], 5),
             "status": (lambda f: decide_status(f, r), inputs[k], 50),
             "truths": (r.program.values, inputs[k], 5),
+            "outcome": (lambda f: decide_outcome(f, r), inputs[k], 5),
             "verdict": (lambda f: rongcuo.evaluate(f, rules=r).to_json(), inputs[k], 2),
+            "verdict/obj": (
+                lambda f: rongcuo.evaluate(f, rules=r).model_dump_json(indent=2),
+                inputs[k],
+                2,
+            ),
+            "decided: status": (lambda f: decide_status(f, r), decided[k], 50),
+            "decided: outcome": (lambda f: decide_outcome(f, r), decided[k], 20),
+            "decided: verdict": (
+                lambda f: rongcuo.evaluate(f, rules=r).to_json(),
+                decided[k],
+                5,
+            ),
+            "decided: verdict/obj": (
+                lambda f: rongcuo.evaluate(f, rules=r).model_dump_json(indent=2),
+                decided[k],
+                5,
+            ),
         }
 
     results: dict[str, dict[str, list[float]]] = {"v1": {}, "v2": {}}
@@ -99,13 +129,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results[k].setdefault(name, []).append(_cpu_per_item(fn, items, repeat))
 
     print(
-        f"filings: v1 {len(inputs['v1'])}, v2 {len(inputs['v2'])}; {args.rounds} rounds, CPU time"
+        f"filings: v1 {len(inputs['v1'])}, v2 {len(inputs['v2'])} (decided: v1 "
+        f"{len(decided['v1'])}, v2 {len(decided['v2'])}); {args.rounds} rounds, CPU time"
     )
-    print(f"{'step':<8} {'v1 µs':>10} {'v2 µs':>10} {'v2/v1':>7}")
+    print(f"{'step':<22} {'v1 µs':>10} {'v2 µs':>10} {'v2/v1':>7}")
     for name in results["v1"]:
         a = statistics.median(results["v1"][name]) * 1e6
         b = statistics.median(results["v2"][name]) * 1e6
-        print(f"{name:<8} {a:>10.1f} {b:>10.1f} {b / a:>7.2f}")
+        print(f"{name:<22} {a:>10.1f} {b:>10.1f} {b / a:>7.2f}")
+    # the template against the objects, within each model (the same bytes; see the docstring)
+    for k in ("v1", "v2"):
+        for prefix in ("", "decided: "):
+            new = statistics.median(results[k][prefix + "verdict"])
+            old = statistics.median(results[k][prefix + "verdict/obj"])
+            print(f"{k} {prefix or 'all: '}verdict/obj ÷ verdict: {old / new:.2f}×")
     return 0
 
 

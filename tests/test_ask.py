@@ -10,6 +10,7 @@ example (the reading of the law written there, not the engine's output), asking 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -90,6 +91,12 @@ def _reply(value: Any, lang: str) -> str:
     return str(value).replace("\n", " ")
 
 
+@functools.cache
+def _ruleset() -> rongcuo.Ruleset:
+    """The rules, loaded once: their z3 translation is made once too (the first check)."""
+    return rongcuo.load_ruleset(RULES)
+
+
 class Officer:
     """Answers the interview's questions from an example document."""
 
@@ -105,7 +112,7 @@ class Officer:
         """``path`` is among the facts that can change the status of the filing on disk."""
         from rongcuo.analysis.questions import next_questions
 
-        rules = rongcuo.load_ruleset(RULES)
+        rules = _ruleset()
         filing = load_filing(target, rules=rules) if target.exists() else {}
         found = next_questions(filing, rules)
         assert found.method == "z3"
@@ -174,20 +181,25 @@ def _status_of(target: Path) -> rongcuo.Status:
     return rongcuo.evaluate(load_filing(target, rules=rules), rules=rules, trace=False).status
 
 
-@pytest.mark.parametrize(
-    "example",
-    [
-        "eligible-p3-relief-funds.yaml",
-        pytest.param("ineligible-n4-vanity-project.json", marks=pytest.mark.slow),
-        pytest.param("insufficient-facts-p2-project.yaml", marks=pytest.mark.slow),
-        pytest.param("needs-determination.yaml", marks=pytest.mark.slow),
-    ],
-)
+EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".json"))
+
+
+def test_every_example_is_interviewed() -> None:
+    assert sorted(EXPECTED) == EXAMPLE_FILES, "tests/examples_expected.yaml names every example"
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES)
 def test_the_interview_reaches_the_examples_status_from_an_empty_filing(
     example: str, tmp_path: Path
 ) -> None:
+    """Each example, from an empty filing: the interview ends at the example's status, and
+    at each question the filing on disk (every answer so far is written back) is checked
+    independently: next_questions lists the asked fact among those whose answer can still
+    change the status. About 2-5 s of CPU each (the interview's process: start-up, the z3
+    translation, a search per question), plus the checks here."""
     started = time.perf_counter()
-    transcript, officer, _, target = _interview(example, tmp_path)
+    transcript, officer, _, target = _interview(example, tmp_path, check_relevance=True)
+    assert officer.checked == len(officer.asked) > 0
     expected = EXPECTED[example]["status"]
     assert _status_of(target).value == expected, transcript[-3000:]
     if expected == "insufficient_facts":  # the example leaves facts open: every question left
@@ -202,18 +214,6 @@ def test_the_interview_reaches_the_examples_status_from_an_empty_filing(
     # never a question about a determination (a person decides P15/N9)
     assert not any(p.startswith("determinations") for p in officer.asked)
     print(f"{example}: {len(officer.asked)} questions, {time.perf_counter() - started:.1f} s")
-
-
-@pytest.mark.slow  # about two minutes: a z3 search per question
-def test_each_question_asked_could_change_the_status(tmp_path: Path) -> None:
-    """At each question, the filing on disk (every answer so far is written back) is checked
-    independently: next_questions, by z3, lists the asked fact among those whose answer can
-    still change the status."""
-    transcript, officer, _, target = _interview(
-        "eligible-p3-relief-funds.yaml", tmp_path, check_relevance=True
-    )
-    assert officer.checked == len(officer.asked) > 0
-    assert _status_of(target) is rongcuo.Status.ELIGIBLE, transcript[-2000:]
 
 
 def test_comments_are_kept_and_the_answers_written_back(tmp_path: Path) -> None:

@@ -152,10 +152,7 @@ def _as_editor_sees(path: Path) -> Any:
 
 
 RULE_FILES = sorted(
-    p
-    for d in ("rules", "rules", "examples/revisions/demo-2024")
-    for p in (ROOT / d).glob("*.yaml")
-    if p.name != "facts.yaml"
+    p for d in ("rules", "examples/revisions/demo-2024") for p in (ROOT / d).glob("*.yaml")
 )
 
 
@@ -173,3 +170,14 @@ def test_the_rules_schema_rejects_what_the_language_does_not_define() -> None:
     data = _as_editor_sees(ROOT / "rules" / "negative.yaml")
     data["clauses"][0]["elements"][0]["test"] = {"fact": "motive.public_spirited", "equals": True}
     assert not validator.is_valid(data)
+
+
+@pytest.mark.parametrize(
+    "bad", ["unknown_key", "bad_type", "missing_title", "bad_id", "wrong_type"]
+)
+def test_the_rules_schema_rejects_a_bad_facts_declaration(bad: str) -> None:
+    """The bad declarations under tests/bad_facts/ whose fault is one of shape (not of
+    meaning, such as a cycle or an unknown family) are refused by the schema as by the loader."""
+    validator = jsonschema.Draft202012Validator(json.loads(schema_text("rules")))
+    assert validator.is_valid(_as_editor_sees(ROOT / "rules" / "facts.yaml"))
+    assert not validator.is_valid(_as_editor_sees(ROOT / "tests" / "bad_facts" / f"{bad}.yaml"))

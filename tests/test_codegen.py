@@ -40,7 +40,15 @@ def _agree(rules: rongcuo.Ruleset, filing: Any) -> None:
     reference = program.reference_values(filing)
     assert dict(zip(compiled.clauses, (TRUTHS[v] for v in clauses), strict=True)) == reference
     assert program.values(filing) == reference
-    assert decide_status(filing, rules) is _status(rules, reference)[0]
+    status, deciding = _status(rules, reference)
+    assert decide_status(filing, rules) is status
+    # decide: the same status, and the clauses that decide it (it has no list of the catch-alls)
+    code, ids = compiled.decide(filing)
+    assert _STATUSES[code] is status
+    if status in (rongcuo.Status.ELIGIBLE, rongcuo.Status.INELIGIBLE):
+        assert sorted(ids) == sorted(c.id for c in deciding)
+    else:
+        assert ids == ()
 
 
 def _examples(rules: rongcuo.Ruleset) -> list[tuple[str, Example]]:

@@ -223,7 +223,7 @@ def test_cli_diff_text_json_html(tmp_path: Path) -> None:
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
-    assert "P3-narrower" in page and "LS-2023-0231" in page
+    assert "P3: 旧版适用、新版不适用" in page and "LS-2023-0231" in page  # zh: no witness ids
 
 
 def test_cli_diff_invalid_input_exits_1(tmp_path: Path) -> None:

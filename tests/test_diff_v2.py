@@ -177,7 +177,8 @@ def test_witnesses_are_filings_of_each_version(
 
 def test_render_text_html_and_json(diff: RulesetDiff) -> None:
     zh = render_text(diff)
-    assert "事实声明变化" in zh and "value_added act_kind/subsidy_use" in zh
+    assert "事实声明变化" in zh and "新增取值: 行为类别：补贴资金使用不规范" in zh
+    assert "新增事实: 经媒体报道" in zh and "subsidy_use" not in zh  # titles, not ids
     assert "每个列表至多 3 条记录" in zh
     assert "行为类别" in zh  # a witness's facts by their titles
     # statuses and truths in words, not codes (issue 14)
@@ -187,7 +188,7 @@ def test_render_text_html_and_json(diff: RulesetDiff) -> None:
     en = render_text(diff, lang="en")
     assert "Facts declaration changes" in en and "with at most 3 records" in en
     html = render_html(diff)
-    assert "事实声明变化" in html and "subsidy_use" in html
+    assert "事实声明变化" in html and "补贴资金使用不规范" in html and "subsidy_use" not in html
     assert "可以纳入容错免责备案范围 →" in html and "eligible →" not in html
     # the wording changes marked character by character; a print stylesheet; losses in red
     assert "<del>或影响较小</del>" in html and "<ins>者</ins>" in html

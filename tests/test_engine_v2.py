@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 import rongcuo
-from rongcuo import Status
+from rongcuo import Status, strategies
 from rongcuo.errors import FilingError
 
 from .conftest import ROOT
@@ -154,3 +155,94 @@ def test_text_rendering_in_both_languages(rules: rongcuo.Ruleset) -> None:
     assert "可以纳入容错免责备案范围" in zh and "P3" in zh and "为人民群众办实事、解难题" in zh
     assert "eligible for filing" in en and "P3" in en
     assert "成立" in zh and "met" in en
+
+
+# --------------------------------------------------------------------------- the trace template
+# Verdict.to_json writes the trace from a per-ruleset template (rongcuo.engine.explain), and the
+# receipt hashes the compact form made the same way: both must be the bytes pydantic writes for
+# the same verdict (model_dump_json builds the trace as objects and serialises them).
+
+
+def _all_filings(rules: rongcuo.Ruleset) -> list[Any]:
+    found = [
+        rongcuo.load_filing(p, rules=rules)
+        for p in sorted((ROOT / "examples").iterdir())
+        if p.suffix in (".json", ".yaml")
+    ]
+    for p in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))["filing"]
+        found.append(rongcuo.parse_filing(data, rules=rules))
+    for clause in rules.clauses:
+        found += [rongcuo.parse_filing(ex.filing_data(), rules=rules) for ex in clause.examples]
+    return found
+
+
+def _same_bytes(filing: Any, rules: rongcuo.Ruleset, **kwargs: Any) -> None:
+    from rongcuo.verdict.receipt import receipt_for
+
+    fast = rongcuo.evaluate(filing, rules=rules, **kwargs)
+    slow = rongcuo.evaluate(filing, rules=rules, **kwargs)
+    assert fast.to_json() == slow.model_dump_json(indent=2)
+    assert fast.to_json(indent=None) == slow.model_dump_json()
+    # the receipt as receipt_for makes it from pydantic's own dump of the verdict
+    assert fast.receipt == receipt_for(slow, filing, key=kwargs.get("key"))
+
+
+def test_template_json_is_pydantics_bytes(rules: rongcuo.Ruleset) -> None:
+    for filing in _all_filings(rules):
+        _same_bytes(filing, rules)
+    filing = _all_filings(rules)[0]
+    _same_bytes(filing, rules, trace=False)
+    _same_bytes(filing, rules, key=b"0123456789abcdef")
+    _same_bytes(filing, rules, as_of=dt.date(2030, 1, 1))
+
+
+def test_template_json_escapes_text_facts(rules: rongcuo.Ruleset) -> None:
+    data = _case("01")
+    odd = 'a "quote", a \\ backslash, %s %% %(x)s, a\nnewline\ttab\x01, \u2028 and 😀'
+    data["id"] = data["summary"] = odd
+    for act in data["acts"]:
+        act["summary"] = odd
+    filing = rongcuo.parse_filing(data, rules=rules)
+    _same_bytes(filing, rules)
+    verdict = json.loads(rongcuo.evaluate(filing, rules=rules).to_json())
+    assert verdict["filing_id"] == odd
+    assert verdict["trace"][0]["elements"][0]["facts"][0]["value"][0]["summary"] == odd
+
+
+_BUNDLED = rongcuo.load_ruleset(ROOT / "rules")
+
+
+@given(filing=strategies.filings(rules=_BUNDLED))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_template_json_is_pydantics_bytes_on_any_filing(filing: Any) -> None:
+    _same_bytes(filing, _BUNDLED)
+
+
+def test_decide_outcome_is_the_verdicts(rules: rongcuo.Ruleset) -> None:
+    # what screen records: the status, the decisive clauses and the missing facts of the verdict
+    from rongcuo.engine.decide import decide_outcome
+
+    for filing in _all_filings(rules):
+        verdict = rongcuo.evaluate(filing, rules=rules, trace=False)
+        assert decide_outcome(filing, rules) == (
+            verdict.status,
+            tuple(c.id for c in verdict.decisive),
+            tuple(m.path for m in verdict.missing_facts),
+        )
+
+
+def test_compact_trace_is_the_full_traces_digits(rules: rongcuo.Ruleset) -> None:
+    from rongcuo.engine.decide import compact_trace
+
+    digit = {"false": "0", "unknown": "1", "true": "2"}
+    for filing in _all_filings(rules)[:40]:
+        verdict = rongcuo.evaluate(filing, rules=rules)
+        compact = json.loads(compact_trace(verdict))
+        assert compact == {
+            "ruleset": rules.digest,
+            "clauses": "".join(digit[c.value] for c in verdict.trace),
+            "elements": "".join(digit[e.value] for c in verdict.trace for e in c.elements),
+        }
+    assert compact_trace(rongcuo.evaluate(filing, rules=rules, trace=False)) == ""
+    assert compact_trace(rongcuo.Verdict.model_validate_json(verdict.to_json())) == ""

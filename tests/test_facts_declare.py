@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import pickle
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
+import rongcuo
 from rongcuo.errors import CODES, RulesError
 from rongcuo.facts.declare import (
-    DETERMINATION_CLAUSES,
     FactsDecl,
     FactType,
     Family,
@@ -77,8 +79,12 @@ def test_paths(decl: FactsDecl) -> None:
         "breached no provision",
     )
     assert decl.fact("subject.kind").na is None
-    for clause in DETERMINATION_CLAUSES:
-        assert decl.fact(f"determinations.{clause}.holds").type is FactType.BOOL
+    # the catch-alls of the 正负面清单 that only a recorded determination decides: P15 (其他…
+    # 可以容错免责的情形) and N9 (其他经认定不予容错免责的情形), declared as data in facts.yaml
+    assert decl.determinations == ("P15", "N9")
+    for clause in decl.determinations:
+        for field, ftype in (("holds", FactType.BOOL), ("decided_on", FactType.DATE)):
+            assert decl.fact(f"determinations.{clause}.{field}").type is ftype
     with pytest.raises(KeyError, match=r"did you mean 'subject\.kind'"):
         decl.fact("subject.kinds")
     with pytest.raises(KeyError):
@@ -290,3 +296,53 @@ def test_errors_doc_example(code: str) -> None:
     printed = [str(p).replace(f"{BAD}/", "") for p in info.value.problems if p.code == code]
     where = shown.group(1).partition(f": {code}: ")[0]
     assert any(p.partition(f": {code}: ")[0] == where for p in printed), (where, printed)
+
+
+def _renumbered(tmp_path: Path, determinations: str) -> Path:
+    """The bundled rules with the catch-all moved from N9 to N10 (a new N9 before it), as a
+    revision may do without a code release; ``determinations`` is facts.yaml's list."""
+    out = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", out)
+    facts = (out / "facts.yaml").read_text("utf-8")
+    facts = facts.replace("determinations: [P15, N9]", f"determinations: {determinations}")
+    (out / "facts.yaml").write_text(facts, "utf-8")
+    neg = (out / "negative.yaml").read_text("utf-8")
+    neg = neg.replace("determinations.N9.", "determinations.N10.").replace("{N9: {", "{N10: {")
+    neg = neg.replace("  - id: N9\n    item: 9\n", "  - id: N10\n    item: 10\n")
+    (out / "negative.yaml").write_text(neg, "utf-8")
+    return out
+
+
+def test_a_revision_renumbers_the_catch_all_in_data(tmp_path: Path) -> None:
+    rules = rongcuo.load_ruleset(_renumbered(tmp_path, "[P15, N10]"))
+    assert rules.program.catalogue is not None
+    assert rules.program.catalogue.decl.determinations == ("P15", "N10")
+    catch_all = [c.id for c in rules.clauses if c.catch_all]
+    assert sorted(catch_all) == ["N10", "P15"]
+    filing = rules.parse_filing(
+        {
+            "determinations": {
+                "N10": {
+                    "holds": True,
+                    "decided_by": "某县纪委",
+                    "decided_on": "2024-05-01",
+                    "reason": "不宜免责",
+                }
+            }
+        }
+    )
+    verdict = rongcuo.evaluate(filing, rules=rules)
+    assert verdict.status is rongcuo.Status.INELIGIBLE
+    assert [c.id for c in verdict.decisive] == ["N10"]
+    assert verdict.decisive[0].determination is not None
+    with pytest.raises(rongcuo.FilingError) as err:
+        rules.parse_filing({"determinations": {"N9": {"holds": True}}})
+    assert err.value.problems[0].code == "filing_unknown_field"
+
+
+def test_a_determination_for_a_clause_that_is_no_catch_all_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(rongcuo.RulesError) as err:
+        rongcuo.load_ruleset(_renumbered(tmp_path, "[P15, N9, N10]"))
+    codes = {(p.code, p.location.line is not None) for p in err.value.problems}
+    assert ("rules_catch_all", True) in codes
+    assert any("N9" in p.message and "catch-all" in p.message for p in err.value.problems)

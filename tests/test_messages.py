@@ -195,3 +195,32 @@ def test_serve_without_its_extra_is_backend_unavailable() -> None:
     done = _run(CLI, "serve", hide="fastapi")
     assert done.returncode == 1, done.stderr
     assert "backend_unavailable" in done.stderr and "Traceback" not in done.stderr
+
+
+V1_FILING = {
+    "subject": {"kind": "individual", "has_enforcement_power": False},
+    "conduct": {"misconduct": []},
+    "matter": {"error_kinds": ["funds_use"], "conduct_started_on": "2023-01-01"},
+    "history": {"exempted_error_kinds": []},
+    "violation": {"norms": [], "explicitly_prohibited": False},
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_v1_filing_is_refused_wholly_in_the_chosen_language(lang: str) -> None:
+    """Each v1 key is named with what replaced it; in Chinese the detail and the hint are
+    Chinese too (English words are left only in the key paths and value ids quoted)."""
+    with pytest.raises(rongcuo.FilingError) as err:
+        rongcuo.parse_filing(V1_FILING)
+    problems = err.value.problems
+    assert {p.code for p in problems} == {"filing_v1"}
+    named = {p.location.json_path() for p in problems}
+    assert "$.matter.error_kinds" in named and "$.violation" in named
+    for problem in problems:
+        data = problem.to_dict(lang)
+        text = f"{data['message']} {data['hint']}"
+        if lang == "zh":
+            assert CJK.search(str(data["message"])) and CJK.search(str(data["hint"]))
+            assert not re.search(r"\b(?:the|is|of|each|rewrite|never|filing)\b", text), text
+        else:
+            assert not CJK.search(text), text

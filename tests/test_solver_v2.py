@@ -28,7 +28,7 @@ import rongcuo
 import rongcuo.engine.catalogue
 from rongcuo.engine.decide import decide_status
 from rongcuo.engine.evaluate import Truth
-from rongcuo.facts.declare import DETERMINATION_CLAUSES, FactDecl, FactsDecl, FactType
+from rongcuo.facts.declare import FactDecl, FactsDecl, FactType
 from rongcuo.facts.fields import set_conflict
 from rongcuo.facts.parse import parse_filing_v2
 from rongcuo.facts.values import NA, PartialDate, PartialSet, Records
@@ -145,7 +145,7 @@ def _vectors(name: str, complete: bool) -> st.SearchStrategy[tuple[Any, ...]]:
             st.sampled_from(days),
         ),
     )
-    clauses = [c for c in DETERMINATION_CLAUSES if f"determinations.{c}.holds" in decl.facts]
+    clauses = list(decl.determinations)
     for path, fact in decl.facts.items():
         if not path.startswith("determinations."):
             parts.append(_value(fact, decl, days, complete))

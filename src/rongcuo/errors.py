@@ -84,13 +84,17 @@ CODES: Final[dict[str, str]] = {
     "rules_metadata": "ruleset metadata that is missing or inconsistent",
     "rules_limit": "a ruleset larger than the limits",
     "rules_git_revision": "a git revision, or a rule file at it, that cannot be read",
+    "rules_timeline": "a version timeline that is malformed, or has no version in force on a date",
     # facts declarations (facts.yaml, filing model v2)
     "facts_wrong_type": "a value in a facts declaration has the wrong YAML type",
     "facts_unknown_key": "a key the facts declaration format does not define",
     "facts_missing_key": "a required key of a facts declaration is missing or empty",
     "facts_version": "the declaration's format version (facts:) is missing or not supported",
-    "facts_bad_id": "an id that is not snake_case, is reserved, or a record name not CamelCase",
-    "facts_duplicate_id": "a family, value, group or fact id used twice",
+    "facts_bad_id": (
+        "an id that is not snake_case, is reserved, or a record name not CamelCase; "
+        "or a determinations entry that is not a clause id"
+    ),
+    "facts_duplicate_id": "a family, value, group, fact or determinations id used twice",
     "facts_missing_title": "a title, question or na: that is missing or not a [zh, en] pair",
     "facts_bad_type": "a fact type that does not exist, or a key that does not fit the type",
     "facts_unknown_family": "a fact names a family that is not declared",
@@ -176,6 +180,8 @@ class Problem:
     hint: str = ""
     #: the detail in Chinese, where the code's Chinese meaning and ``message`` are not enough
     message_zh: str = ""
+    #: the hint in Chinese (else a did-you-mean hint is translated, any other shown as written)
+    hint_zh: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a programming error in rongcuo itself, not bad input
@@ -199,7 +205,7 @@ class Problem:
         detail = self.message_zh or self.message
         text = f"{self.location}: {self.code}: {CODES_ZH[self.code]}：{detail}"
         if self.hint:
-            text += f"（{_hint_zh(self.hint)}）"
+            text += f"（{self.hint_zh or _hint_zh(self.hint)}）"
         return text
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
@@ -403,12 +409,16 @@ CODES_ZH: Final[dict[str, str]] = {
     "rules_metadata": "规则集元数据缺失或前后不一致",
     "rules_limit": "规则集超过规模限制",
     "rules_git_revision": "无法读取 git 版本或该版本中的规则文件",
+    "rules_timeline": "版本时间线格式有误，或所问日期没有施行中的版本",
     "facts_wrong_type": "事实声明中的值的 YAML 类型有误",
     "facts_unknown_key": "事实声明格式未定义的键",
     "facts_missing_key": "事实声明缺少必需的键，或其值为空",
     "facts_version": "声明的格式版本（facts:）缺失或不受支持",
-    "facts_bad_id": "编号不是 snake_case、是保留字，或记录名不是 CamelCase",
-    "facts_duplicate_id": "类别、取值、分组或事实的编号重复使用",
+    "facts_bad_id": (
+        "编号不是 snake_case、是保留字，或记录名不是 CamelCase；"
+        "或 determinations 中的条目不是条款编号"
+    ),
+    "facts_duplicate_id": "类别、取值、分组、事实或认定条款的编号重复使用",
     "facts_missing_title": "标题、问题或 na: 缺失，或不是 [中文, 英文] 一对",
     "facts_bad_type": "事实类型不存在，或某个键与该类型不符",
     "facts_unknown_family": "事实引用了未声明的类别",
@@ -532,7 +542,7 @@ def problem_data(problem: Problem, lang: str = "en") -> dict[str, object]:
     if lang == "zh":
         out["message"] = zh
         if problem.hint:
-            out["hint"] = _hint_zh(problem.hint)
+            out["hint"] = problem.hint_zh or _hint_zh(problem.hint)
         out["message_en"] = problem.message
     else:
         out["message"] = problem.message

@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
 import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -50,7 +51,7 @@ from ..reader import shown_path
 from ..rules.ruleset import Ruleset, node_data
 from ..rules.syntax import Clause, ClauseRef, ListKind, facts_read, walk
 from ..verdict.verdict import Status
-from .joint import FactChange, Joint, joint_rulesets, undeclared
+from .joint import FactChange, Joint, joint_rulesets, renumbered, reread, undeclared
 from .solver_v2 import RECORDS, Domain, Tri
 
 __all__ = [
@@ -278,6 +279,13 @@ class Witness:
     #: v2: what the witness states that a version's own declaration does not declare
     outside_old: tuple[str, ...] = ()
     outside_new: tuple[str, ...] = ()
+    #: the filing's status under each version (for a clause witness; a status witness's is its
+    #: engine_old/engine_new), by the engine, with the deciding clauses in decisive_old/new
+    status_old: str = ""
+    status_new: str = ""
+    #: clauses unrelated to the change that hold in the witness under either version (z3 is
+    #: asked for a witness without any first; only where none exists are some left)
+    unrelated: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
@@ -290,8 +298,11 @@ class Witness:
             "solver": {OLD: self.expected_old, NEW: self.expected_new},
             "engine": {OLD: self.engine_old, NEW: self.engine_new},
         }
+        if self.status_old or self.status_new:
+            out["status"] = {OLD: self.status_old, NEW: self.status_new}
         if self.decisive_old or self.decisive_new:
             out["decisive"] = {OLD: list(self.decisive_old), NEW: list(self.decisive_new)}
+        out["unrelated_true"] = list(self.unrelated)
         out["reads"] = list(self.reads)
         if self.outside_old or self.outside_new:
             out["undeclared"] = {OLD: list(self.outside_old), NEW: list(self.outside_new)}
@@ -340,7 +351,7 @@ class ClauseDiff:
 
     id: str
     list: ListKind
-    change: str  # added | removed | changed | unchanged
+    change: str  # added | removed | changed | renumbered (a catch-all that moved) | unchanged
     aspects: tuple[Aspect, ...]
     old: Clause | None
     new: Clause | None
@@ -350,6 +361,8 @@ class ClauseDiff:
 
     def to_data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "list": self.list.value, "change": self.change}
+        if self.change == "renumbered" and self.old is not None:
+            out["renumbered_from"] = self.old.id
         if self.aspects:
             out["aspects"] = [a.value for a in self.aspects]
         if self.details:
@@ -371,7 +384,7 @@ class ClauseDiff:
             out["meaning"] = self.meaning.to_data()
         elif self.unproved:
             out["meaning"] = {"proved": False, "reason": "facts_conflict"}
-        elif self.change == "changed":
+        elif self.change in ("changed", "renumbered"):
             out["meaning"] = {"relation": "equivalent", "proved": True, "identical": True}
         return out
 
@@ -497,7 +510,10 @@ class RulesetDiff:
     def changed(self) -> tuple[ClauseDiff, ...]:
         return tuple(c for c in self.clauses if c.change != "unchanged")
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self, *, timing: bool = False) -> dict[str, Any]:
+        """The diff as JSON data (``rongcuo_diff: 1``). Deterministic: the same two versions
+        give the same data; ``timing`` adds ``seconds``, the run time, which does not."""
+
         def ref(r: Ruleset) -> dict[str, Any]:
             return {
                 "label": r.label,
@@ -507,7 +523,7 @@ class RulesetDiff:
                 "origin": r.origin,
             }
 
-        return {
+        data: dict[str, Any] = {
             "rongcuo_diff": 1,
             OLD: ref(self.old),
             NEW: ref(self.new),
@@ -522,8 +538,10 @@ class RulesetDiff:
             "status_changes": [self._status_data(s) for s in self.statuses],
             "replay": self.replay.to_data() if self.replay is not None else None,
             "bugs": list(self.bugs),
-            "seconds": round(self.seconds, 3),
         }
+        if timing:
+            data["seconds"] = round(self.seconds, 3)
+        return data
 
 
 # --------------------------------------------------------------------------- clause level
@@ -625,7 +643,7 @@ class _Checker:
         if self.v2:
             from .solver_v2 import Encoding
 
-            self.enc: Any = Encoding(domain=domain)
+            self.enc: Any = Encoding(domain=domain, own_context=True)
         else:  # v1: delete at the flip
             from . import solver
 
@@ -634,6 +652,9 @@ class _Checker:
         self.enc.add(NEW, self.new)
         self.bugs: list[str] = []
         self.z3 = self.enc.z3
+        #: the clauses whose predicate changed, or that one version lacks (set by diff_rulesets):
+        #: a status witness may rest on them, and on no other clause holding
+        self.changed: frozenset[str] = frozenset()
         self._models: dict[str, Any] = {}
         # facts one version does not declare and no clause of either reads: a witness leaves
         # them out (over complete filings they would be stated, and say nothing)
@@ -649,7 +670,11 @@ class _Checker:
             }
             shared = set(joint.old_decl.facts) & set(joint.new_decl.facts)
             self._drop = frozenset(
-                p for p in self.old.filing_model.facts if p not in shared and p not in read
+                p
+                for p in self.old.filing_model.facts
+                if p not in shared
+                and p not in read
+                and not p.startswith("determinations.")  # a determination is whole or absent
             )
             old_values, new_values = (
                 set(joint.old_decl.value_family),
@@ -699,19 +724,63 @@ class _Checker:
                     seen.setdefault(p, None)
         return tuple(seen)
 
+    def _find(self, formula: Any, related: Iterable[str]) -> Any | None:
+        """A witness model for ``formula``: for v2, one on which no clause outside ``related``
+        holds under either version when there is one (a hard constraint, asked first), else any
+        (the clauses left true are reported as ``unrelated``). z3's optimiser then prefers
+        ordinary values among those (:meth:`~rongcuo.analysis.solver_v2.Encoding.find`)."""
+        if not self.v2:  # v1: delete at the flip
+            return self.enc.find(formula)
+        keep = set(related)
+        quiet = [
+            self.z3.Not(self.enc.clause(key, c.id).t)
+            for key, rules in ((OLD, self.old), (NEW, self.new))
+            for c in rules.clauses
+            if c.id not in keep
+        ]
+        model = self.enc.find(formula, *quiet)
+        if model is None:
+            model = self.enc.find(formula)
+        return model
+
+    def _outcomes(self, filing: Any) -> list[tuple[Status, tuple[str, ...], set[str]]]:
+        """Under each version: the engine's status, deciding clauses and the clauses that hold."""
+        from ..engine.decide import _status
+
+        got = []
+        for rules in (self.old, self.new):
+            memo: Memo = {}
+            values = {
+                cid: rules.program.clause_value(cid, filing, memo) for cid in rules.program.order
+            }
+            status, deciding = _status(rules, values)
+            held = {cid for cid, v in values.items() if v is Truth.TRUE}
+            got.append((status, tuple(c.id for c in deciding), held))
+        return got
+
     def clause_witness(
-        self, cid: str, name: str, formula: Any, old_tri: Tri, new_tri: Tri
+        self,
+        cid: str,
+        name: str,
+        formula: Any,
+        old_tri: Tri,
+        new_tri: Tri,
+        *,
+        old_id: str | None = None,
     ) -> Witness | None:
-        model = self.enc.find(formula)
+        was = old_id or cid
+        related = {cid, was, *_refs(self.old, was), *_refs(self.new, cid)}
+        model = self._find(formula, related)
         if model is None:
             return None
         filing = self._filing(model, name)
         if filing is None:
             return None
         solver = self.enc.truths({OLD: old_tri, NEW: new_tri}, filing)
-        engine_old = self.old.program.clause_value(cid, filing, {})
+        engine_old = self.old.program.clause_value(was, filing, {})
         engine_new = self.new.program.clause_value(cid, filing, {})
-        reads = self._reads(self.old.clause(cid), self.new.clause(cid), *self._referenced(cid))
+        reads = self._reads(self.old.clause(was), self.new.clause(cid), *self._referenced(cid))
+        (so, do, ho), (sn, dn, hn) = self._outcomes(filing)
         w = Witness(
             name,
             filing,
@@ -720,6 +789,11 @@ class _Checker:
             engine_old.value,
             engine_new.value,
             reads,
+            do,
+            dn,
+            status_old=so.value,
+            status_new=sn.value,
+            unrelated=tuple(sorted((ho | hn) - related, key=_clause_order)),
             **self._extra(name),
         )
         if not w.verified:
@@ -753,15 +827,24 @@ class _Checker:
             self.bugs.append(f"witness {name} is not a valid filing: {exc}")
             return None
 
-    def meaning(self, cid: str, via: tuple[str, ...]) -> Meaning:
+    def meaning(self, cid: str, via: tuple[str, ...], *, old_id: str | None = None) -> Meaning:
+        """How clause ``cid`` of the new version relates to ``old_id`` (``cid`` itself unless
+        the clause was renumbered) of the old."""
         z3 = self.z3
-        a = self.enc.clause(OLD, cid)
+        was = old_id or cid
+        a = self.enc.clause(OLD, was)
         b = self.enc.clause(NEW, cid)
-        broader = self.clause_witness(cid, f"{cid}-broader", z3.And(b.t, z3.Not(a.t)), a, b)
-        narrower = self.clause_witness(cid, f"{cid}-narrower", z3.And(a.t, z3.Not(b.t)), a, b)
+        broader = self.clause_witness(
+            cid, f"{cid}-broader", z3.And(b.t, z3.Not(a.t)), a, b, old_id=was
+        )
+        narrower = self.clause_witness(
+            cid, f"{cid}-narrower", z3.And(a.t, z3.Not(b.t)), a, b, old_id=was
+        )
         other = None
         if broader is None and narrower is None:
-            other = self.clause_witness(cid, f"{cid}-false-vs-unknown", a.f != b.f, a, b)
+            other = self.clause_witness(
+                cid, f"{cid}-false-vs-unknown", a.f != b.f, a, b, old_id=was
+            )
         if broader is not None and narrower is not None:
             relation = Relation.INCOMPARABLE
         elif broader is not None:
@@ -775,8 +858,6 @@ class _Checker:
         return Meaning(relation, broader, narrower, other, via)
 
     def statuses(self) -> list[StatusChange]:
-        from ..engine.decide import _status
-
         z3 = self.z3
         old_st = self.enc.status(OLD)
         new_st = self.enc.status(NEW)
@@ -786,7 +867,7 @@ class _Checker:
                 if so is sn:
                     continue
                 name = f"{so.value}-to-{sn.value}"
-                model = self.enc.find(z3.And(old_st[so], new_st[sn]))
+                model = self._find(z3.And(old_st[so], new_st[sn]), self.changed)
                 if model is None:
                     out.append(StatusChange(so, sn, None))
                     continue
@@ -794,15 +875,8 @@ class _Checker:
                 if filing is None:
                     out.append(StatusChange(so, sn, None))
                     continue
-                got = []
-                for rules in (self.old, self.new):
-                    memo: Memo = {}
-                    values = {
-                        cid: rules.program.clause_value(cid, filing, memo)
-                        for cid in rules.program.order
-                    }
-                    status, deciding = _status(rules, values)
-                    got.append((status, tuple(c.id for c in deciding)))
+                got = self._outcomes(filing)
+                held = got[0][2] | got[1][2]
                 w = Witness(
                     name,
                     filing,
@@ -813,6 +887,7 @@ class _Checker:
                     _decisive_reads(self, got[0][1], got[1][1]),
                     got[0][1],
                     got[1][1],
+                    unrelated=tuple(sorted(held - self.changed, key=_clause_order)),
                     **self._extra(name),
                 )
                 if not w.verified:
@@ -821,6 +896,11 @@ class _Checker:
                     )
                 out.append(StatusChange(so, sn, w))
         return out
+
+
+def _clause_order(cid: str) -> tuple[int, int]:
+    """Clause ids in list order: P before N before B before C, then by number."""
+    return ("PNBC".find(cid[:1]), int(cid[1:]) if cid[1:].isdigit() else 0)
 
 
 def _decisive_reads(chk: _Checker, a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
@@ -846,23 +926,56 @@ def diff_rulesets(
     replay = replay_corpus(old, new, corpus) if corpus is not None else None
     joint = joint_rulesets(old, new)
     chk = _Checker(joint, domain) if joint.provable else None
+    moves = renumbered(old, new)  # a catch-all that moved: new id -> old id
+    taken = set(moves.values())
+
+    def old_of(cid: str) -> str | None:
+        """The old clause shown under ``cid``: its own, or the catch-all that moved to it."""
+        return moves.get(cid, cid if cid in old and cid not in taken else None)
+
+    def new_clause(cid: str) -> Clause:
+        b = new.clause(cid)
+        return reread(b, moves[cid]) if cid in moves else b  # read as the old number's
+
     by_id = {c.id: c for c in (*new.clauses, *old.clauses)}
-    ids = sorted(by_id, key=lambda i: by_id[i].sort_key())
+    ids = [
+        i
+        for i in sorted(by_id, key=lambda i: by_id[i].sort_key())
+        if old_of(i) is not None or i in new
+    ]
     pred_changed = {
         cid
         for cid in ids
-        if cid not in old
+        if old_of(cid) is None
         or cid not in new
-        or _predicate(old.clause(cid)) != _predicate(new.clause(cid))
+        or _predicate(old.clause(old_of(cid) or cid)) != _predicate(new_clause(cid))
     }
+    if chk is not None:
+        chk.changed = frozenset(
+            pred_changed
+            | {c for c in ids if (_refs(old, c) if c in old else set()) & pred_changed}
+            | {c for c in ids if (_refs(new, c) if c in new else set()) & pred_changed}
+        )
     out: list[ClauseDiff] = []
     for cid in ids:
         kind = by_id[cid].list
-        if cid not in old:
+        was = old_of(cid)
+        if was is None:
             out.append(ClauseDiff(cid, kind, "added", (), None, new.clause(cid)))
             continue
         if cid not in new:
             out.append(ClauseDiff(cid, kind, "removed", (), old.clause(cid), None))
+            continue
+        if was != cid:  # the catch-all, renumbered: proved to mean what it meant
+            a, b = old.clause(was), new.clause(cid)
+            aspects, details = _aspects(a, new_clause(cid))
+            meaning = chk.meaning(cid, (), old_id=was) if chk is not None else None
+            if meaning is not None and meaning.relation is Relation.EQUIVALENT:
+                meaning = None
+            unproved = chk is None and Aspect.PREDICATE in aspects
+            out.append(
+                ClauseDiff(cid, kind, "renumbered", aspects, a, b, details, meaning, unproved)
+            )
             continue
         a, b = old.clause(cid), new.clause(cid)
         aspects, details = _aspects(a, b)
@@ -903,18 +1016,24 @@ MAX_CORPUS_BYTES = 256 * 1024 * 1024
 
 
 def read_corpus(
-    path: str | Path, rules: Ruleset | None = None, *, side: str = ""
+    path: str | Path,
+    rules: Ruleset | None = None,
+    *,
+    side: str = "",
+    renumbered: Mapping[str, str] | None = None,
 ) -> list[tuple[int, Any]]:
     """The filings of a JSON Lines file, with their line numbers, read with the filing model of
     ``rules`` (``None``: the bundled rules'); every bad line is reported (``side``, when given,
-    names the version whose model refused it)."""
+    names the version whose model refused it). ``renumbered`` (old id -> new id: catch-alls that
+    moved) files a recorded determination under the catch-all's new number."""
     p = Path(path)
     data = reader.read_file(p, limit=MAX_CORPUS_BYTES, error=FilingError, what="a corpus")
     problems: list[Problem] = []
     out: list[tuple[int, Any]] = []
-    for n, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
+    for n, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
             continue
+        raw = _refile(line, renumbered) if renumbered else line
         try:
             if rules is not None and rules.program.catalogue is None:  # v1: delete at the flip
                 from ..facts.filings import parse_filing_v1
@@ -941,6 +1060,20 @@ def read_corpus(
     return out
 
 
+def _refile(raw: bytes, renumbered: Mapping[str, str]) -> bytes:
+    """A corpus line with its determinations under the catch-alls' new numbers (unchanged when
+    it has none, or is not a JSON object: the filing model reports that)."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return raw
+    dets = doc.get("determinations") if isinstance(doc, dict) else None
+    if not isinstance(dets, dict) or not set(dets) & set(renumbered):
+        return raw
+    doc["determinations"] = {renumbered.get(k, k): v for k, v in dets.items()}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
 def _outcome(rules: Ruleset, filing: Any) -> tuple[Status, tuple[str, ...], dict[str, Truth]]:
     from ..engine.decide import _status
 
@@ -953,6 +1086,7 @@ def _outcome(rules: Ruleset, filing: Any) -> tuple[Status, tuple[str, ...], dict
 def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
     """Replay past filings under both versions (see the module docstring): each version reads
     every line with its own filing model; a line either refuses is a coded error."""
+    moved = {was: now for now, was in renumbered(old, new).items()}  # old id -> new id
     if old.filing_model is new.filing_model:
         filings = [(n, f, f) for n, f in read_corpus(corpus, old)]
     else:
@@ -960,7 +1094,8 @@ def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
         sides: list[list[tuple[int, Any]]] = []
         for side, rules in ((OLD, old), (NEW, new)):
             try:
-                sides.append(read_corpus(corpus, rules, side=side))
+                ren = moved if side == NEW else None
+                sides.append(read_corpus(corpus, rules, side=side, renumbered=ren))
             except FilingError as exc:
                 problems.extend(exc.problems)
         if problems:
@@ -977,6 +1112,9 @@ def replay_corpus(old: Ruleset, new: Ruleset, corpus: str | Path) -> Replay:
     for line, filing, filing_new in filings:
         so, do, vo = _outcome(old, filing)
         sn, dn, vn = _outcome(new, filing_new)
+        if moved:  # the old clauses by their new numbers: a renumbered catch-all is itself
+            vo = {moved.get(c, c): v for c, v in vo.items()}
+            do = tuple(moved.get(c, c) for c in do)
         for cid in sorted(set(vo) | set(vn)):
             if vo.get(cid) != vn.get(cid):
                 bump(cid, "value_changed")
@@ -1025,6 +1163,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "metadata": "版本信息变化",
         "added": "新增",
         "removed": "删除",
+        "renumbered": "重新编号",
+        "renumbered_from": "由 {old} 改号而来",
         "changed": "修改",
         "text": "文字",
         "citation": "出处",
@@ -1059,6 +1199,21 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "未变条款",
         "none": "无",
         "seconds": "耗时",
+        "whole_filing": "案卷全部事实",
+        "detail_text": "条文",
+        "detail_phrases": "要件引语",
+        "detail_summary": "摘要",
+        "detail_notes": "要件注释",
+        "detail_examples": "示例",
+        "detail_catch_all": "兜底条款标记",
+        "detail_bars": "排除对象",
+        "status": "结论",
+        "unrelated": "与本次修改无关而成立的条款",
+        "reworded_same": "{ids} 文字或说明修改，含义经证明相同",
+        "facts_changed_n": "事实声明有 {n} 处变化",
+        "no_meaning_change": "含义无变化",
+        "history": "规则版本时间线",
+        "in_force_from": "施行自",
         "line": "行",
         "edits": "改动",
         "label": "版本名称",
@@ -1089,6 +1244,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "metadata": "Version metadata",
         "added": "added",
         "removed": "removed",
+        "renumbered": "renumbered",
+        "renumbered_from": "renumbered from {old}",
         "changed": "changed",
         "text": "text",
         "citation": "citation",
@@ -1125,6 +1282,21 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "unchanged": "unchanged clauses",
         "none": "none",
         "seconds": "time",
+        "whole_filing": "every stated fact",
+        "detail_text": "text",
+        "detail_phrases": "phrases",
+        "detail_summary": "summary",
+        "detail_notes": "notes",
+        "detail_examples": "examples",
+        "detail_catch_all": "catch_all",
+        "detail_bars": "bars",
+        "status": "status",
+        "unrelated": "clauses unrelated to the change that hold",
+        "reworded_same": "{ids} reworded, meaning proved equal",
+        "facts_changed_n": "{n} changes to the facts declaration",
+        "no_meaning_change": "no meaning change",
+        "history": "Rule version timeline",
+        "in_force_from": "in force from",
         "line": "line",
         "edits": "edits",
         "label": "label",
@@ -1144,6 +1316,15 @@ def verdict_line(c: ClauseDiff, lang: str) -> str:
     w = words(lang)
     if c.change in ("added", "removed"):
         return w[c.change]
+    if c.change == "renumbered" and c.old is not None:
+        moved = w["renumbered_from"].format(old=c.old.id)
+        if c.meaning is None and not c.unproved:
+            return moved + ("，" if lang == "zh" else ", ") + w["equivalent"]
+        return (
+            moved
+            + ("，" if lang == "zh" else ", ")
+            + (w["unproved"] if c.unproved or c.meaning is None else w[c.meaning.relation.value])
+        )
     if c.unproved:
         return w["unproved"]
     if c.meaning is None:
@@ -1156,15 +1337,47 @@ def verdict_line(c: ClauseDiff, lang: str) -> str:
     return w[r.value]
 
 
-def witness_facts(w: Witness, lang: str = "zh") -> list[tuple[str, str]]:
+def meaning_summary(d: RulesetDiff, lang: str = "zh") -> str:
+    """One line saying what a step changes in meaning (``rongcuo history``): each clause added,
+    removed, or whose meaning changed or is not proved, then how many were reworded with the
+    meaning proved equal; "no meaning change" when there is none."""
+    w = words(lang)
+    sep = "；" if lang == "zh" else "; "
+    meaning = [
+        f"{c.id} {verdict_line(c, lang)}"
+        for c in d.changed
+        if c.change in ("added", "removed", "renumbered")
+        or c.unproved
+        or (c.meaning is not None and c.meaning.relation is not Relation.EQUIVALENT)
+    ]
+    same = [c.id for c in d.changed if c.change == "changed"]
+    same = [i for i in same if not any(m.startswith(i + " ") for m in meaning)]
+    parts = list(meaning)
+    if same:
+        parts.append(w["reworded_same"].format(ids=", ".join(same)))
+    if d.facts:
+        parts.append(w["facts_changed_n"].format(n=len(d.facts)))
+    return sep.join(parts) or w["no_meaning_change"]
+
+
+def witness_facts(w: Witness, lang: str = "zh", *, every: bool = False) -> list[tuple[str, str]]:
     """The facts a witness turns on, each as (title, value) in ``lang`` (v2), or (path, value)
-    (v1)."""
+    (v1). With ``every`` (v2), every fact the witness states, in declaration order, and each
+    record field: the whole filing in words."""
     if w.values is None or w.decl is None:  # v1: delete at the flip
         return fact_values(w.filing, w.reads)
     decl = w.decl
     t = words(lang)
     out: list[tuple[str, str]] = []
-    for path in w.reads:
+    paths: Iterable[str] = w.reads
+    if every:
+        paths = [
+            p
+            for top in decl.facts.values()
+            if w.values.get(top.path) is not None
+            for p in (top.path, *(f"{top.path}[].{f.name}" for f in top.fields))
+        ]
+    for path in paths:
         head, sep, field = path.partition("[].")
         top = decl.facts.get(head)
         if top is None:
@@ -1217,6 +1430,121 @@ def _shown(decl: FactsDecl, spec: FactDecl, value: Any, lang: str) -> str:
     if isinstance(value, Records):
         return f"{len(value.items)}" + ("" if value.complete else f" ({t['incomplete']})")
     return str(value)
+
+
+_TYPE_WORDS: Mapping[str, tuple[str, str]] = {
+    "bool": ("是非", "yes/no"),
+    "enum": ("单选", "one value"),
+    "set": ("多选", "a set of values"),
+    "date": ("日期", "date"),
+    "text": ("文本", "text"),
+    "records": ("记录列表", "a list of records"),
+}
+_META_WORDS: Mapping[str, tuple[str, str]] = {
+    "label": ("版本名称", "label"),
+    "source": ("依据文件", "source"),
+    "effective": ("施行日期", "effective"),
+    "description": ("版本说明", "description"),
+    "documents": ("所引文件", "documents"),
+    "consequences": ("结论的依据条文", "consequences"),
+}
+
+
+def metadata_field(name: str, lang: str) -> str:
+    """A ruleset metadata field by its title in ``lang``."""
+    zh, en = _META_WORDS.get(name, (name, name))
+    return zh if lang == "zh" else en
+
+
+def fact_change_words(d: RulesetDiff, f: FactChange, lang: str) -> tuple[str, str, str]:
+    """A change of the facts declaration in words: what it is about, and the old and new
+    values, by their titles in ``lang`` (facts, record fields, families, values, types) rather
+    than their ids. An id neither version declares is shown as it is."""
+    decls = [r.program.catalogue.decl for r in (d.new, d.old) if r.program.catalogue is not None]
+    t = words(lang)
+    sep = "、" if lang == "zh" else ", "
+
+    def family(fid: str) -> str:
+        for decl in decls:
+            if fid in decl.families:
+                return decl.families[fid].title(lang)
+        return fid
+
+    def value(vid: str, fid: str = "") -> str:
+        for decl in decls:
+            fam = decl.families.get(fid or decl.value_family.get(vid, ""))
+            if fam is not None and vid in fam.values:
+                return fam.values[vid].title(lang)
+        return vid
+
+    def fact(path: str) -> str:
+        head, _, field = path.partition("[].")
+        for decl in decls:
+            top = decl.facts.get(head)
+            if top is None:
+                continue
+            if not field:
+                return top.title(lang)
+            try:
+                return f"{top.title(lang)}·{top.field(field).title(lang)}"
+            except (KeyError, ValueError):
+                continue
+        return path
+
+    def values(text: str, fid: str = "") -> str:
+        if text in ("", "—"):
+            return text
+        return sep.join(value(v.strip(), fid) for v in text.split(","))
+
+    code, old, new = f.code, f.old, f.new
+    if code.startswith("fact_"):
+        subject = fact(f.path)
+        if code in ("fact_added", "fact_removed", "fact_type_changed"):
+            old, new = (
+                (_TYPE_WORDS[x][0 if lang == "zh" else 1] if x in _TYPE_WORDS else x)
+                for x in (old, new)
+            )
+        elif code == "fact_family_changed":
+            old, new = family(old) if old else old, family(new) if new else new
+    elif code.startswith("family_"):
+        subject = family(f.path)
+    elif code == "value_family_changed":
+        subject = value(f.path, old)
+        old, new = family(old), family(new)
+    else:
+        fid, _, vid = f.path.partition("/")
+        subject = f"{family(fid)}：{value(vid, fid)}" if lang == "zh" else f"{family(fid)}: "
+        subject += "" if lang == "zh" else value(vid, fid)
+        if code in ("value_added", "value_moved"):
+            old, new = values(old, fid), values(new, fid)
+        elif code in ("value_opaque_changed", "value_kind_changed"):
+            old, new = (
+                t["yes"] if x == "True" else t["no"] if x == "False" else x for x in (old, new)
+            )
+    return subject, old, new
+
+
+def undeclared_words(w: Witness, outside: Iterable[str], lang: str) -> list[str]:
+    """What a witness states that a version does not declare (``path`` or ``path=value``), by
+    the titles of the joint declaration the witness is a filing of."""
+    decl = w.decl
+    out = []
+    for item in outside:
+        path, _, value = item.partition("=")
+        if decl is None:
+            out.append(item)
+            continue
+        head, _, field = path.partition("[].")
+        top = decl.facts.get(head)
+        spec = top.field(field) if top is not None and field else top
+        title = path if spec is None else spec.title(lang)
+        if top is not None and field and spec is not None:
+            title = f"{top.title(lang)}·{title}"
+        if value and spec is not None:
+            fam = decl.families.get(spec.family or "")
+            value = fam.values[value].title(lang) if fam and value in fam.values else value
+        out.append(f"{title}={value}" if value else title)
+    return out
 
 
 def fact_values(filing: Any, paths: Iterable[str]) -> list[tuple[str, str]]:
@@ -1298,8 +1626,9 @@ def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
     return mark
 
 
-def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
-    """The diff as readable text, in Chinese (``zh``) or English."""
+def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> str:
+    """The diff as readable text, in Chinese (``zh``) or English. Deterministic: the same two
+    versions give the same bytes; ``timing`` adds the run time as a last line."""
     w = words(lang)
     lines: list[str] = [f"{w['title']}"]
     for side, r in ((OLD, d.old), (NEW, d.new)):
@@ -1316,14 +1645,15 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append("")
         lines.append(w["metadata"])
         for field, a, b in d.metadata:
-            lines.append(f"  {field}: {a}  ->  {b}")
+            lines.append(f"  {metadata_field(field, lang)}: {a}  ->  {b}")
     if d.facts:
         lines.append("")
         lines.append(w["facts_changed"])
         for f in d.facts:
             mark = f" [{w['conflict']}]" if f.conflict else ""
-            change = f"  {f.old or '—'}  ->  {f.new or '—'}" if f.old or f.new else ""
-            lines.append(f"  {f.code}{mark} {f.path}: {f.meaning(lang)}{change}")
+            subject, was, now = fact_change_words(d, f, lang)
+            change = f"  {was or '—'}  ->  {now or '—'}" if was or now else ""
+            lines.append(f"  {f.meaning(lang)}{mark}: {subject}{change}")
         if not d.proved:
             lines.append("  " + w["not_proved"])
     for c in d.changed:
@@ -1338,7 +1668,7 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
             head += f"  ({w['via']} {', '.join(c.meaning.via)})"
         lines.append(head)
         if c.details:
-            lines.append(f"    ({', '.join(c.details)})")
+            lines.append(f"    ({', '.join(w['detail_' + x] for x in c.details)})")
         if c.old is not None and (c.new is None or c.old.text != c.new.text):
             lines.append(f"    - {w['old']}: {c.old.text}")
         if c.new is not None and (c.old is None or c.old.text != c.new.text):
@@ -1387,23 +1717,43 @@ def render_text(d: RulesetDiff, *, lang: str = "zh") -> str:
         lines.append("")
         lines.append(w["bugs"])
         lines.extend(f"  {b}" for b in d.bugs)
-    lines.append("")
-    lines.append(f"{w['seconds']}: {d.seconds:.2f} s")
+    if timing:
+        lines.append("")
+        lines.append(f"{w['seconds']}: {d.seconds:.2f} s")
     return "\n".join(lines) + "\n"
+
+
+def witness_name(w: Witness, lang: str) -> str:
+    """A witness's name as a report shows it: its id (``P3-narrower``, the JSON's ``name``) in
+    English; in Chinese only the clause it is about, the rest of the id being a code (the label
+    beside it says the same in words)."""
+    if lang != "zh":
+        return w.name
+    head = w.name.partition("-")[0]
+    return head if head[:1] in "PNBC" and head[1:].isdigit() else ""
 
 
 def _witness_lines(wit: Witness, label: str, lang: str, indent: str = "    ") -> list[str]:
     w = words(lang)
     ok = w["verified"] if wit.verified else w["NOT_VERIFIED"]
+    name = witness_name(wit, lang)
+    head = f"{name}: {label}" if name and label else name or label
     out = [
-        f"{indent}{w['witness']} {wit.name}{': ' + label if label else ''} "
+        f"{indent}{w['witness']} {head} "
         f"({w['old']} {say(wit.engine_old, lang)}, {w['new']} {say(wit.engine_new, lang)}; {ok})"
     ]
+    if wit.status_old or wit.status_new:
+        out.append(
+            f"{indent}  {w['status']}: {w['old']} {say(wit.status_old, lang)}, "
+            f"{w['new']} {say(wit.status_new, lang)}"
+        )
     if wit.decisive_old or wit.decisive_new:
         out.append(
             f"{indent}  {w['decisive']}: {' '.join(wit.decisive_old) or '-'} -> "
             f"{' '.join(wit.decisive_new) or '-'}"
         )
+    if wit.unrelated:
+        out.append(f"{indent}  {w['unrelated']}: {' '.join(wit.unrelated)}")
     facts = witness_facts(wit, lang)
     if facts:
         out.append(f"{indent}  {w['facts']}: " + "; ".join(f"{p}={v}" for p, v in facts))

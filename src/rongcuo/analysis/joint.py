@@ -25,6 +25,14 @@ proved rather than guess. The reason for the rule: clauses name families, not li
 reading the old clauses over the joint hierarchy keeps what they say (``within: spending``) and
 shows the new value's effect where it belongs, in the family change; and refusing to merge
 disagreeing hierarchies keeps a proof from depending on which version's tree was picked.
+
+**A renumbered catch-all** (:func:`renumbered`): a list's catch-all (其他经认定…) closes the list,
+so a new item makes it move (N9 becomes N10, the new item N9). Its determination is recorded under
+its number (``determinations.N9``; the new declaration says ``determinations: [P15, N10]``), but it
+is the same determination of the same clause: over the joint declaration the new version's
+catch-all reads the old number's record, and the declaration changes of the move (the old
+number's determination facts removed, the new number's added) are not listed — the clause diff
+reports the move instead.
 """
 
 from __future__ import annotations
@@ -39,6 +47,8 @@ import yaml
 from ..facts.declare import FactDecl, FactsDecl, FactType, load_facts_text
 from ..facts.values import PartialSet, Records
 from ..rules.ruleset import Ruleset
+from ..rules.syntax import All, Clause, Node, Not, Quantifier, Test
+from ..rules.syntax import Any as AnyOf
 
 __all__ = [
     "CONFLICTS",
@@ -293,6 +303,11 @@ def merge_declarations(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[s
             else:
                 facts[i] = _merge_fact(facts[i], f)
     out["groups"] = groups
+    # the catch-alls taking a determination: both versions' (a renumbered catch-all adds its id)
+    dets = [*old.get("determinations", [])]
+    dets += [d for d in new.get("determinations", []) if d not in dets]
+    if dets:
+        out["determinations"] = dets
     return out
 
 
@@ -325,6 +340,41 @@ class Joint:
         )
 
 
+def renumbered(old: Ruleset, new: Ruleset) -> dict[str, str]:
+    """The catch-all clauses that moved to another number: new id -> old id. A list has at most
+    one catch-all, so the old and new catch-all of a list are the same clause whatever their
+    numbers (filing model v2 only: the first model's determinations are fixed to P15 and N9)."""
+    if old.program.catalogue is None or new.program.catalogue is None:
+        return {}
+    out: dict[str, str] = {}
+    for y in new.clauses:
+        x = next((c for c in old.clauses if c.catch_all and c.list is y.list), None)
+        if y.catch_all and x is not None and x.id != y.id:
+            out[y.id] = x.id
+    return out
+
+
+def reread(clause: Clause, old_id: str) -> Clause:
+    """``clause`` (a catch-all renumbered from ``old_id``) reading ``old_id``'s determination."""
+    src, dst = f"determinations.{clause.id}.", f"determinations.{old_id}."
+
+    def node(n: Node) -> Node:
+        if isinstance(n, Test):
+            fact = dst + n.fact[len(src) :] if n.fact.startswith(src) else n.fact
+            return dataclasses.replace(n, fact=fact)
+        if isinstance(n, All | AnyOf):
+            return dataclasses.replace(n, items=tuple(node(i) for i in n.items))
+        if isinstance(n, Not):
+            return dataclasses.replace(n, item=node(n.item))
+        if isinstance(n, Quantifier):
+            where = None if n.where is None else node(n.where)
+            return dataclasses.replace(n, where=where, that=node(n.that))
+        return n
+
+    elements = tuple(dataclasses.replace(e, test=node(e.test)) for e in clause.elements)
+    return dataclasses.replace(clause, elements=elements)
+
+
 def joint_rulesets(old: Ruleset, new: Ruleset) -> Joint:
     """Both versions over one declaration (see the module docstring). Two v1 rulesets, or two of
     one declaration, are returned as they are."""
@@ -336,28 +386,34 @@ def joint_rulesets(old: Ruleset, new: Ruleset) -> Joint:
             "model_changed", "", "v1" if a is None else "v2", "v1" if b is None else "v2"
         )
         return Joint(old, new, (change,), a, b)
-    changes = tuple(fact_changes(a, b))
+    moves = renumbered(old, new)
+    moved = tuple(f"determinations.{i}." for pair in moves.items() for i in pair)
+    changes = tuple(c for c in fact_changes(a, b) if not c.path.startswith(moved or ("\0",)))
     if a.digest == b.digest or any(c.conflict for c in changes):
         return Joint(old, new, changes, a, b)
     assert old.facts is not None and new.facts is not None  # a v2 ruleset keeps its data
     merged = merge_declarations(old.facts, new.facts)
     text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=100)
     decl = load_facts_text(text, "facts.yaml (joint)")
-    return Joint(_over(old, merged, decl), _over(new, merged, decl), changes, a, b)
+    return Joint(_over(old, merged, decl), _over(new, merged, decl, moves), changes, a, b)
 
 
-def _over(rules: Ruleset, data: dict[str, Any], decl: FactsDecl) -> Ruleset:
+def _over(
+    rules: Ruleset, data: dict[str, Any], decl: FactsDecl, moves: Mapping[str, str] | None = None
+) -> Ruleset:
     """``rules`` with its predicates compiled over the joint declaration. Its clauses were checked
     (and their examples run) against its own declaration, whose every fact and value the joint one
     has with the same type and family; so they are not checked again."""
     from ..engine.evaluate import Program
 
+    moves = moves or {}
+    clauses = tuple(reread(c, moves[c.id]) if c.id in moves else c for c in rules.clauses)
     return Ruleset(
         rules.meta,
         rules.documents,
-        rules.clauses,
+        clauses,
         rules.consequences,
-        program=Program(rules.clauses, decl),
+        program=Program(clauses, decl),
         origin=rules.origin,
         facts=data,
     )

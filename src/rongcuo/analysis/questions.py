@@ -21,8 +21,10 @@ the catch-all clauses (P15, N9) are never asked: they wait for a person, not for
 (:mod:`rongcuo.analysis.solver_v2`, :attr:`~rongcuo.analysis.solver_v2.Domain.ANY`), every fact
 outside the question set pinned to the filing's value. A fact is relevant exactly when answering
 every *other* open fact can leave the status open; a set decides exactly when no way of answering
-it leaves the status open. The proofs hold for filings with at most :attr:`Questions.records`
-records in each list (at least one more than the filing lists where a list is incomplete).
+it leaves the status open. Only the facts the walk lists are searched (no other can be relevant;
+:meth:`_Search._run`), each by assumption literals made once per translation. The proofs hold
+for filings with at most :attr:`Questions.records` records in each list (at least one more than
+the filing lists where a list is incomplete).
 ``"walk"`` (the fallback, when z3 is not installed or the ruleset is of filing model v1): the
 unknown facts under the undecided parts of the clauses the outcome waits on, as the verdict listed
 them before; no deciding sets are claimed.
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ..engine.catalogue import vector_of
@@ -162,6 +164,22 @@ def next_questions(
     return _Search(rules, parsed, clauses, [m.path for m in walked], skipped).run(status)
 
 
+def _all_candidates(
+    filing: Filing | Mapping[str, Any], rules: Ruleset, *, skip: Iterable[str] = ()
+) -> Questions:
+    """:func:`next_questions` with every open fact a candidate, not only the walk's: the
+    reference the walk's pre-filter is tested on (slower; tests only)."""
+    from ..engine.decide import _missing_facts, _parse, _status
+
+    parsed = _parse(filing, rules)
+    elements, values = rules.program.truths(parsed)
+    status, _ = _status(rules, values)
+    walked = _missing_facts(rules, parsed, values, elements)
+    clauses = {m.path: m.clauses for m in walked}
+    walk_order = [m.path for m in walked]
+    return _Search(rules, parsed, clauses, walk_order, frozenset(skip), every=True).run(status)
+
+
 def _v2(rules: Ruleset) -> bool:
     return rules.program.catalogue is not None
 
@@ -215,8 +233,9 @@ class _Atom:
 
     path: str
     decl: FactDecl
-    pins: list[Any]
-    answered: list[Any]
+    #: literals (z3 ASTs) implying the fact as the filing has it, and answered
+    pins: Any
+    answered: Any
     rank: tuple[int, ...]
     is_list: bool = False
 
@@ -235,8 +254,43 @@ class _Encoded:
         z3 = self.enc.z3
         #: true exactly when the status is insufficient_facts (assumed true or false per check)
         self.open = z3.Bool("?insufficient")
-        self.solver = self.enc.solver(self.open == formulas[Status.INSUFFICIENT_FACTS])
+        self._insufficient = self.open == formulas[Status.INSUFFICIENT_FACTS]
+        self.solver = self.enc.solver(self._insufficient)
         self.lock = threading.Lock()
+        #: per way of pinning or answering a fact (kind, view, value): a literal that implies it,
+        #: asserted once in :attr:`solver`. A search passes literals as assumptions and never
+        #: pushes: what z3 learns on one filing serves the next. Making the terms was most of a
+        #: search's Python time. Bounded: when full, the solver starts afresh.
+        self._literals: dict[tuple[str, int, Any], Any] = {}
+        #: how many literals to keep, at least (a search may add a few hundred past it)
+        self.limit = _LITERALS
+
+    def room(self) -> None:
+        """Before a search: a fresh solver if the literals kept are near the bound (never during
+        one: a literal made before would lose what it implies)."""
+        if len(self._literals) >= self.limit:
+            self._literals.clear()
+            self.solver = self.enc.solver(self._insufficient)
+
+    def literal(self, key: tuple[str, int, Any], make: Callable[[], list[Any]]) -> Any:
+        """The literal (a z3 AST) implying the terms under ``key``, which ``make`` makes the
+        first time (under ``lock``)."""
+        try:
+            found = self._literals.get(key)
+        except TypeError:  # an unhashable value (none is, today): keyed by its text
+            key = (key[0], key[1], repr(key[2]))
+            found = self._literals.get(key)
+        if found is None:
+            z3 = self.enc.z3
+            lit = z3.Bool(f"?{len(self._literals)}")
+            self.solver.add(z3.Implies(lit, z3.And(z3.BoolVal(True), *make())))
+            found = self._literals[key] = lit.as_ast()
+        return found
+
+
+#: how many ways of pinning or answering a fact a translation keeps literals for, at least (a
+#: search may add a few hundred past it; the next one starts afresh)
+_LITERALS: Final = 20_000
 
 
 _ENCODED_LOCK = threading.Lock()
@@ -265,12 +319,17 @@ class _Search:
         clauses: Mapping[str, tuple[str, ...]],
         walk_order: Sequence[str],
         skipped: frozenset[str] = frozenset(),
+        *,
+        every: bool = False,
     ) -> None:
         from .solver_v2 import RECORDS
 
         self.rules, self.filing, self.clauses = rules, filing, clauses
         self.skipped = skipped
         self.walk_order = {p: i for i, p in enumerate(walk_order)}
+        #: the open facts that may matter: the walk's (a superset of the relevant facts, see
+        #: :meth:`_run`), or every open fact (``every``: the reference, for tests)
+        self.every = every
         catalogue = rules.program.catalogue
         assert catalogue is not None
         self.decl = catalogue.decl
@@ -293,34 +352,32 @@ class _Search:
             return self._run(status)
 
     def _run(self, status: Status) -> Questions:
-        z3 = self.encoded.enc.z3
-        solver = self.encoded.solver
+        """The search. Only the walk's facts are candidates: the status is a function of the
+        undecided parts of the clauses it waits on, and the walk lists every open fact they read
+        (answering facts only decides more parts, never reopens one: the logic is monotone), so
+        no other open fact can be relevant. Those others are pinned as the filing has them.
+        ``tests/test_questions.py`` holds this to the search over every open fact."""
+        self.encoded.room()
         fixed, atoms = self._atoms()
-        solver.push()
-        try:
-            solver.add(*fixed)
-            self.lits: dict[str, tuple[Any, Any]] = {}
-            for a in atoms:
-                pin, ans = z3.Bool(f"?pin {a.path}"), z3.Bool(f"?ans {a.path}")
-                solver.add(z3.Implies(pin, z3.And(z3.BoolVal(True), *a.pins)))
-                solver.add(z3.Implies(ans, z3.And(z3.BoolVal(True), *a.answered)))
-                self.lits[a.path] = (pin, ans)
-            self.atoms = {a.path: a for a in atoms}
-            every = [a.path for a in atoms]
-            relevant = [p for p in every if not self._decides([q for q in every if q != p])]
-            relevant.sort(key=self._order)
-            if self.skipped:  # never asked; and nothing is, if no answer to the rest settles it
-                every = [p for p in every if p not in self.skipped]
-                relevant = [p for p in relevant if p not in self.skipped]
-                if not self._can_settle(every):
-                    relevant = []
-            self.settles = {p: self._can_settle([p]) for p in relevant}  # ranks them
-            for p in relevant:
-                for c in self.clauses.get(p, ()):
-                    self.open_in[c] = self.open_in.get(c, 0) + 1
-            sets, exhaustive = self._sets(relevant, every) if relevant else ([], True)
-        finally:
-            solver.pop()
+        if not self.every:
+            fixed.extend(a.pins for a in atoms if a.path not in self.walk_order)
+            atoms = [a for a in atoms if a.path in self.walk_order]
+        self.fixed = fixed
+        self.lits: dict[str, tuple[Any, Any]] = {a.path: (a.pins, a.answered) for a in atoms}
+        self.atoms = {a.path: a for a in atoms}
+        every = [a.path for a in atoms]
+        relevant = [p for p in every if not self._decides([q for q in every if q != p])]
+        relevant.sort(key=self._order)
+        if self.skipped:  # never asked; and nothing is, if no answer to the rest settles it
+            every = [p for p in every if p not in self.skipped]
+            relevant = [p for p in relevant if p not in self.skipped]
+            if not self._can_settle(every):
+                relevant = []
+        self.settles = {p: self._can_settle([p]) for p in relevant}  # ranks them
+        for p in relevant:
+            for c in self.clauses.get(p, ()):
+                self.open_in[c] = self.open_in.get(c, 0) + 1
+        sets, exhaustive = self._sets(relevant, every) if relevant else ([], True)
         first = sets[0] if sets else ()
         ordered = sorted(relevant, key=lambda p: (p not in first, self._rank(p)))
         facts = tuple(self._question(self.atoms[p]) for p in ordered)
@@ -367,19 +424,19 @@ class _Search:
         fixed: list[Any] = []
         atoms: list[_Atom] = []
         recorded = [(v, c) for c, v in enc._recorded.items()]
-        for var, clause_id in recorded:  # the determinations: as recorded, never asked
-            holds = self.values.get(f"determinations.{clause_id}.holds")
-            fixed.append(var == enc.z3.BoolVal(holds is not None))
+        for i, (var, clause_id) in enumerate(recorded):  # as recorded, never asked
+            holds = self.values.get(f"determinations.{clause_id}.holds") is not None
+            fixed.append(self.encoded.literal(("recorded", i, holds), _equal(enc, var, holds)))
         for path, view in enc.facts.items():
             value = self.values[path]
             if path.startswith("determinations."):
                 if value is not None:
-                    fixed.extend(self._pin(view, value))
+                    fixed.append(self._pin(view, value))
                 continue
             if view.decl.type is FactType.RECORDS:
                 atoms.extend(self._records(path, view, value, fixed))
             elif _settled(view.decl, value, self.decl.families):
-                fixed.extend(self._pin(view, value))
+                fixed.append(self._pin(view, value))
             else:
                 atoms.append(
                     _Atom(
@@ -404,7 +461,7 @@ class _Search:
             for name, field in slot.fields.items():
                 got = getattr(items[i], name, None)
                 if _settled(field.decl, got, self.decl.families):
-                    fixed.extend(self._pin(field, got))
+                    fixed.append(self._pin(field, got))
                 else:
                     out.append(
                         _Atom(
@@ -415,25 +472,48 @@ class _Search:
                             (view.decl.order, i, field.decl.order),
                         )
                     )
-        listed = [slot.present == z3.BoolVal(i < len(items)) for i, slot in enumerate(view.slots)]
-        state = [view.known == z3.BoolVal(value is not None), view.complete == z3.BoolVal(complete)]
+        n, known = len(items), value is not None
+
+        def listed() -> list[Any]:
+            return [
+                *(slot.present == z3.BoolVal(i < n) for i, slot in enumerate(view.slots)),
+                view.known == z3.BoolVal(known),
+                view.complete == z3.BoolVal(complete),
+            ]
+
+        pins = self.encoded.literal(("listed", id(view), (n, known, complete)), listed)
         if complete:
-            fixed.extend(listed + state)
+            fixed.append(pins)
             return out
-        answered = [view.known, view.complete]
-        answered.extend(slot.present for slot in view.slots[: len(items)])
-        for slot in view.slots[len(items) :]:  # a further record comes with its fields
-            for field in slot.fields.values():
-                answered.append(z3.Implies(slot.present, z3.And(*self._answer(field, None))))
-        out.insert(0, _Atom(path, view.decl, listed + state, answered, (view.decl.order,), True))
+
+        def answered() -> list[Any]:
+            out = [view.known, view.complete]
+            out.extend(slot.present for slot in view.slots[:n])
+            for slot in view.slots[n:]:  # a further record comes with its fields
+                for field in slot.fields.values():
+                    out.append(z3.Implies(slot.present, z3.And(*self._answered(field, None))))
+            return out
+
+        answer = self.encoded.literal(("more", id(view), n), answered)
+        out.insert(0, _Atom(path, view.decl, pins, answer, (view.decl.order,), True))
         return out
 
-    def _pin(self, view: _View, value: Any) -> list[Any]:
+    def _pin(self, view: _View, value: Any) -> Any:
+        """A literal pinning ``view``'s fact to ``value``."""
+        return self.encoded.literal(("pin", id(view), value), lambda: self._pinned(view, value))
+
+    def _pinned(self, view: _View, value: Any) -> list[Any]:
         pairs: list[tuple[Any, Any]] = []
         self.encoded.enc._assign(view, value, pairs)
         return [var == v for var, v in pairs]
 
-    def _answer(self, view: _View, value: Any) -> list[Any]:
+    def _answer(self, view: _View, value: Any) -> Any:
+        """A literal for answering ``view``'s fact in agreement with ``value``."""
+        return self.encoded.literal(
+            ("answer", id(view), value), lambda: self._answered(view, value)
+        )
+
+    def _answered(self, view: _View, value: Any) -> list[Any]:
         """Answering ``view``'s fact: an exact value that agrees with ``value`` (unknown or
         partial)."""
         z3 = self.encoded.enc.z3
@@ -485,14 +565,27 @@ class _Search:
     def _check(self, answered: Iterable[str], status: Any) -> bool:
         """Whether some way of answering ``answered`` (every other open fact pinned) gives
         ``status`` (the insufficient-facts literal or its negation)."""
+        from z3.z3core import Z3_solver_check_assumptions
+
         z3 = self.encoded.enc.z3
         wanted = set(answered)
-        assumptions = [self.lits[p][1] if p in wanted else self.lits[p][0] for p in self.lits]
+        # z3's Solver.check casts every assumption again on each call: the literals are made
+        # once per filing here and handed to z3 as they are
+        fixed = self.fixed
+        assumptions = (z3.Ast * (len(fixed) + len(self.lits) + 1))()
+        assumptions[0] = status.as_ast()
+        for i, lit in enumerate(fixed, 1):
+            assumptions[i] = lit
+        for i, (p, (pin, ans)) in enumerate(self.lits.items(), len(fixed) + 1):
+            assumptions[i] = ans if p in wanted else pin
         self.checks += 1
-        result = self.encoded.solver.check(status, *assumptions)
-        if result == z3.unknown:  # pragma: no cover - the theories used are decidable
+        solver = self.encoded.solver
+        result = Z3_solver_check_assumptions(
+            solver.ctx.ref(), solver.solver, len(assumptions), assumptions
+        )
+        if result == z3.Z3_L_UNDEF:  # pragma: no cover - the theories used are decidable
             raise RuntimeError("z3 could not decide a question set")
-        return bool(result == z3.sat)
+        return bool(result == z3.Z3_L_TRUE)
 
     def _sets(self, relevant: list[str], every: list[str]) -> tuple[list[tuple[str, ...]], bool]:
         """The smallest deciding sets, and whether the one given is proved the smallest.
@@ -501,8 +594,13 @@ class _Search:
         the status open for some answers, and answering fewer facts never settles more. So when
         the relevant facts decide together they are the one smallest deciding set. Otherwise
         (the status is open on a filing every completion of which agrees, or the records of a
-        list tie facts together) one minimal set is found by dropping facts one at a time."""
-        if self._decides(relevant):
+        list tie facts together) one minimal set is found by dropping facts one at a time.
+
+        When every one of the walk's facts is relevant, they decide without a check (the
+        costliest one, a proof over every completion): answering all of them answers every open
+        fact the status can depend on (:meth:`_run`), and a filing answered so is settled."""
+        walked_all = not self.every and len(relevant) == len(self.lits)
+        if walked_all or self._decides(relevant):
             return [tuple(sorted(relevant, key=self._rank))], True
         if not every or not self._decides(every):  # the skipped facts keep it open
             return [], False
@@ -512,6 +610,11 @@ class _Search:
             if self._decides(trial):
                 keep = trial
         return [tuple(sorted(keep, key=self._rank))], False
+
+
+def _equal(enc: Encoding, var: Any, value: bool) -> Callable[[], list[Any]]:
+    """What makes the term ``var == value``."""
+    return lambda: [var == enc.z3.BoolVal(value)]
 
 
 def _settled(decl: FactDecl, value: Any, families: Mapping[str, Any]) -> bool:

@@ -1,7 +1,13 @@
 """The version diff as one self-contained HTML file an auditor can open offline and archive.
 
 No scripts, no external stylesheets, fonts or images: the CSS is inline, every witness filing is
-embedded as JSON, and both versions are identified by label, effective date and SHA-256 digest.
+embedded whole (in a Chinese report as every stated fact by its title and value, so that no field
+or value code appears; in English as JSON), and both versions are identified by label, effective
+date and SHA-256 digest. The old and new columns are neutral: colour follows meaning (a row that
+loses eligibility is red, one that gains it green). Written with f-strings and ``html.escape`` on
+every interpolated value, not a template engine: the report is one page of fixed shape, and a
+Jinja2 dependency (autoescape) would add an install and a second language for no gain in safety
+here, where every value passes through :func:`_e`.
 """
 
 from __future__ import annotations
@@ -14,12 +20,16 @@ from .diff import (
     OLD,
     RulesetDiff,
     Witness,
+    fact_change_words,
+    metadata_field,
     say,
     say_move,
     status_mark,
     text_changes,
+    undeclared_words,
     verdict_line,
     witness_facts,
+    witness_name,
     words,
 )
 
@@ -31,7 +41,7 @@ sans-serif;margin:2em auto;max-width:68em;color:#1a1a1a;line-height:1.5;padding:
 h1{font-size:1.5em;border-bottom:2px solid #333}h2{font-size:1.2em;margin-top:2em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}
 td,th{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
-th{background:#f0f0f0}.old{background:#fff0f0}.new{background:#f0fff0}
+th{background:#f0f0f0}.old{background:#f7f7f7}.new{background:#fff}
 .tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;background:#eee}
 .broader,.incomparable{background:#ffe9c7}.narrower{background:#dbe9ff}
 .equal{background:#e3f5e1}.bug{background:#ff4d4d;color:#fff}
@@ -56,29 +66,47 @@ def _witness(w: Witness, label: str, lang: str) -> str:
         if w.verified
         else f'<span class="tag bug">{_e(t["NOT_VERIFIED"])}</span>'
     )
-    rows = "".join(
-        f"<tr><td><code>{_e(p)}</code></td><td>{_e(v)}</td></tr>" for p, v in witness_facts(w, lang)
-    )
+    rows = "".join(f"<tr><td>{_e(p)}</td><td>{_e(v)}</td></tr>" for p, v in witness_facts(w, lang))
     for side, outside in ((OLD, w.outside_old), ("new", w.outside_new)):
         if outside:
             rows += (
                 f"<tr><td>{_e(t[side])} {_e(t['undeclared'])}</td>"
-                f"<td><code>{_e(', '.join(outside))}</code></td></tr>"
+                f"<td>{_e('、'.join(undeclared_words(w, outside, lang)))}</td></tr>"
             )
     decisive = ""
+    if w.status_old or w.status_new:
+        decisive += (
+            f"<p>{_e(t['status'])}: {_e(t['old'])} {_e(say(w.status_old, lang))} → "
+            f"{_e(t['new'])} {_e(say(w.status_new, lang))}</p>"
+        )
+    if w.unrelated:
+        decisive += f"<p>{_e(t['unrelated'])}: {_e(' '.join(w.unrelated))}</p>"
     if w.decisive_old or w.decisive_new:
-        decisive = (
+        decisive += (
             f"<p>{_e(t['decisive'])}: {_e(' '.join(w.decisive_old) or '-')} → "
             f"{_e(' '.join(w.decisive_new) or '-')}</p>"
         )
-    filing = json.dumps(w.to_data()["filing"], ensure_ascii=False, indent=2)
+    if lang == "zh":  # the whole filing in words: no field or value code in a zh report
+        stated = "".join(
+            f"<tr><td>{_e(p)}</td><td>{_e(v)}</td></tr>"
+            for p, v in witness_facts(w, lang, every=True)
+        )
+        whole = f"<details><summary>{_e(t['whole_filing'])}</summary><table>{stated}</table>"
+    else:
+        filing = json.dumps(w.to_data()["filing"], ensure_ascii=False, indent=2)
+        whole = f"<details><summary>JSON</summary><pre>{_e(filing)}</pre>"
     return (
-        f"<details open><summary>{_e(t['witness'])} <code>{_e(w.name)}</code>"
+        f"<details open><summary>{_e(t['witness'])} {_name(w, lang)}"
         f"{': ' + _e(label) if label else ''} — {_e(t['old'])} {_e(say(w.engine_old, lang))}, "
         f"{_e(t['new'])} {_e(say(w.engine_new, lang))} {ok}</summary>{decisive}"
         f"<table><tr><th>{_e(t['facts'])}</th><th></th></tr>{rows}</table>"
-        f"<details><summary>JSON</summary><pre>{_e(filing)}</pre></details></details>"
+        f"{whole}</details></details>"
     )
+
+
+def _name(w: Witness, lang: str) -> str:
+    name = witness_name(w, lang)
+    return f"<code>{_e(name)}</code>" if lang != "zh" else _e(name)
 
 
 def _marked(runs: list[tuple[str, str, str]], side: str) -> str:
@@ -103,8 +131,9 @@ def _direction(old: Status, new: Status) -> str:
     return ""
 
 
-def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
-    """The whole diff as an HTML document (a string)."""
+def render_html(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> str:
+    """The whole diff as an HTML document (a string). Deterministic: the same two versions give
+    the same bytes; ``timing`` adds the run time to the footer."""
     t = words(lang)
     parts: list[str] = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
@@ -132,9 +161,12 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         parts.append("</ul>")
     if d.metadata:
         parts.append(f"<h2>{_e(t['metadata'])}</h2><table>")
-        for field, a, b in d.metadata:
+        for field, was, now in d.metadata:
+            a, b = was, now
+            if field == "consequences":  # the statuses whose cited text changed
+                a = b = "、".join(say(x, lang) for x in was.split(", "))
             parts.append(
-                f'<tr><th>{_e(field)}</th><td class="old">{_e(a)}</td>'
+                f'<tr><th>{_e(metadata_field(field, lang))}</th><td class="old">{_e(a)}</td>'
                 f'<td class="new">{_e(b)}</td></tr>'
             )
         parts.append("</table>")
@@ -142,9 +174,10 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
         parts.append(f"<h2>{_e(t['facts_changed'])}</h2><table>")
         for f in d.facts:
             mark = f' <span class="tag bug">{_e(t["conflict"])}</span>' if f.conflict else ""
+            subject, was, now = fact_change_words(d, f, lang)
             parts.append(
-                f"<tr><td><code>{_e(f.path)}</code></td><td>{_e(f.meaning(lang))}{mark}</td>"
-                f'<td class="old">{_e(f.old or "—")}</td><td class="new">{_e(f.new or "—")}</td>'
+                f"<tr><td>{_e(subject)}</td><td>{_e(f.meaning(lang))}{mark}</td>"
+                f'<td class="old">{_e(was or "—")}</td><td class="new">{_e(now or "—")}</td>'
                 "</tr>"
             )
         parts.append("</table>")
@@ -220,5 +253,6 @@ def render_html(d: RulesetDiff, *, lang: str = "zh") -> str:
                     f'<td class="old">{_e(was)}</td><td class="new">{_e(now)}</td></tr>'
                 )
             parts.append("</table>")
-    parts.append(f'<p class="muted">rongcuo diff · {d.seconds:.2f} s</p></body></html>\n')
+    footer = f"rongcuo diff · {d.seconds:.2f} s" if timing else "rongcuo diff"
+    parts.append(f'<p class="muted">{footer}</p></body></html>\n')
     return "".join(parts)

@@ -66,6 +66,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import itertools
 import types
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,7 +75,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..engine import ops
 from ..engine.catalogue import Catalogue, vector_of
 from ..engine.evaluate import Truth
-from ..facts.declare import DETERMINATION_CLAUSES, FactDecl, FactsDecl, FactType, Family
+from ..facts.declare import FactDecl, FactsDecl, FactType, Family
 from ..facts.values import NA, NA_TEXT, PartialDate, PartialSet, Records
 from ..rules.syntax import (
     All,
@@ -153,6 +154,27 @@ class Tri:
         return z3.And(z3.Not(self.t), z3.Not(self.f))
 
 
+class _InContext:
+    """The z3 module with the functions that make variables, constants and solvers bound to one
+    fresh context (every other term takes its context from its arguments). z3's choice among
+    equally good models depends on the state of the context it works in; a fresh one per
+    encoding makes a diff's witnesses the same on every run, not only in a fresh process."""
+
+    _BOUND: Final = frozenset(
+        {"Bool", "Int", "BoolVal", "IntVal", "BitVecVal", "Model", "Solver", "Optimize"}
+    )
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self._ctx = module.Context()
+
+    def __getattr__(self, name: str) -> Any:
+        got = getattr(self._module, name)
+        if name in self._BOUND:
+            return functools.partial(got, ctx=self._ctx)
+        return got
+
+
 @dataclasses.dataclass(slots=True)
 class _View:
     """One fact's value as z3 terms: variables of the filing, or constants (a case of an exact
@@ -221,10 +243,14 @@ class Encoding:
     every solver. ``records`` is the number of records of each list the filing may have.
     """
 
-    def __init__(self, *, domain: Domain = Domain.COMPLETE, records: int = RECORDS) -> None:
+    def __init__(
+        self, *, domain: Domain = Domain.COMPLETE, records: int = RECORDS, own_context: bool = False
+    ) -> None:
         if records < 0:
             raise ValueError("records must be 0 or more")
         self.z3 = require_z3()
+        if own_context:  # its own z3 context: the same questions get the same models, however
+            self.z3 = _InContext(self.z3)  # many were asked before in this process (the diff)
         self.domain = domain
         self.records = records
         self.constraints: list[Any] = []
@@ -1043,7 +1069,7 @@ def _unhash(value: object) -> object:
 def _determination(path: str) -> str | None:
     """The catch-all clause whose recorded determination a fact belongs to, or None."""
     parts = path.split(".")
-    if parts[0] == _DETERMINATIONS and len(parts) > 2 and parts[1] in DETERMINATION_CLAUSES:
+    if parts[0] == _DETERMINATIONS and len(parts) > 2:
         return parts[1]
     return None
 

@@ -43,7 +43,7 @@ from types import FrameType
 from typing import IO, Any, Final, Literal
 
 from .. import reader
-from ..engine.decide import _missing_facts, _parse, _status, evaluate
+from ..engine.decide import _parse, decide_outcome, evaluate
 from ..errors import FilingError, Location, Problem, RongcuoError, problem_data
 from ..facts.filings import MAX_FILING_BYTES, parse_filing
 from ..facts.v2 import Filing
@@ -89,13 +89,10 @@ Format = Literal["json", "yaml"]
 
 
 def _outcome(filing: Filing, rules: Ruleset) -> tuple[Status, list[str], list[str]]:
-    """Status, decisive clause ids and missing fact paths, as :func:`evaluate` finds them."""
-    elements, values = rules.program.truths(filing)
-    status, deciding = _status(rules, values)
-    missing: list[str] = []
-    if status is Status.INSUFFICIENT_FACTS:
-        missing = [m.path for m in _missing_facts(rules, filing, values, elements)]
-    return status, [c.id for c in deciding], missing
+    """Status, decisive clause ids and missing fact paths, as :func:`evaluate` finds them (the
+    generated ``decide``, with early exit: :func:`rongcuo.engine.decide.decide_outcome`)."""
+    status, decisive, missing = decide_outcome(filing, rules)
+    return status, list(decisive), list(missing)
 
 
 def _error(exc: RongcuoError, line: int | None = None) -> dict[str, Any]:
@@ -176,7 +173,8 @@ def screen_record(
         record["status"] = verdict.status.value
         record["decisive"] = [c.id for c in verdict.decisive]
         record["missing"] = [m.path for m in verdict.missing_facts]
-        record["verdict"] = verdict.model_dump(mode="json")
+        # the same data as model_dump(mode="json"), from the JSON the template writes
+        record["verdict"] = json.loads(verdict.to_json(indent=None))
         return record
     status, decisive, missing = _outcome(filing, rules)
     record["status"] = status.value

@@ -45,6 +45,8 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from _typeshed import ReadableBuffer
 
     from ..engine.evaluate import Truth
@@ -81,6 +83,11 @@ class BackendName(enum.StrEnum):
     durable = "durable"
 
 
+class MissingName(enum.StrEnum):
+    walk = "walk"
+    z3 = "z3"
+
+
 def _read_filing(file: str, rules: Ruleset | None = None) -> Filing:
     """A filing read with the filing model of ``rules`` (the bundled rules' when ``None``)."""
     if file == "-":  # bounded; a closed standard input is io_error (rongcuo.reader)
@@ -106,8 +113,18 @@ def check(
             "--backend", help="Who computes clause truths: native, or the durable-rules evaluator."
         ),
     ] = BackendName.native,
+    missing: Annotated[
+        MissingName,
+        typer.Option(
+            "--missing",
+            help="How an insufficient_facts verdict lists its missing facts: walk (fast, every "
+            "fact that may matter) or z3 (exact: only those whose answer can change the status, "
+            "with the smallest sets that decide it; docs/questions.md).",
+        ),
+    ] = MissingName.walk,
 ) -> None:
-    """Screen one filing and print its verdict."""
+    """Screen one filing and print its verdict (--rules may name a version timeline: the version
+    in force on --as-of, the filing date, screens it)."""
     from ..engine.decide import evaluate, register_backend
     from ..verdict.render import render_text
 
@@ -116,13 +133,14 @@ def check(
     try:
         reference = _date(as_of)
         key = _key(key_file)
-        ruleset = _rules(rules)
+        ruleset = _rules_on(rules, reference)
         verdict = evaluate(
             _read_filing(file, ruleset),
             rules=ruleset,
             as_of=reference,
             backend=backend.value,
             key=key,
+            missing="z3" if missing is MissingName.z3 else "walk",
         )
     except RongcuoError as exc:
         _fail(exc, fmt, lang)
@@ -130,6 +148,16 @@ def check(
         out.print(verdict.to_json(), markup=False)
     else:
         say(render_text(verdict, lang=lang.value, full_trace=trace, rules=ruleset), end="")
+
+
+def _rules_on(rules: str | None, on: dt.date | None) -> Ruleset:
+    """``--rules``: a ruleset directory, or a timeline folder whose version in force on ``--as-of``
+    (the latest without it) screens the filing (rongcuo.rules.timeline)."""
+    from ..rules.timeline import is_timeline, load_timeline
+
+    if rules and is_timeline(rules):
+        return load_timeline(rules).in_force(on)
+    return _rules(rules)  # type: ignore[no-any-return]
 
 
 def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:

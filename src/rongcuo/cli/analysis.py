@@ -1,26 +1,40 @@
-"""Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``, ``lint``.
+"""Commands of the rongcuo CLI for analysis (registered by :mod:`rongcuo.cli`): ``diff``,
+``history``, ``lint``.
 
-``rongcuo diff OLD NEW`` exits 0 when the diff was computed, whatever it found (with
-``--fail-on KIND``: 3 when it found a change of that kind, the CI gate); 1 on invalid input (a
-ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed with
-its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in the
-output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
-or when the ruleset does not load; else 0.
+``rongcuo diff OLD NEW`` (or ``--from DATE --to DATE``: the versions of a timeline in force on
+two dates, :mod:`rongcuo.rules.timeline`) exits 0 when the diff was computed, whatever it found
+(with ``--fail-on KIND``: 3 when it found a change of that kind, the CI gate); 1 on invalid input
+(a ruleset that does not load, an unreadable git revision, a bad corpus), every problem listed
+with its code; 70 when a witness is not confirmed by the engine (a bug in rongcuo, reported in
+the output). ``rongcuo lint`` exits 1 when it finds an error (with ``--strict``, also a warning),
+or when the ruleset does not load; else 0. ``rongcuo history`` exits 0, or 1 on an invalid
+timeline or version.
 """
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import RongcuoError, escape_terminal
+from ._common import Format, Lang, LangOpt
+
+if TYPE_CHECKING:
+    from ..analysis.diff import RulesetDiff
+    from ..rules.ruleset import Ruleset
+    from ..rules.timeline import Timeline
 
 
 class DiffFormat(enum.StrEnum):
     text = "text"
     json = "json"
     html = "html"
+
+
+class HistoryFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
 
 
 class LintFormat(enum.StrEnum):
@@ -49,9 +63,6 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     from ._common import (
         EXIT_INTERNAL,
-        Format,
-        Lang,
-        LangOpt,
         _fail,
         _rules,
         dumps_json,
@@ -62,11 +73,36 @@ def register(app: typer.Typer) -> None:
     @app.command("diff")
     def diff_cmd(
         old: Annotated[
-            str, typer.Argument(help="Old version: a ruleset directory, git:REV or git:REV:DIR.")
-        ],
+            str | None,
+            typer.Argument(
+                help="Old version: a ruleset directory, git:REV or git:REV:DIR.",
+                show_default=False,
+            ),
+        ] = None,
         new: Annotated[
-            str, typer.Argument(help="New version: a ruleset directory, git:REV or git:REV:DIR.")
-        ],
+            str | None,
+            typer.Argument(
+                help="New version: a ruleset directory, git:REV or git:REV:DIR.",
+                show_default=False,
+            ),
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--from",
+                help="Instead of OLD: the version in force on this date (YYYY-MM-DD).",
+                show_default=False,
+            ),
+        ] = None,
+        until: Annotated[
+            str | None,
+            typer.Option(
+                "--to",
+                help="Instead of NEW: the version in force on this date (YYYY-MM-DD).",
+                show_default=False,
+            ),
+        ] = None,
+        timeline: TimelineOpt = None,
         fmt: Annotated[
             DiffFormat,
             typer.Option("--format", "-f", help="text, json, or a self-contained html report."),
@@ -98,26 +134,32 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        timing: Annotated[
+            bool,
+            typer.Option(
+                "--timing",
+                help="Add the run time (without it, the same diff gives the same bytes).",
+            ),
+        ] = False,
     ) -> None:
         """Compare two ruleset versions: wording, facts, meaning (proved with z3), statuses."""
-        from ..analysis.diff import Domain, diff_rulesets, load_side, render_text
+        from ..analysis.diff import Domain, diff_rulesets, render_text
 
         err_fmt = Format.json if fmt is DiffFormat.json else Format.text
         try:
             _not_the_corpus(output, corpus)
-            a = load_side(old)
-            b = load_side(new)
+            a, b = _sides(old, new, since, until, timeline)
             result = diff_rulesets(a, b, corpus=corpus, domain=Domain(domain.value))
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
-            text = dumps_json(result.to_data(), indent=2) + "\n"
+            text = dumps_json(result.to_data(timing=timing), indent=2) + "\n"
         elif fmt is DiffFormat.html:
             from ..analysis.report_html import render_html
 
-            text = render_html(result, lang=lang.value)
+            text = render_html(result, lang=lang.value, timing=timing)
         else:
-            text = render_text(result, lang=lang.value)
+            text = render_text(result, lang=lang.value, timing=timing)
         try:
             _emit(text, output, out)
         except RongcuoError as exc:
@@ -126,6 +168,33 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INTERNAL)
         if fail_on is not None and result.has_change(fail_on.value):
             raise typer.Exit(EXIT_CHANGED)
+
+    @app.command("history")
+    def history_cmd(
+        timeline: Annotated[
+            str | None,
+            typer.Argument(
+                help="A timeline folder (with a timeline.yaml; default: the bundled rules alone).",
+                show_default=False,
+            ),
+        ] = None,
+        fmt: Annotated[
+            HistoryFormat, typer.Option("--format", "-f", help="text or json.")
+        ] = HistoryFormat.text,
+        lang: LangOpt = Lang.zh,
+    ) -> None:
+        """List a version timeline: each version's date and label, and what each step changes in
+        meaning (proved with z3, over complete filings)."""
+        err_fmt = Format.json if fmt is HistoryFormat.json else Format.text
+        try:
+            chain = _timeline(timeline)
+            steps = _history(chain)
+        except RongcuoError as exc:
+            _fail(exc, err_fmt, lang)
+        if fmt is HistoryFormat.json:
+            out.print(dumps_json(_history_data(chain, steps), indent=2), markup=False)
+        else:
+            say(_history_text(chain, steps, lang.value), end="")
 
     @app.command("lint")
     def lint_cmd(
@@ -164,6 +233,93 @@ def register(app: typer.Typer) -> None:
         else:
             say(report.render_text(lang=lang.value), end="")
         raise typer.Exit(report.exit_code(strict=strict))
+
+
+TimelineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--timeline",
+        help="A timeline folder for --from/--to (default: the bundled rules alone).",
+        show_default=False,
+    ),
+]
+
+
+def _timeline(folder: str | None) -> "Timeline":
+    from ..rules.timeline import bundled_timeline, load_timeline
+
+    return bundled_timeline() if folder is None else load_timeline(folder)
+
+
+def _sides(
+    old: str | None, new: str | None, since: str | None, until: str | None, timeline: str | None
+) -> tuple["Ruleset", "Ruleset"]:
+    """The two versions a diff compares: OLD and NEW, or the versions in force on --from and
+    --to in --timeline (either may replace either)."""
+    from ..analysis.diff import load_side
+    from ._common import _date, _option_error
+
+    if since is not None and until is None and new is None and old is not None:
+        old, new = None, old  # `diff --from DATE NEW`: the one argument is NEW
+    if (old is None) == (since is None) or (new is None) == (until is None):
+        raise _option_error(
+            "--from",
+            "name each version once: OLD or --from DATE, and NEW or --to DATE",
+            "e.g. rongcuo diff --timeline examples/revisions --from 2023-01-01 --to 2024-08-01",
+        )
+    if timeline is not None and since is None and until is None:
+        raise _option_error("--timeline", "--timeline is read only with --from or --to")
+    chain = _timeline(timeline) if since is not None or until is not None else None
+    a = load_side(old) if old is not None else chain.in_force(_date(since))  # type: ignore[union-attr]
+    b = load_side(new) if new is not None else chain.in_force(_date(until))  # type: ignore[union-attr]
+    return a, b
+
+
+def _history(chain: "Timeline") -> list["RulesetDiff"]:
+    from ..analysis.diff import diff_rulesets
+
+    return [diff_rulesets(a.ruleset(), b.ruleset(), statuses=False) for a, b in chain.steps()]
+
+
+def _history_text(chain: "Timeline", steps: list["RulesetDiff"], lang: str) -> str:
+    from ..analysis.diff import meaning_summary, words
+
+    w = words(lang)
+    lines = [f"{w['history']}: {chain.origin}"]
+    for i, v in enumerate(chain.versions):
+        digest = v.ruleset().digest
+        lines.append(f"  {v.effective.isoformat()}  {v.label}  (sha256:{digest[:16]})")
+        if i < len(steps):
+            lines.append(f"      ↓ {meaning_summary(steps[i], lang)}")
+    return "\n".join(lines) + "\n"
+
+
+def _history_data(chain: "Timeline", steps: list["RulesetDiff"]) -> dict[str, object]:
+    from ..analysis.diff import meaning_summary
+
+    versions = [
+        {
+            "effective": v.effective.isoformat(),
+            "label": v.label,
+            "digest": v.ruleset().digest,
+            "path": str(v.path),
+        }
+        for v in chain.versions
+    ]
+    return {
+        "rongcuo_history": 1,
+        "versions": versions,
+        "steps": [
+            {
+                "from": a.effective.isoformat(),
+                "to": b.effective.isoformat(),
+                "meaning_changed": d.has_change("meaning"),
+                "summary": {"zh": meaning_summary(d, "zh"), "en": meaning_summary(d, "en")},
+                "clauses": [c.to_data() for c in d.changed],
+            }
+            for (a, b), d in zip(chain.steps(), steps, strict=True)
+        ],
+    }
 
 
 def _not_the_corpus(output: Path | None, corpus: Path | None) -> None:

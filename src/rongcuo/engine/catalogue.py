@@ -303,18 +303,30 @@ def settle(fn: Callable[[tuple[Any, ...]], int], vector: tuple[Any, ...], plan: 
             if seen == 0b101:
                 return ops.UNKNOWN
         return ops.TRUE if seen == 0b100 else ops.FALSE
-    positions: list[int] = []
-    choices: list[tuple[Any, ...]] = []
+    split: list[tuple[int, tuple[Any, ...]]] = []
     for index, cases in plan:
         options = cases.get(vector[index])
         if options is not None:
-            positions.append(index)
-            choices.append(options)
-    if not positions:
+            split.append((index, options))
+    if not split:
         return ops.UNKNOWN
-    seen = 0
     work = list(vector)
-    for combo in itertools.product(*choices):
+    # the diagonal first (every fact its first case, then every fact its second …): cases that
+    # differ in every fact, so that an element left unknown, the usual outcome, is found so in
+    # a few cases, not after most of the product. The order changes nothing but when it stops:
+    # the answer is the set of truths seen, and a case tried twice adds nothing to it.
+    seen = 0
+    for k in range(max(len(options) for _, options in split)):
+        for index, options in split:
+            work[index] = options[k] if k < len(options) else options[-1]
+        truth = fn(tuple(work))
+        if truth == ops.UNKNOWN:
+            return ops.UNKNOWN
+        seen |= 1 << truth
+        if seen == 0b101:
+            return ops.UNKNOWN
+    positions = [index for index, _ in split]
+    for combo in itertools.product(*(options for _, options in split)):
         for index, value in zip(positions, combo, strict=True):
             work[index] = value
         truth = fn(tuple(work))

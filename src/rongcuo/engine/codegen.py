@@ -10,6 +10,9 @@ above it, and every ``all``/``any`` short-circuiting — as two functions:
 * ``status(filing)`` — the decision of :func:`rongcuo.engine.decide.decide_status`, negatives first,
   stopping as soon as the status is settled (a filing that a negative excludes never evaluates a
   positive), each clause inlined into one function;
+* ``decide(filing)`` — the status and the clauses that decide it, for ``screen``: the same
+  early exits, but every negative is evaluated (each one that holds is cited) and, when none
+  holds or is open, every positive;
 * ``truths(filing)`` — the truth of every element and every clause, for a verdict with its full
   trace: every element is evaluated, none is skipped.
 
@@ -107,6 +110,10 @@ class Compiled:
 
     #: ``status(filing) -> int``: one of ``ELIGIBLE`` … ``NEEDS_DETERMINATION`` of this module
     status: Callable[[Filing], int]
+    #: ``decide(filing) -> (status, clause ids)``: the status as :attr:`status` gives it, and the
+    #: clauses that hold and decide it (in evaluation order; ``()`` for ``INSUFFICIENT`` and
+    #: ``NEEDS_DETERMINATION``), with early exit: the positives only when no negative holds
+    decide: Callable[[Filing], tuple[int, tuple[str, ...]]]
     #: ``truths(filing) -> (element truths, clause truths)`` as ints, in :attr:`elements` and
     #: :attr:`clauses` order
     truths: Callable[[Filing], tuple[tuple[int, ...], tuple[int, ...]]]
@@ -595,12 +602,22 @@ def _dependency_order(order: Sequence[str], by_id: dict[str, Clause]) -> list[st
 
 
 def _status_function(
-    ctx: _Context, order: Sequence[str], referenced: set[str], signature: str
+    ctx: _Context,
+    order: Sequence[str],
+    referenced: set[str],
+    signature: str,
+    *,
+    collect: bool = False,
 ) -> None:
     """``status(f)``: :func:`rongcuo.engine.decide._status` written out with early exits.
 
     A positive that bars name is settled on its effective truth, ``P and not (B_i or …)``
     (design-v2 §6.2): each bar is computed once, on first need, and only while ``P`` is not false.
+
+    With ``collect``, ``decide(f)``: the status and the clauses that decide it, ``(status,
+    ids)``. It evaluates every negative (each one that holds is cited), and the positives only
+    when no negative holds or is open (each one that holds is cited); ``ids`` is ``()`` for
+    ``insufficient_facts`` and ``needs_determination`` (the caller knows the catch-alls).
     """
     w, by_id = ctx.w, ctx.by_id
     negatives = [by_id[c] for c in order if by_id[c].list is ListKind.NEGATIVE]
@@ -633,6 +650,13 @@ def _status_function(
         def settle(c: Clause, holds: int) -> None:
             """True returns ``holds``; unknown leaves the outcome open, except for a catch-all."""
             value(c)
+            if collect:  # every clause that holds is cited: note it and go on
+                w.emit(1, "if v == 2:")
+                w.emit(2, f"hits.append({w.constant(c.id)})")
+                if not c.catch_all:
+                    w.emit(1, "elif v:")
+                    w.emit(2, "open_ = True")
+                return
             if c.catch_all:
                 w.emit(1, "if v == 2:")
                 w.emit(2, f"return {holds}")
@@ -642,23 +666,46 @@ def _status_function(
                 w.emit(3, f"return {holds}")
                 w.emit(2, "open_ = True")
 
+        def answer(status: int, ids: str = "()") -> str:
+            return f"return {status}, {ids}" if collect else f"return {status}"
+
+        if collect:
+            w.emit(1, "hits = []")
         # negatives that read no other clause first: cheap, and they decide most exclusions
         for c in sorted(negatives, key=lambda c: bool(_refers(c))):
             settle(c, INELIGIBLE)
+        if collect:
+            w.emit(1, "if hits:")
+            w.emit(2, answer(INELIGIBLE, "tuple(hits)"))
         w.emit(1, "if open_:")
-        w.emit(2, f"return {INSUFFICIENT}")
+        w.emit(2, answer(INSUFFICIENT))
         refusable = []
         for c in positives:
             settle(c, ELIGIBLE)
             if c.catch_all:
                 refusable.append(c.id)
                 w.emit(1, f"refused_{c.id} = {'raw' if c.id in bars_of else 'v'} == 0")
+        if collect:
+            w.emit(1, "if hits:")
+            w.emit(2, answer(ELIGIBLE, "tuple(hits)"))
         w.emit(1, "if open_:")
-        w.emit(2, f"return {INSUFFICIENT}")
-        for cid in refusable:
-            w.emit(1, f"if refused_{cid}:")
-            w.emit(2, f"return {INELIGIBLE}")
-        w.emit(1, f"return {NEEDS_DETERMINATION}")
+        w.emit(2, answer(INSUFFICIENT))
+        if collect and refusable:
+            refused = ", ".join(f"refused_{cid}" for cid in refusable)
+            ids = ", ".join(w.constant(cid) for cid in refusable)
+            w.emit(1, f"if {' or '.join(f'refused_{cid}' for cid in refusable)}:")
+            w.emit(
+                2,
+                answer(
+                    INELIGIBLE,
+                    f"tuple(c for c, r in zip(({ids},), ({refused},)) if r)",
+                ),
+            )
+        else:
+            for cid in refusable:
+                w.emit(1, f"if refused_{cid}:")
+                w.emit(2, answer(INELIGIBLE))
+        w.emit(1, answer(NEEDS_DETERMINATION))
 
     w.function(signature, body)
 
@@ -690,6 +737,13 @@ def compile_clauses(
     referenced = {cid for c in clauses for cid in _refers(c)}
     _status_function(
         _Context(w, by_id, None, catalogue, exact, plans=plans), order, referenced, "status(f)"
+    )
+    _status_function(
+        _Context(w, by_id, None, catalogue, exact, plans=plans),
+        order,
+        referenced,
+        "decide(f)",
+        collect=True,
     )
 
     # truths(f): every element, then every clause from its elements, readers after what they read
@@ -731,6 +785,7 @@ def compile_clauses(
     exec(compile(source, "<rongcuo generated clauses>", "exec"), namespace)
     return Compiled(
         status=namespace["status"],
+        decide=namespace["decide"],
         truths=namespace["truths"],
         elements=element_order,
         clauses=order,

@@ -33,11 +33,13 @@ from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
 
+import pydantic_core
+
 from .. import _backends
 from .._guard import expect_type
 from ..errors import FilingError, Location, Problem, show
 from ..facts.kinds import AnyFiling as Filing
-from ..facts.values import NA, PartialDate, PartialSet, Records
+from ..facts.values import PartialDate, PartialSet, Records
 from ..rules.ruleset import Ruleset
 from ..rules.syntax import (
     All,
@@ -55,6 +57,8 @@ from ..rules.syntax import (
     Test,
 )
 from ..rules.syntax import Any as AnyNode
+from ..rules.timeline import Timeline, resolve
+from ..verdict.receipt import receipt_for
 from ..verdict.verdict import (
     CitationOut,
     CitedClause,
@@ -72,10 +76,20 @@ from ..verdict.verdict import (
     Verdict,
 )
 from . import codegen
-from .catalogue import Scope
+from .catalogue import BLANK, Scope, vector_of
 from .evaluate import TRUTHS, Memo, Program, Truth, combine
+from .explain import TraceTemplate, json_value
 
-__all__ = ["BACKENDS", "Backend", "clause_values", "decide_status", "evaluate", "register_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "clause_values",
+    "compact_trace",
+    "decide_outcome",
+    "decide_status",
+    "evaluate",
+    "register_backend",
+]
 
 # Evaluation backends: who computes each clause's truth. ``native`` is the compiled three-valued
 # evaluator (:class:`rongcuo.engine.evaluate.Program`), the default. ``durable`` is an independent
@@ -181,6 +195,37 @@ def decide_status(filing: Filing, rules: Ruleset) -> Status:
     return _STATUSES[rules.program.compiled.status(filing)]
 
 
+def decide_outcome(
+    filing: Filing, rules: Ruleset
+) -> tuple[Status, tuple[str, ...], tuple[str, ...]]:
+    """The status, the ids of the clauses that decide it and the paths of the missing facts,
+    as :func:`evaluate` gives them, for bulk screening: the generated ``decide`` settles the
+    status and its clauses with early exit; every truth is computed only for an
+    ``insufficient_facts`` filing, whose missing facts need them."""
+    code, ids = rules.program.compiled.decide(filing)
+    status = _STATUSES[code]
+    if status is Status.INSUFFICIENT_FACTS:
+        elements, values = rules.program.truths(filing)
+        found = _missing_facts(rules, filing, values, elements)
+        return status, (), tuple(m.path for m in found)
+    parts = _parts(rules)
+    if status is Status.NEEDS_DETERMINATION:
+        return status, parts.catch_alls, ()
+    return status, tuple(sorted(ids, key=parts.rank.__getitem__)), ()
+
+
+def compact_trace(verdict: Verdict) -> str:
+    """The compact trace of a verdict the engine made with its trace, for bulk output: the
+    ruleset digest and one digit a truth for every clause and every element, in the trace's
+    order (:mod:`rongcuo.engine.explain`); ``""`` for a verdict without them (read back from
+    JSON, or made with ``trace=False``)."""
+    derive = verdict._derive
+    if not isinstance(derive, _Explanation) or not derive.traced:
+        return ""
+    template = _parts(derive.rules).template
+    return template.compact(derive.elements, derive.values, verdict.ruleset.digest)
+
+
 # the generated status function's answers (see rongcuo.engine.codegen)
 _STATUSES: dict[int, Status] = {
     codegen.ELIGIBLE: Status.ELIGIBLE,
@@ -277,7 +322,7 @@ def _check_dates(filing: Filing, as_of: dt.date, rules: Ruleset) -> None:
 def evaluate(
     filing: Filing | Mapping[str, Any],
     *,
-    rules: Ruleset | None = None,
+    rules: Ruleset | Timeline | None = None,
     as_of: dt.date | None = None,
     trace: bool = True,
     backend: Backend = "native",
@@ -288,8 +333,11 @@ def evaluate(
 
     ``filing`` is a :class:`~rongcuo.facts.model.Filing` or a mapping in its JSON shape; an invalid
     one raises :class:`~rongcuo.errors.FilingError` listing every problem. ``rules`` defaults to the
-    bundled ruleset. ``as_of`` is the reference date: when given, a dated fact later than it is an
-    error; nothing reads the clock. ``trace=False`` leaves out the element-level trace.
+    bundled ruleset; a :class:`~rongcuo.rules.timeline.Timeline` stands for its version in force on
+    ``as_of`` (the latest without it), which the verdict cites (``ruleset``: label, effective date,
+    digest). ``as_of`` is the reference date, the day the matter is filed: when given, a dated
+    fact later than it is an error; nothing reads the clock. ``trace=False`` leaves out the
+    element-level trace.
     ``backend`` chooses who computes the clause truths the decision runs on: ``"native"`` (the
     default) or ``"durable"``, the independent durable-rules evaluator
     (:mod:`rongcuo.testing.durable`). ``key`` (bytes, at least 16) makes the receipt an
@@ -303,6 +351,7 @@ def evaluate(
     """
     if missing not in ("walk", "z3"):
         raise ValueError(f'evaluate(missing=...): pass "walk" or "z3", not {show(missing)}')
+    rules = resolve(rules, as_of)  # a Timeline: its version in force (rongcuo.rules.timeline)
     _check_arguments(rules, as_of, trace, backend)
     if key is not None:
         from ..verdict.receipt import check_key
@@ -456,6 +505,20 @@ class _Parts:
             for q in rules.consequences.get("not_listed", ())
         )
         self.order = {cid: i for i, cid in enumerate(rules.program.order)}
+        #: each clause's place in its list (the order a verdict cites clauses in)
+        self.rank = {c.id: i for kind in ListKind for i, c in enumerate(rules.of_list(kind))}
+        self.catch_alls = tuple(c.id for c in rules.clauses if c.catch_all)
+        program = rules.program
+        #: the trace's JSON, to fill in per verdict
+        catalogue = program.catalogue
+        self.template = TraceTemplate(
+            rules.clauses,
+            program.reads,
+            program.compiled.element_index,
+            program.order,
+            vector=vector_of,
+            index=catalogue.index if catalogue is not None else None,
+        )
         self._cited: dict[tuple[str, Truth, tuple[str, ...]], CitedClause] = {}
         self._lock = threading.Lock()
 
@@ -489,7 +552,7 @@ class _Explanation:
     """A verdict's trace and receipt, built when first asked for: the element truths were all
     computed with the verdict; this quotes them, with the facts each element read."""
 
-    __slots__ = ("elements", "filing", "key", "rules", "traced", "values")
+    __slots__ = ("elements", "facts", "filing", "key", "rules", "traced", "values")
 
     def __init__(
         self,
@@ -503,6 +566,7 @@ class _Explanation:
     ) -> None:
         self.rules, self.filing, self.elements = rules, filing, elements
         self.values, self.traced, self.key = values, traced, key
+        self.facts: list[Any] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
         if not self.traced:
@@ -516,15 +580,44 @@ class _Explanation:
         )
 
     def receipt(self, verdict: Verdict) -> str:
-        from ..verdict.receipt import receipt_for
+        outcome = self._json(verdict, None, receipt=None)
+        return receipt_for(verdict, self.filing, key=self.key, outcome=outcome)
 
-        return receipt_for(verdict, self.filing, key=self.key)
+    def json(self, verdict: Verdict, indent: int | None) -> str | None:
+        """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace
+        filled into the ruleset's template (:mod:`rongcuo.engine.explain`); ``None`` for an
+        indent it has no template for (the caller serialises the verdict itself)."""
+        if indent not in (2, None):
+            return None
+        return self._json(verdict, indent, receipt=verdict.receipt)
+
+    def _json(self, verdict: Verdict, indent: int | None, *, receipt: str | None) -> str:
+        head = verdict.model_dump_json(indent=indent, exclude=_DERIVED_FIELDS)
+        if self.traced:
+            template = _parts(self.rules).template
+            if self.facts is None:  # shared by both layouts: read and converted once
+                self.facts = template.facts(self.filing)
+            trace = template.fill(self.facts, self.elements, self.values, pretty=indent is not None)
+        else:
+            trace = "[]"
+        if indent is None:
+            tail = "" if receipt is None else f',"receipt":{_json_string(receipt)}'
+            return f'{head[:-1]},"trace":{trace}{tail}}}'
+        tail = "" if receipt is None else f',\n  "receipt": {_json_string(receipt)}'
+        return f'{head[:-2]},\n  "trace": {trace}{tail}\n}}'
 
     def __copy__(self) -> _Explanation:
         return self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _Explanation:
         return self  # immutable, like the ruleset and the filing it holds
+
+
+_DERIVED_FIELDS: Final[set[str]] = {"trace", "receipt"}
+
+
+def _json_string(text: str) -> str:
+    return pydantic_core.to_json(text).decode()
 
 
 def _citation(c: Citation) -> CitationOut:
@@ -570,28 +663,6 @@ def _determination(recorded: Any) -> Determination | None:
     )
 
 
-def _json_value(value: Any) -> Any:
-    """A fact's value in its canonical document form (v2: ``"n/a"``, a partial set's list or
-    ``{yes, no, complete}``, a partial date's text, records as the document lists them)."""
-    if value is NA:
-        return "n/a"
-    if isinstance(value, PartialSet | PartialDate):
-        return value.to_json()
-    if isinstance(value, Records):
-        return value.to_json(_record_json)
-    if isinstance(value, frozenset):
-        return sorted(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool):
-        return value
-    return str(value)
-
-
-def _record_json(record: Any) -> Any:
-    return record.model_dump(mode="json", exclude_none=True)
-
-
 def _trace(
     clause: Clause,
     program: Program,
@@ -608,7 +679,7 @@ def _trace(
             value = get(filing)
             facts.append(
                 FactRead._made(
-                    {"path": path, "known": value is not None, "value": _json_value(value)}
+                    {"path": path, "known": value is not None, "value": json_value(value)}
                 )
             )
         traced.append(
@@ -775,10 +846,15 @@ class _Unknowns:
                 paths: tuple[str, ...] = (n.left, n.right)
             else:
                 paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
-            refs = [self.ref(p, scope, bound, where) for p in paths]
+            read = [self.ref(p, scope, bound, where) for p in paths]
+            # a field of a further record (the blank one) is asked with its list: left out
+            refs = [(r, v) for r, v in read if r]
             # the facts it reads that are not known exactly (all of them if none is open)
             open_ = [r for r, value in refs if not _settled(value)]
-            yield from open_ or [r for r, _ in refs]
+            if open_ or len(refs) == len(read):
+                yield from open_ or [r for r, _ in refs]
+            else:  # open for the further record: of the rest, only a value it may refine
+                yield from (r for r, value in refs if self.coarse(r.decl, value))
         elif isinstance(n, All | AnyNode):
             for child in n.items:
                 yield from self.node2(child, seen, scope, bound, where)
@@ -788,10 +864,12 @@ class _Unknowns:
             yield from self.clause(self.rules.clause(n.clause), seen)
         elif isinstance(n, Quantifier):
             asked, records = self.ref(n.of, scope, bound, where)
+            if asked is None:  # a list inside a further record: asked with that record's list
+                return
             if not isinstance(records, Records) or not records.complete:
                 yield asked  # the list itself is open: more records may come
-            if not isinstance(records, Records):
-                return
+            if not isinstance(records, Records):  # unknown: an empty incomplete list
+                records = Records((), complete=False)
             catalogue = program.catalogue
             assert catalogue is not None
             inner: Scope = (*scope, (n.name, catalogue.resolve(n.of, scope).decl))
@@ -802,6 +880,26 @@ class _Unknowns:
                 for part in (n.where, n.that):
                     if part is not None:
                         yield from self.node2(part, seen, inner, b, w)
+            if not records.complete:  # a further record: the facts outside it that it reads
+                b, w = (*bound, BLANK), (*where, ("", asked.rank))
+                for part in (n.where, n.that):
+                    if part is not None:
+                        yield from self.node2(part, seen, inner, b, w)
+
+    def coarse(self, decl: Any, value: Any) -> bool:
+        """Whether an enum or set value names a value with values below it (it may be refined)."""
+        catalogue = self.rules.program.catalogue
+        family = getattr(decl, "family", None)
+        if catalogue is None or not family:
+            return False
+        fam = catalogue.decl.families[family]
+        if isinstance(value, str):
+            return bool(fam.children(value))
+        if isinstance(value, PartialSet):
+            return any(fam.children(v) for v in value.yes)
+        if isinstance(value, frozenset):
+            return any(isinstance(v, str) and fam.children(v) for v in value)
+        return False
 
     def ref(
         self,
@@ -809,14 +907,17 @@ class _Unknowns:
         scope: Scope,
         bound: tuple[Any, ...],
         where: tuple[tuple[str, tuple[int, ...]], ...],
-    ) -> tuple[_Asked, Any]:
-        """The fact a path names in ``scope``, as asked about, and its value."""
+    ) -> tuple[_Asked | None, Any]:
+        """The fact a path names in ``scope``, as asked about, and its value; ``None`` for a
+        field of a further record of an incomplete list (asked with the list)."""
         catalogue = self.rules.program.catalogue
         assert catalogue is not None
         ref = catalogue.resolve(path, scope)
         if ref.top:
             return self.top(ref.decl.path), self.vector[ref.index]
         record_path, rank = where[ref.depth]
+        if not record_path:
+            return None, None
         rank = (*rank, ref.decl.order)
         value = getattr(bound[ref.depth], ref.field, None)
         return _Asked(f"{record_path}.{ref.field}", ref.decl, rank), value

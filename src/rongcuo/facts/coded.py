@@ -29,29 +29,61 @@ __all__ = ["V1_KEYS", "validate_coded", "validate_document"]
 Path = tuple[str | int, ...]
 _F = typing.TypeVar("_F", bound=pydantic.BaseModel)
 
-#: Keys of filing model v1 that v2 does not have, each with what replaced it.
-V1_KEYS: Final[Mapping[str, str]] = {
+#: Keys of filing model v1 that v2 does not have, each with what replaced it (English, Chinese).
+V1_KEYS: Final[Mapping[str, tuple[str, str]]] = {
     "subject.has_enforcement_power": (
-        "subject.enforcement_power (enforcement power over this problem, not in general)"
+        "subject.enforcement_power (enforcement power over this problem, not in general)",
+        "subject.enforcement_power（对本问题是否负有执法权，而非一般意义上的执法权）",
     ),
     "conduct.misconduct": (
         "each act's kind (acts[].kind, e.g. falsification, taking_and_demanding), and "
-        "acts[].defied_known_ban, acts[].under_reform_banner"
+        "acts[].defied_known_ban, acts[].under_reform_banner",
+        "各行为的类别（acts[].kind，如 falsification 弄虚作假、taking_and_demanding 吃拿卡要），"
+        "以及 acts[].defied_known_ban、acts[].under_reform_banner",
     ),
-    "conduct.passive_acceptance": "acts[].passive, on the act of acceptance",
-    "matter.irregularities": "the kinds of the acts (acts[].kind, e.g. funds_use, planning)",
-    "matter.error_kinds": "the kinds of the acts (acts[].kind), compared within their family",
-    "matter.conduct_started_on": "each act's date, exact or partial (acts[].when)",
-    "matter.conduct_ended_on": "each act's date, exact or partial (acts[].when)",
-    "motive.private_gain_for": "each act's beneficiaries (acts[].private_gain_for)",
-    "consequences.harmed_interests": "each act's harm (acts[].harmed)",
+    "conduct.passive_acceptance": (
+        "acts[].passive, on the act of acceptance",
+        "收受行为上的 acts[].passive",
+    ),
+    "matter.irregularities": (
+        "the kinds of the acts (acts[].kind, e.g. funds_use, planning)",
+        "各行为的类别（acts[].kind，如 funds_use 资金使用、planning 规划）",
+    ),
+    "matter.error_kinds": (
+        "the kinds of the acts (acts[].kind), compared within their family",
+        "各行为的类别（acts[].kind），按类别族比较",
+    ),
+    "matter.conduct_started_on": (
+        "each act's date, exact or partial (acts[].when)",
+        "各行为的日期，可精确也可不完整（acts[].when）",
+    ),
+    "matter.conduct_ended_on": (
+        "each act's date, exact or partial (acts[].when)",
+        "各行为的日期，可精确也可不完整（acts[].when）",
+    ),
+    "motive.private_gain_for": (
+        "each act's beneficiaries (acts[].private_gain_for)",
+        "各行为的谋利对象（acts[].private_gain_for）",
+    ),
+    "consequences.harmed_interests": (
+        "each act's harm (acts[].harmed)",
+        "各行为损害的利益（acts[].harmed）",
+    ),
     "violation": (
-        "each act's breach: acts[].breached (which rules) and acts[].explicit_prohibition"
+        "each act's breach: acts[].breached (which rules) and acts[].explicit_prohibition",
+        "各行为的违规情况：acts[].breached（违反哪些规定）和 acts[].explicit_prohibition",
     ),
-    "violation.norms": "each act's breach (acts[].breached)",
-    "violation.explicitly_prohibited": "each act's acts[].explicit_prohibition",
+    "violation.norms": (
+        "each act's breach (acts[].breached)",
+        "各行为违反的规定（acts[].breached）",
+    ),
+    "violation.explicitly_prohibited": (
+        "each act's acts[].explicit_prohibition",
+        "各行为的 acts[].explicit_prohibition（是否违反明令禁止）",
+    ),
     "history.exempted_error_kinds": (
-        "history.exemptions, a list of records {date, kind, matter} ([] for never exempted)"
+        "history.exemptions, a list of records {date, kind, matter} ([] for never exempted)",
+        "history.exemptions，由记录 {date, kind, matter} 组成的列表（从未获容错免责时为 []）",
     ),
 }
 
@@ -90,7 +122,7 @@ def _code(err_type: str) -> str:
 def _v1_problems(value: Mapping[str, Any], name: str, doc: _yaml.Document | None) -> list[Problem]:
     """A ``filing_v1`` problem for every v1-only key in the document."""
     problems: list[Problem] = []
-    for key, replaced in V1_KEYS.items():
+    for key, (replaced, replaced_zh) in V1_KEYS.items():
         group, _, fact = key.partition(".")
         node = value.get(group)
         found = (isinstance(node, Mapping) and fact in node) if fact else group in value
@@ -104,6 +136,10 @@ def _v1_problems(value: Mapping[str, Any], name: str, doc: _yaml.Document | None
                 _at(doc, name, path, key=True),
                 "rewrite the filing in the v2 shape (docs/design-v2.md §2); a v1 filing is "
                 "never read as v2",
+                message_zh=f"{key!r} 是 v1 备案模型的键；v2 改为 {replaced_zh}",
+                hint_zh=(
+                    "请按 v2 的结构改写备案（docs/design-v2.md 第 2 节）；v1 备案绝不会按 v2 读取"
+                ),
             )
         )
     return problems

@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # the YAML reader is imported when a declaration is read, not
     from .. import _yaml  # unpickled from the compiled-ruleset cache
 
 __all__ = [
-    "DETERMINATION_CLAUSES",
     "FORMAT_VERSION",
     "FactDecl",
     "FactType",
@@ -46,10 +45,8 @@ __all__ = [
 FORMAT_VERSION: Final = 2
 """The value of the declaration's ``facts:`` key this module reads."""
 
-DETERMINATION_CLAUSES: Final = ("P15", "N9")
-"""The catch-all clauses decided only by a recorded determination. Their facts
-(``determinations.P15.holds`` …) are not declared in ``facts.yaml``: every declaration gets the
-built-in group ``determinations`` (the shape of v1's ``Determination``), after its own groups."""
+_DETERMINATION_CLAUSE: Final = re.compile(r"[PN][1-9][0-9]{0,2}")
+"""A clause id a ``determinations:`` entry may name (a positive or negative clause)."""
 
 _ID: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _RECORD: Final = re.compile(r"[A-Z][A-Za-z0-9]*")
@@ -298,6 +295,9 @@ class FactsDecl:
     facts: Mapping[str, FactDecl]
     #: value id -> family id (value ids are unique across families)
     value_family: Mapping[str, str]
+    #: the catch-all clauses decided only by a recorded determination (``determinations:``);
+    #: each has the facts ``determinations.<id>.holds|decided_by|decided_on|reason``
+    determinations: tuple[str, ...]
     #: sha256 of the canonical JSON form of the declaration
     digest: str
 
@@ -338,7 +338,8 @@ def _hint(text: str) -> str:
 
 # --------------------------------------------------------------------------- loading
 
-_TOP_KEYS: Final = ("facts", "families", "groups")
+_TOP_KEYS: Final = ("facts", "families", "groups", "determinations")
+_REQUIRED_TOP_KEYS: Final = ("facts", "families", "groups")
 _FAMILY_KEYS: Final = ("title", "values", "note")
 _VALUE_KEYS: Final = ("id", "title", "values", "also", "opaque", "kind", "note")
 _GROUP_KEYS: Final = ("id", "title", "facts", "note")
@@ -470,7 +471,7 @@ class _Loader:
         if root is None:
             return None
         self.keys(root, _TOP_KEYS, (), "a facts declaration")
-        for k in _TOP_KEYS:
+        for k in _REQUIRED_TOP_KEYS:
             if k not in root:
                 self.problem("facts_missing_key", f"the declaration has no {k!r}", ())
         version = root.get("facts")
@@ -483,9 +484,35 @@ class _Loader:
             )
         families = self.families(root.get("families", {}))
         groups = self.groups(root.get("groups", []), families)
+        determinations = self.determinations(root.get("determinations", []))
         if self.problems:
             return None
-        return _build(families, groups)
+        return _build(families, groups, determinations)
+
+    def determinations(self, node: object) -> tuple[str, ...]:
+        """The catch-all clauses decided only by a recorded determination (``[P15, N9]``)."""
+        path: Path_ = ("determinations",)
+        if not isinstance(node, list):
+            self.problem("facts_wrong_type", "determinations must be a list of clause ids", path)
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(node):
+            if not isinstance(item, str) or not _DETERMINATION_CLAUSE.fullmatch(item):
+                self.problem(
+                    "facts_bad_id",
+                    f"determinations[{i}] must be a positive or negative clause id such as "
+                    f"'P15' or 'N9', not {_kind(item)}",
+                    (*path, i),
+                )
+            elif item in out:
+                self.problem(
+                    "facts_duplicate_id",
+                    f"clause {item} is named twice in determinations",
+                    (*path, i),
+                )
+            else:
+                out.append(item)
+        return tuple(out)
 
     def families(self, node: object) -> dict[str, tuple[tuple[str, str], list[_RawValue]]]:
         out: dict[str, tuple[tuple[str, str], list[_RawValue]]] = {}
@@ -893,8 +920,9 @@ def _kind(value: object) -> str:
 # --------------------------------------------------------------------------- building
 
 
-def _determinations() -> tuple[str, tuple[str, str], list[_RawFact]]:
-    """The built-in group of recorded determinations for the catch-all clauses."""
+def _determinations(clauses: Sequence[str]) -> tuple[str, tuple[str, str], list[_RawFact]]:
+    """The group of recorded determinations for the catch-all clauses the declaration names
+    under ``determinations:``; each gets the same four facts (holds, by whom, when, why)."""
     facts = []
     fields = (
         ("holds", FactType.BOOL, ("是否认定适用", "whether the clause holds")),
@@ -902,7 +930,7 @@ def _determinations() -> tuple[str, tuple[str, str], list[_RawFact]]:
         ("decided_on", FactType.DATE, ("认定日期", "decided on")),
         ("reason", FactType.TEXT, ("认定理由", "reason")),
     )
-    for clause in DETERMINATION_CLAUSES:
+    for clause in clauses:
         for name, ftype, (zh, en) in fields:
             facts.append(
                 _RawFact(
@@ -946,6 +974,7 @@ def _decl(raw: _RawFact, path: str, order: int) -> FactDecl:
 def _build(
     families: Mapping[str, tuple[tuple[str, str], list[_RawValue]]],
     groups: list[tuple[str, tuple[str, str], list[_RawFact]]],
+    determinations: tuple[str, ...],
 ) -> FactsDecl:
     fams: dict[str, Family] = {}
     value_family: dict[str, str] = {}
@@ -958,7 +987,7 @@ def _build(
         fams[fid] = Family(fid, zh, en, _Frozen(values))
     out_groups: list[GroupDecl] = []
     facts: dict[str, FactDecl] = {}
-    for gid, (zh, en), raw_facts in [*groups, _determinations()]:
+    for gid, (zh, en), raw_facts in [*groups, _determinations(determinations)]:
         decls = []
         for raw_fact in raw_facts:
             path = raw_fact.id if gid == "filing" else f"{gid}.{raw_fact.id}"
@@ -980,6 +1009,7 @@ def _build(
             {"id": g.id, "title": [g.zh, g.en], "facts": [_canon_fact(d) for d in g.facts]}
             for g in out_groups
         ],
+        "determinations": list(determinations),
     }
     text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return FactsDecl(
@@ -988,6 +1018,7 @@ def _build(
         groups=tuple(out_groups),
         facts=_Frozen(facts),
         value_family=_Frozen(value_family),
+        determinations=determinations,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 

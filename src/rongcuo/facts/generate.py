@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import RongcuoError
-from .declare import DETERMINATION_CLAUSES, FactDecl, FactsDecl, FactType, Family, load_facts
+from .declare import FactDecl, FactsDecl, FactType, Family, load_facts
 
 __all__ = ["generate", "main"]
 
@@ -277,7 +277,7 @@ def generate(decl: FactsDecl, source: str) -> str:
         w(f'"""{group.zh}"""', 1)
         w()
         if group.id == "determinations":
-            for clause in DETERMINATION_CLAUSES:
+            for clause in decl.determinations:
                 w(f"{clause}: Determination | None = fact(", 1)
                 w(f"{_s(f'{clause} 认定')},", 2)
                 w(f"{_s(f'determination under {clause}')},", 2)
@@ -383,7 +383,7 @@ def generate(decl: FactsDecl, source: str) -> str:
             continue
         w(f"g_{group.id} = d[{_s(group.id)}].__dict__", 1)
         if group.id == "determinations":
-            for clause in DETERMINATION_CLAUSES:
+            for clause in decl.determinations:
                 w(f"r_{clause} = g_determinations[{_s(clause)}]", 1)
             for x in group.facts:
                 clause, _, field = x.path.split(".", 1)[1].partition(".")

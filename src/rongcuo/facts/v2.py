@@ -51,7 +51,7 @@ from .fields import (
 from .values import NAType, PartialDate, PartialSet, Records
 
 #: sha256 of the declaration this module was generated from (:attr:`FactsDecl.digest`)
-DIGEST: Final = "1c741493c2012edc766455fbfeec622c03652d64c75a8720590bf4c4f8685536"
+DIGEST: Final = "b7944b2a69cb4efd51542c11250f0028d70e577bbbfcee260f2ceb28e2c428bd"
 
 
 # --------------------------------------------------------------------------- families

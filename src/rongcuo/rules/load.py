@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -870,6 +870,22 @@ def _check_examples(
     return problems
 
 
+def _check_determinations(
+    facts: FactsDecl, clauses: Sequence[Clause], doc: _yaml.Document
+) -> Iterable[Problem]:
+    """Each clause named under facts.yaml's ``determinations:`` is a catch-all of the ruleset."""
+    catch_alls = {c.id for c in clauses if c.catch_all}
+    for i, cid in enumerate(facts.determinations):
+        if cid not in catch_alls:
+            yield Problem(
+                "rules_catch_all",
+                f"facts.yaml declares a determination for {cid}, which is not a catch-all "
+                "clause of this ruleset",
+                doc.loc(("determinations", i)),
+                suggest(cid, sorted(catch_alls)),
+            )
+
+
 def _v2_parser(decl: FactsDecl) -> Callable[[dict[str, object]], Any] | None:
     """The v2 filing parser of this declaration: the generated model's for the bundled one, a
     model built from the declaration for a revision (:func:`rongcuo.facts.models.model_for`), so
@@ -962,6 +978,8 @@ def load_ruleset_texts(
                     catch_alls[1].loc,
                 )
             )
+    if facts is not None:
+        problems.extend(_check_determinations(facts, clauses, docs[FACTS_FILE]))
     if problems or meta is None or documents is None:
         if not problems:
             problems.append(Problem("rules_metadata", "ruleset metadata is incomplete", Location()))

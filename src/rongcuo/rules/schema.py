@@ -1,12 +1,13 @@
 """A JSON Schema for rule files, so that an editor can complete and check rule YAML.
 
-One schema covers every rule file: the manifest (``ruleset.yaml``, told by its ``rongcuo:`` key)
-and a list file (``positive.yaml``, ``negative.yaml``, ``bars.yaml``, ``companions.yaml``, told
-by ``list:``). The operators are those of :class:`~rongcuo.rules.syntax.Op`, so the schema keeps
-in step with the language. It describes the shape; the loader still does every check the shape
-cannot (fact paths, value types, phrases in the text, examples): the schema helps while typing,
-``rongcuo lint`` decides. ``schemas/rules.schema.json`` is this schema, checked in (a test keeps
-it current); a rule file points an editor at it with its first line::
+One schema covers every rule file: the manifest (``ruleset.yaml``, told by its ``rongcuo:`` key),
+a list file (``positive.yaml``, ``negative.yaml``, ``bars.yaml``, ``companions.yaml``, told
+by ``list:``) and the facts declaration (``facts.yaml``, told by ``facts:``). The operators are
+those of :class:`~rongcuo.rules.syntax.Op`, so the schema keeps in step with the language. It
+describes the shape; the loader still does every check the shape cannot (fact paths, value
+types, phrases in the text, examples): the schema helps while typing, ``rongcuo lint`` decides.
+``schemas/rules.schema.json`` is this schema, checked in (a test keeps it current); a rule file
+points an editor at it with its first line::
 
     # yaml-language-server: $schema=../schemas/rules.schema.json
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..facts.declare import FORMAT_VERSION, FactType
 from .syntax import ListKind, Op
 
 __all__ = ["rules_json_schema"]
@@ -22,6 +24,14 @@ __all__ = ["rules_json_schema"]
 _ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
 _TEXT = {"type": "string", "minLength": 1}
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_SNAKE = {"type": "string", "pattern": "^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"}
+_PAIR = {
+    "type": "array",
+    "prefixItems": [_TEXT, _TEXT],
+    "minItems": 2,
+    "maxItems": 2,
+    "description": "[中文, English]",
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -225,12 +235,13 @@ def rules_json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "rongcuo rule file",
-        "description": "A rule file of a rongcuo ruleset: the manifest (ruleset.yaml) or a list. "
-        "docs/rule-language.md describes the language.",
-        "oneOf": [_ref("manifest"), _ref("clause_list")],
+        "description": "A rule file of a rongcuo ruleset: the manifest (ruleset.yaml), a list, or "
+        "the facts declaration (facts.yaml). docs/rule-language.md describes the language.",
+        "oneOf": [_ref("manifest"), _ref("clause_list"), _ref("facts_declaration")],
         "$defs": {
             "manifest": manifest,
             "clause_list": clause_list,
+            **_facts_defs(),
             "clause": clause,
             "element": element,
             "example": example,
@@ -241,4 +252,96 @@ def rules_json_schema() -> dict[str, Any]:
             "cite": cite,
             "quote": quote,
         },
+    }
+
+
+def _facts_defs() -> dict[str, Any]:
+    """The facts declaration (``facts.yaml``, rule language 2): families, groups, determinations.
+    The shape only; the loader checks ids for uniqueness, families for cycles, values for
+    existence (``facts_*`` codes)."""
+    value = {
+        "title": "a value: [id, 中文, English], or a mapping with narrower values",
+        "anyOf": [
+            {
+                "type": "array",
+                "prefixItems": [_SNAKE, _TEXT, _TEXT],
+                "minItems": 3,
+                "maxItems": 3,
+            },
+            {
+                "type": "object",
+                "required": ["id", "title"],
+                "properties": {
+                    "id": _SNAKE,
+                    "title": _PAIR,
+                    "values": {"type": "array", "items": _ref("fact_value")},
+                    "also": {"type": "array", "items": _SNAKE},
+                    "opaque": {"type": "boolean"},
+                    "kind": {"type": "boolean"},
+                    "note": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        ],
+    }
+    family = {
+        "type": "object",
+        "required": ["title", "values"],
+        "properties": {
+            "title": _PAIR,
+            "values": {"type": "array", "items": _ref("fact_value"), "minItems": 1},
+            "note": {"type": "string"},
+        },
+        "additionalProperties": False,
+    }
+    fact = {
+        "type": "object",
+        "required": ["id", "type", "title", "question"],
+        "properties": {
+            "id": _SNAKE,
+            "type": {"enum": [t.value for t in FactType]},
+            "title": _PAIR,
+            "question": _PAIR,
+            "note": {"type": "string"},
+            "family": _SNAKE,
+            "na": _PAIR,
+            "record": {"type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$"},
+            "fields": {"type": "array", "items": _ref("fact")},
+        },
+        "additionalProperties": False,
+    }
+    group = {
+        "type": "object",
+        "required": ["id", "title", "facts"],
+        "properties": {
+            "id": _SNAKE,
+            "title": _PAIR,
+            "facts": {"type": "array", "items": _ref("fact"), "minItems": 1},
+            "note": {"type": "string"},
+        },
+        "additionalProperties": False,
+    }
+    declaration = {
+        "type": "object",
+        "title": "facts.yaml: the facts of a filing, declared beside the clauses",
+        "required": ["facts", "families", "groups"],
+        "properties": {
+            "facts": {"const": FORMAT_VERSION, "description": "the declaration format version"},
+            "families": {"type": "object", "additionalProperties": _ref("fact_family")},
+            "groups": {"type": "array", "items": _ref("fact_group"), "minItems": 1},
+            "determinations": {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[PN][1-9][0-9]{0,2}$"},
+                "uniqueItems": True,
+                "description": "the catch-all clauses decided only by a recorded determination",
+            },
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "facts_declaration": declaration,
+        "fact_family": family,
+        "fact_value": value,
+        "fact_group": group,
+        "fact": fact,
     }

@@ -68,7 +68,7 @@ from ..engine.catalogue import Catalogue
 from ..engine.decide import decide_status
 from ..engine.evaluate import Truth
 from ..facts import v2 as model
-from ..facts.declare import DETERMINATION_CLAUSES, FactDecl, FactType, Family
+from ..facts.declare import FactDecl, FactType, Family
 from ..facts.fields import set_conflict
 from ..facts.v2 import Filing
 from ..facts.values import NA, PartialDate, PartialSet, Records
@@ -405,7 +405,11 @@ class _Free:
         return self.value(draw, path)
 
 
-_DETERMINATION_HOLDS: Final = tuple(f"determinations.{c}.holds" for c in DETERMINATION_CLAUSES)
+#: the catch-all clauses the bundled declaration records determinations for (P15, N9)
+_DETERMINATION_CLAUSES: Final = tuple(
+    dict.fromkeys(p.split(".")[1] for p in model.FACTS if p.startswith("determinations."))
+)
+_DETERMINATION_HOLDS: Final = tuple(f"determinations.{c}.holds" for c in _DETERMINATION_CLAUSES)
 _PLAIN: Final = tuple(p for p in model.FACTS if not p.startswith("determinations."))
 
 
@@ -422,7 +426,7 @@ def _fill(
             values[path] = fixed[path]
         elif path in scope:
             values[path] = free.fact(draw, path)
-    for cid, holds_path in zip(DETERMINATION_CLAUSES, _DETERMINATION_HOLDS, strict=True):
+    for cid, holds_path in zip(_DETERMINATION_CLAUSES, _DETERMINATION_HOLDS, strict=True):
         if holds_path in fixed:
             holds = fixed[holds_path]
         else:

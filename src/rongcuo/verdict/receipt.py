@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, cast
 
 from ..errors import Location, Problem, RongcuoError
 
@@ -39,6 +40,8 @@ __all__ = [
     "receipt_for",
     "receipt_kind",
 ]
+
+_json_ascii: Final[Callable[[str], str]] = json.encoder.encode_basestring_ascii
 
 UNKEYED: Final = "sha256"
 KEYED: Final = "hmac-sha256"
@@ -57,7 +60,10 @@ def _sorted_sets(value: object) -> object:
         return {k: _sorted_sets(v) for k, v in value.items() if v != {}}
     if isinstance(value, list):
         items = [_sorted_sets(v) for v in value]
-        return sorted(items, key=json.dumps) if all(isinstance(i, str) for i in items) else items
+        # ``json.dumps`` of a str is exactly this C function (the sort key stays the same)
+        if all(isinstance(i, str) for i in items):
+            return sorted(cast("list[str]", items), key=_json_ascii)
+        return items
     return value
 
 
@@ -93,11 +99,18 @@ def receipt_kind(receipt: str) -> str:
     return kind if sep and kind in (UNKEYED, KEYED) else ""
 
 
-def receipt_for(verdict: Verdict, filing: Filing, *, key: bytes | None = None) -> str:
-    """The receipt of a verdict (its ``receipt`` field is ignored); keyed when ``key`` is given."""
+def receipt_for(
+    verdict: Verdict, filing: Filing, *, key: bytes | None = None, outcome: str | None = None
+) -> str:
+    """The receipt of a verdict (its ``receipt`` field is ignored); keyed when ``key`` is given.
+
+    ``outcome`` is the verdict's compact JSON without its receipt, when the caller has it already
+    (the engine writes it from its trace template, byte for byte the same).
+    """
     # pydantic's serializer writes fields in model order, and a verdict holds no free-form
     # mappings, so this JSON is canonical for the verdict
-    outcome = verdict.model_dump_json(exclude={"receipt"})
+    if outcome is None:
+        outcome = verdict.model_dump_json(exclude={"receipt"})
     h = hmac.new(key, digestmod=hashlib.sha256) if key is not None else hashlib.sha256()
     h.update(verdict.ruleset.digest.encode())
     h.update(b"\x00")

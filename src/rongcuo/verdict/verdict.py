@@ -303,7 +303,16 @@ class Verdict(_Frozen):
         return hash((self.status, self.filing_id, self.receipt))
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Deterministic JSON; Chinese is written as is, not escaped."""
+        """Deterministic JSON; Chinese is written as is, not escaped.
+
+        The same text as ``model_dump_json(indent=indent)``; for a verdict the engine made, the
+        trace is written from the ruleset's template (:mod:`rongcuo.engine.explain`), not built
+        as objects first.
+        """
+        if self._derive is not None:
+            text = self._derive.json(self, indent)
+            if text is not None:
+                return text
         return self.model_dump_json(indent=indent)
 
     def clause_values(self) -> dict[str, TruthValue]:
@@ -327,6 +336,9 @@ class Derivation(Protocol):
     def trace(self) -> tuple[ClauseTrace, ...]: ...
 
     def receipt(self, verdict: Verdict) -> str: ...
+
+    def json(self, verdict: Verdict, indent: int | None) -> str | None:
+        """The verdict's JSON, as ``model_dump_json(indent=indent)`` writes it, or ``None``."""
 
 
 def verdict_json_schema() -> dict[str, Any]:
