@@ -117,6 +117,8 @@ _BUDGET: Final = 4_000  # search steps per plan
 _MERGED: Final = 6  # sets allowed so far that a set test joins with its own values
 _SEARCH_BUDGET: Final = 6_000  # search steps per search, all its seeds together
 _MORE: Final = 6  # once a plan is found, the share of the budget spent looking for others
+_STRICT_BUDGET: Final = 2_500  # per search of a status-moving pair held strictly (a test that
+# cannot be made critical with everything else held spends it all, and most of the plans cost)
 _TRUTH: Final = {True: ops.TRUE, False: ops.FALSE}
 
 
@@ -1105,9 +1107,9 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
         leaves = list(_leaves(clause.holds_when, clause))
         plans: dict[str, _Plan] = {}
         # held strictly first (pairs that pass the check at once); then less, then longer
-        tries = [(True, False, _SEARCH_BUDGET), (False, False, _SEARCH_BUDGET)]
+        tries = [(True, False, _STRICT_BUDGET), (False, False, _SEARCH_BUDGET)]
         if clause.list is ListKind.NEGATIVE:
-            tries.insert(1, (True, True, _SEARCH_BUDGET))
+            tries.insert(1, (True, True, _STRICT_BUDGET))
         tries.append((False, False, _SEARCH_BUDGET * 16))
         for strict, bars, budget in tries if status_differs else tries[-2:]:
             for target in targets:
