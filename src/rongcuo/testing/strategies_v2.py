@@ -18,8 +18,10 @@ declaration (:mod:`rongcuo.facts.declare`) and its generated model: a revision t
 a value is covered without a code change. Each fact has a *pool* of values, made once: unknown
 first, then every value of its family (coarse ones included) and ``NA`` where declared; for a set,
 complete lists and partial ``{yes, no, complete}`` forms; for a date, exact days, months, years and
-ranges around every date the rules compare with. A filing draws one index per fact, so it shrinks
-toward unknown, and a set or a date toward the first (simplest) form.
+ranges around every date the rules compare with. A filing takes one index per fact, so it shrinks
+toward unknown, and a set or a date toward the first (simplest) form. Every index of an example is
+read from one block of bytes, one Hypothesis choice (:class:`_Reader`): a choice per fact made
+drawing several times dearer.
 
 **Plans, not filters.** For each clause and wanted truth a handful of *plans* are computed once per
 ruleset: which pool values each fact (or each field of each required record) may take so that the
@@ -30,11 +32,14 @@ each test keeps the pool values on which the engine's own operator
 (:class:`rongcuo.engine.catalogue.Catalogue`, :mod:`rongcuo.engine.ops`) gives the wanted truth.
 Drawing a filing picks a plan, one allowed value per constrained fact and any value for the rest:
 nothing is generated and thrown away, so Hypothesis's health checks pass under default settings.
+The searches memoise their filters and merges of sets per ruleset (:attr:`_Space.memo`).
 
 A boundary pair makes one test *critical* (every sibling on its way up held neutral, through
 ``some``/``every`` to one record), then gives its fact one value on which the test is true and one
 on which it is false: two filings that differ in one fact (one field of one record, for a test in a
-quantifier), the clause TRUE on the first and FALSE on the second.
+quantifier), the clause TRUE on the first and FALSE on the second. Moving the status, the plans
+hold every other clause still and the catch-alls' determinations out of the way (:func:`_others`),
+so that the engine's check of a drawn pair nearly always passes the first time.
 """
 
 from __future__ import annotations
@@ -52,7 +57,6 @@ from ..errors import backend_unavailable
 try:
     from hypothesis import assume
     from hypothesis import strategies as st
-    from hypothesis.control import current_build_context
 except ImportError:  # a plain install: the coded error with its install hint, not a bare import
     raise backend_unavailable(
         "hypothesis",
@@ -69,7 +73,7 @@ from ..engine.decide import decide_status
 from ..engine.evaluate import Truth
 from ..facts import v2 as model
 from ..facts.declare import DETERMINATION_CLAUSES, FactDecl, FactType, Family
-from ..facts.fields import set_conflict
+from ..facts.fields import FactsModel, set_conflict
 from ..facts.v2 import Filing
 from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..rules.load import bundled_ruleset, load_ruleset
@@ -197,6 +201,10 @@ class _Space:
 
     pools: Mapping[str, tuple[Any, ...]]
     fine: Mapping[str, tuple[int, ...]]  # indices of the values complete=True draws
+    #: the searches' merges of sets, made once (see _Solver.merge)
+    memo: dict[Any, tuple[Any, ...]] = dataclasses.field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def pool(self, decl: FactDecl) -> tuple[Any, ...]:
         return self.pools[decl.path]
@@ -289,21 +297,49 @@ def _doc(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _filing(values: Mapping[str, Any]) -> Filing:
-    return Filing.model_validate(_doc(values))
+    return _construct(_doc(values))
+
+
+#: the group models of a filing, by field name
+_GROUPS: Final[Mapping[str, type[FactsModel]]] = {
+    name: f.annotation
+    for name, f in Filing.model_fields.items()
+    if isinstance(f.annotation, type) and issubclass(f.annotation, FactsModel)
+}
+
+
+def _construct(doc: Mapping[str, Any]) -> Filing:
+    """The filing of ``doc`` (as :func:`_doc` makes it) built with ``model_construct``, without
+    validation: a validated filing cost most of a drawn example. Sound because every value is
+    already in the model's own form (pool values made from the declaration: ``PartialSet``,
+    ``PartialDate``, ``NA``, value ids, records as ``{items, complete}``) and the pools and plans
+    only combine values the validator accepts; ``tests/test_strategies_v2.py`` checks drawn
+    filings against the validator (equal, and the same fact vector). ``model_construct`` runs
+    ``model_post_init``, so the filing's fact vector is made as usual."""
+    kwargs: dict[str, Any] = {}
+    for name, value in doc.items():
+        cls = _GROUPS.get(name)
+        if cls is None:  # a top-level fact
+            kwargs[name] = value
+            continue
+        fields: dict[str, Any] = {}
+        for key, v in value.items():
+            record = _RECORD_MODELS.get(f"{name}.{key}")
+            if record is not None:
+                items = tuple(record.model_construct(**item) for item in v["items"])
+                fields[key] = Records(items, v["complete"])
+            elif name == "determinations":
+                fields[key] = model.Determination.model_construct(**v)
+            else:
+                fields[key] = v
+        kwargs[name] = cls.model_construct(**fields)
+    return Filing.model_construct(**kwargs)
 
 
 def _shown(values: Mapping[str, Any], filing: Filing | None = None) -> Filing:
-    """The filing of ``values`` (``filing``, when already made from them), recorded as the call
-    that makes it, so that Hypothesis reports it as ``Filing(subject={...}, ...)`` with the
-    stated facts only. ``st.builds`` records the same way, but building one per draw cost a
-    millisecond and a repr of every document drawn."""
-    doc = _doc(values)
-    if filing is None:
-        filing = Filing(**doc)
-    record = getattr(current_build_context(), "record_call", None)
-    if record is not None:  # Hypothesis's hook behind st.builds (6.100 and later have it)
-        record(filing, Filing, args=(), kwargs=doc)
-    return filing
+    """The filing of ``values`` (``filing``, when already made from them). Hypothesis reports a
+    failing filing by its repr, which shows the known facts only (``FactsModel.__repr__``)."""
+    return filing if filing is not None else _construct(_doc(values))
 
 
 class _Reader:
@@ -614,7 +650,10 @@ class _Solver:
         fn = self.unary(t, decl)
         goal = _TRUTH[want]
         current = self.allowed(store, key, decl)
-        keep = tuple(v for v in current if fn(v) == goal)
+        memo_key = (fn, goal, current)
+        keep = self.space.memo.get(memo_key)
+        if keep is None:
+            keep = self.space.memo[memo_key] = tuple(v for v in current if fn(v) == goal)
         if not keep and decl.type is FactType.SET:
             keep = self.merge(store, key, decl, current, fn, goal)
         out = self.restrict(store, key, keep, (fn, goal))
@@ -627,15 +666,28 @@ class _Solver:
         """Sets that meet every test so far and this one: a value allowed so far joined with a
         pool value this test accepts (``contains`` A and ``contains`` B: a set holding both)."""
         tests = (*store.get("?" + key, ()), (fn, goal))
+        self.order(())  # a step of the budget
+        # the same merge recurs across a search's seeds and a ruleset's searches: made once
+        memo_key = (decl.path, current[: self.merged], tests)
+        found_before = self.space.memo.get(memo_key)
+        if found_before is None:
+            found_before = self.space.memo[memo_key] = self._merge(
+                decl, memo_key[1], fn, goal, tests
+            )
+        return found_before
+
+    def _merge(
+        self, decl: FactDecl, current: tuple[Any, ...], fn: Any, goal: int, tests: Any
+    ) -> tuple[Any, ...]:
         fam = _family(decl)
         found: dict[Any, None] = {}
-        self.order(())  # a step of the budget
-        for a in current[: self.merged]:  # a few suffice; all of them made searches of minutes
+        accepted = tuple(
+            b for b in self.space.pool(decl) if isinstance(b, PartialSet) and fn(b) == goal
+        )
+        for a in current:  # a few suffice; all of them made searches of minutes
             if not isinstance(a, PartialSet):
                 continue
-            for b in self.space.pool(decl):
-                if not isinstance(b, PartialSet) or fn(b) != goal:
-                    continue
+            for b in accepted:
                 try:
                     merged = PartialSet(a.yes | b.yes, a.no | b.no, a.complete and b.complete)
                 except ValueError:
