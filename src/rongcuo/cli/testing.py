@@ -2,7 +2,7 @@
 
 ``rongcuo test [CASES]... [--clause-examples] [--junit FILE] [-v]`` runs expectation cases as
 tests, after ``opa test``: each case passes when every expectation it states holds (see
-:mod:`rongcuo.testing.cases`). It prints the failures (``-v``: every case) and a count, and with
+:mod:`rongcuo.analysis.cases`). It prints the failures (``-v``: every case) and a count, and with
 ``--junit`` writes a JUnit XML report for CI. Exit status: 0 when every case passed, 3 when some
 case failed, 1 when the cases, the ruleset or the report file cannot be read or written, 2 for a
 usage error.
@@ -64,9 +64,9 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = Lang.zh,
     ) -> None:
         """Run expectation cases as tests (like opa test): exit 3 when one fails."""
+        from ..analysis.cases import junit_xml, run_cases
         from ..analysis.coverage import clause_example_cases, load_cases
         from ..errors import Location, Problem
-        from ..testing.cases import junit_xml, run_cases
 
         if not cases and not clause_examples:
             raise typer.BadParameter("give CASES, --clause-examples, or both", param_hint="CASES")

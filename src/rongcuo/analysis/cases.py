@@ -14,8 +14,8 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 
-from ..analysis.coverage import Case, check_case
 from ..rules.ruleset import Ruleset
+from .coverage import Case, check_case
 
 __all__ = ["CaseResult", "junit_xml", "run_cases"]
 
