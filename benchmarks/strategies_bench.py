@@ -13,8 +13,10 @@ before timing (once per ruleset and clause, as in a test session).
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -52,24 +54,49 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=200)
     args = parser.parse_args()
     rules = S._rules(None)
-    # every strategy measured, made (with its plans) before any timing
+    # every strategy measured, made (with its plans) before any timing; the plans timed by kind
+    plans: dict[str, float] = {}
+    dearest: dict[str, tuple[float, str]] = {}
+
+    def made(kind: str, cid: str, make: Callable[[], st.SearchStrategy[Any]]) -> Any:
+        start = time.process_time()
+        try:
+            return make()
+        finally:
+            spent = time.process_time() - start
+            plans[kind] = plans.get(kind, 0.0) + spent
+            dearest[kind] = max(dearest.get(kind, (0.0, "")), (spent, cid))
+
     items: list[tuple[str, str, st.SearchStrategy[Any], int]] = [
         ("filings()", "", S.filings(), args.examples),
         ("filings(complete=True)", "", S.filings(complete=True), args.examples),
     ]
     few = max(args.examples // 4, 10)
     for c in rules.clauses:
-        items.append(("satisfying", c.id, S.satisfying(c.id), few))
-        items.append(("violating", c.id, S.violating(c.id), few))
+        items.append(
+            (
+                "satisfying",
+                c.id,
+                made("satisfying", c.id, functools.partial(S.satisfying, c.id)),
+                few,
+            )
+        )
+        items.append(
+            ("violating", c.id, made("violating", c.id, functools.partial(S.violating, c.id)), few)
+        )
         for sd in (False, True):
             if sd and c.list is ListKind.COMPANION:
                 continue
+            name = f"boundary_pairs(status_differs={sd})"
             try:
-                strat = S.boundary_pairs(c.id, status_differs=sd)
+                strat = made(
+                    name, c.id, functools.partial(S.boundary_pairs, c.id, status_differs=sd)
+                )
             except ValueError as e:  # no plan: said, not timed
                 print(f"boundary_pairs({c.id}, status_differs={sd}): {e}")
                 continue
-            items.append((f"boundary_pairs(status_differs={sd})", c.id, strat, few))
+            items.append((name, c.id, strat, few))
+    wrong = wrong_property_seconds(rules)
     # interleaved rounds: every strategy once a round, so that a busy spell on the shared machine
     # falls on all of them alike
     times: dict[tuple[str, str], list[float]] = {}
@@ -97,6 +124,29 @@ def main() -> None:
     print(f"{'strategy':<{width}}  CPU ms/example  note")
     for name, ms, note in rows:
         print(f"{name:<{width}}  {ms:14.2f}  {note}")
+    print(f"plans, every clause: {sum(plans.values()):.1f} s CPU")
+    for kind, spent in plans.items():
+        cost, cid = dearest[kind]
+        print(f"  {kind}: {spent:.1f} s (dearest {cid}, {cost:.1f} s)")
+    print(f"wrong property 'P3 never holds' reported, shrunk: {wrong:.2f} s CPU (target < 10 s)")
+
+
+def wrong_property_seconds(rules: Any) -> float:
+    """CPU seconds for Hypothesis, default settings, to find and shrink a failure of the wrong
+    property "P3 never holds" (the plans already made; no example database)."""
+    from rongcuo.engine.evaluate import Truth
+
+    @settings(database=None)
+    @given(S.satisfying("P3"))
+    def p3_never_holds(filing: Any) -> None:
+        assert rules.program.values(filing)["P3"] is not Truth.TRUE
+
+    start = time.process_time()
+    try:
+        p3_never_holds()
+    except AssertionError:
+        return time.process_time() - start
+    raise SystemExit("the wrong property was not reported")
 
 
 if __name__ == "__main__":
