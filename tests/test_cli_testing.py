@@ -90,8 +90,16 @@ def test_a_case_whose_expectation_fails(tmp_path: Path) -> None:
         "problems": ["status eligible, expected ineligible"],
     }
 
-    code, out, _ = _run(str(cases))  # the summary in Chinese by default
-    assert out.splitlines()[-2:] == ["通过: 1/2", "失败: 1/2"]
+    code, out, _ = _run(str(cases), "-v")  # in Chinese by default; -v lists the passing case
+    assert code == 3
+    assert out.splitlines() == [
+        f"通过 {GOOD.name}",
+        "失败 02-wrong.yaml",
+        "  status eligible, expected ineligible",
+        "-" * 40,
+        "通过: 1/2",
+        "失败: 1/2",
+    ]
 
 
 def test_unreadable_input_and_usage(tmp_path: Path) -> None:

@@ -97,19 +97,20 @@ def register(app: typer.Typer) -> None:
             out.print(dumps_json(data, indent=2), markup=False)
         else:
             zh = lang is Lang.zh
+            passed, failing = ("通过", "失败") if zh else ("PASS", "FAIL")
             for r in results:
                 if r.problems:
-                    say(f"FAIL {r.name}")
+                    say(f"{failing} {r.name}")
                     for line in r.problems:
                         say(f"  {line}")
                 elif verbose:
-                    say(f"PASS {r.name}")
+                    say(f"{passed} {r.name}")
             if failed or verbose:
                 say("-" * 40)
             n = len(results)
-            say(f"{'通过' if zh else 'PASS'}: {n - len(failed)}/{n}")
+            say(f"{passed}: {n - len(failed)}/{n}")
             if failed:
-                say(f"{'失败' if zh else 'FAIL'}: {len(failed)}/{n}")
+                say(f"{failing}: {len(failed)}/{n}")
         if failed:
             raise typer.Exit(EXIT_CASES_FAILED)
 
