@@ -85,6 +85,7 @@ __all__ = [
     "ConditionCoverage",
     "CoverageReport",
     "ElementCoverage",
+    "check_case",
     "clause_example_cases",
     "coverage",
     "load_cases",
@@ -422,6 +423,17 @@ def _check(case: Case, rules: Ruleset, values: Mapping[str, Truth]) -> list[str]
         elif truth.value != want_s:
             problems.append(f"{cid} is {truth.value}, expected {want_s}")
     return problems
+
+
+def check_case(case: Case, rules: Ruleset) -> list[str]:
+    """The expectations of ``case`` that ``rules`` does not meet, one line each (empty: every
+    one held): what ``rongcuo test`` reports. The filing must be of ``rules``' filing model."""
+    if not rules.filing_model.owns(case.filing):
+        raise TypeError(
+            f"case {case.name}: its filing is not of the ruleset's filing model; read the "
+            "cases with load_cases(path, rules=rules)"
+        )
+    return _check(case, rules, rules.program.values(case.filing))
 
 
 def coverage(cases: Iterable[Case], rules: Ruleset) -> CoverageReport:

@@ -14,7 +14,7 @@ text, records as a plain list when complete.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -60,9 +60,34 @@ MAX_RECORDS: Final = 256
 
 
 class FactsModel(BaseModel):
-    """The base of every generated group and record model: frozen, no unknown keys."""
+    """The base of every generated group and record model: frozen, no unknown keys.
+
+    Its ``repr`` (and ``__rich_repr__``, for rich and IPython) shows the known facts only: a
+    filing of some 70 facts, most of them unknown, prints as
+    ``Filing(subject=Subject(kind='unit'), acts=Acts(items=Records(...)))``. Unknown facts
+    (``None``) and groups with no known fact are left out.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    def _known(self) -> list[tuple[str, Any]]:
+        out = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None or (isinstance(value, FactsModel) and not value._known()):
+                continue
+            out.append((name, value))
+        return out
+
+    def __repr_args__(self) -> list[tuple[str | None, Any]]:  # pydantic's repr and str
+        return list(self._known())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={value!r}" for name, value in self._known())
+        return f"{type(self).__name__}({args})"
+
+    def __rich_repr__(self) -> Iterator[tuple[str, Any]]:
+        yield from self._known()
 
 
 def family(

@@ -18,8 +18,10 @@ declaration (:mod:`rongcuo.facts.declare`) and its generated model: a revision t
 a value is covered without a code change. Each fact has a *pool* of values, made once: unknown
 first, then every value of its family (coarse ones included) and ``NA`` where declared; for a set,
 complete lists and partial ``{yes, no, complete}`` forms; for a date, exact days, months, years and
-ranges around every date the rules compare with. A filing draws one index per fact, so it shrinks
-toward unknown, and a set or a date toward the first (simplest) form.
+ranges around every date the rules compare with. A filing takes one index per fact, so it shrinks
+toward unknown, and a set or a date toward the first (simplest) form. Every index of an example is
+read from one block of bytes, one Hypothesis choice (:class:`_Reader`): a choice per fact made
+drawing several times dearer.
 
 **Plans, not filters.** For each clause and wanted truth a handful of *plans* are computed once per
 ruleset: which pool values each fact (or each field of each required record) may take so that the
@@ -30,11 +32,14 @@ each test keeps the pool values on which the engine's own operator
 (:class:`rongcuo.engine.catalogue.Catalogue`, :mod:`rongcuo.engine.ops`) gives the wanted truth.
 Drawing a filing picks a plan, one allowed value per constrained fact and any value for the rest:
 nothing is generated and thrown away, so Hypothesis's health checks pass under default settings.
+The searches memoise their filters and merges of sets per ruleset (:attr:`_Space.memo`).
 
 A boundary pair makes one test *critical* (every sibling on its way up held neutral, through
 ``some``/``every`` to one record), then gives its fact one value on which the test is true and one
 on which it is false: two filings that differ in one fact (one field of one record, for a test in a
-quantifier), the clause TRUE on the first and FALSE on the second.
+quantifier), the clause TRUE on the first and FALSE on the second. Moving the status, the plans
+hold every other clause still and the catch-alls' determinations out of the way (:func:`_others`),
+so that the engine's check of a drawn pair nearly always passes the first time.
 """
 
 from __future__ import annotations
@@ -52,7 +57,6 @@ from ..errors import backend_unavailable
 try:
     from hypothesis import assume
     from hypothesis import strategies as st
-    from hypothesis.control import current_build_context
 except ImportError:  # a plain install: the coded error with its install hint, not a bare import
     raise backend_unavailable(
         "hypothesis",
@@ -69,7 +73,7 @@ from ..engine.decide import decide_status
 from ..engine.evaluate import Truth
 from ..facts import v2 as model
 from ..facts.declare import FactDecl, FactType, Family
-from ..facts.fields import set_conflict
+from ..facts.fields import FactsModel, set_conflict
 from ..facts.v2 import Filing
 from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..rules.load import bundled_ruleset, load_ruleset
@@ -116,6 +120,9 @@ _SEEDS: Final = 64  # shuffled searches tried to find them
 _BUDGET: Final = 4_000  # search steps per plan
 _MERGED: Final = 6  # sets allowed so far that a set test joins with its own values
 _SEARCH_BUDGET: Final = 6_000  # search steps per search, all its seeds together
+_MORE: Final = 6  # once a plan is found, the share of the budget spent looking for others
+_STRICT_BUDGET: Final = 2_500  # per search of a status-moving pair held strictly (a test that
+# cannot be made critical with everything else held spends it all, and most of the plans cost)
 _TRUTH: Final = {True: ops.TRUE, False: ops.FALSE}
 
 
@@ -194,6 +201,10 @@ class _Space:
 
     pools: Mapping[str, tuple[Any, ...]]
     fine: Mapping[str, tuple[int, ...]]  # indices of the values complete=True draws
+    #: the searches' merges of sets, made once (see _Solver.merge)
+    memo: dict[Any, tuple[Any, ...]] = dataclasses.field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def pool(self, decl: FactDecl) -> tuple[Any, ...]:
         return self.pools[decl.path]
@@ -286,34 +297,84 @@ def _doc(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _filing(values: Mapping[str, Any]) -> Filing:
-    return Filing.model_validate(_doc(values))
+    return _construct(_doc(values))
 
 
-def _shown(draw: Draw, values: Mapping[str, Any]) -> Filing:
-    """The filing of ``values``, recorded as the call that makes it, so that Hypothesis reports
-    it as ``Filing(subject={...}, ...)`` with the stated facts only, not as the model's repr of
-    some 70 fields (most of them ``None``). ``st.builds`` records the same way, but building one
-    per draw cost a millisecond and a repr of every document drawn."""
-    doc = _doc(values)
-    filing = Filing(**doc)
-    record = getattr(current_build_context(), "record_call", None)
-    if record is not None:  # Hypothesis's hook behind st.builds (6.100 and later have it)
-        record(filing, Filing, args=(), kwargs=doc)
-    return filing
+#: the group models of a filing, by field name
+_GROUPS: Final[Mapping[str, type[FactsModel]]] = {
+    name: f.annotation
+    for name, f in Filing.model_fields.items()
+    if isinstance(f.annotation, type) and issubclass(f.annotation, FactsModel)
+}
 
 
-@dataclasses.dataclass(frozen=True)
-class _Key:
-    """A strategy's plans, with a short repr: Hypothesis shows a strategy's arguments."""
+def _construct(doc: Mapping[str, Any]) -> Filing:
+    """The filing of ``doc`` (as :func:`_doc` makes it) built with ``model_construct``, without
+    validation: a validated filing cost most of a drawn example. Sound because every value is
+    already in the model's own form (pool values made from the declaration: ``PartialSet``,
+    ``PartialDate``, ``NA``, value ids, records as ``{items, complete}``) and the pools and plans
+    only combine values the validator accepts; ``tests/test_strategies_v2.py`` checks drawn
+    filings against the validator (equal, and the same fact vector). ``model_construct`` runs
+    ``model_post_init``, so the filing's fact vector is made as usual."""
+    kwargs: dict[str, Any] = {}
+    for name, value in doc.items():
+        cls = _GROUPS.get(name)
+        if cls is None:  # a top-level fact
+            kwargs[name] = value
+            continue
+        fields: dict[str, Any] = {}
+        for key, v in value.items():
+            record = _RECORD_MODELS.get(f"{name}.{key}")
+            if record is not None:
+                items = tuple(record.model_construct(**item) for item in v["items"])
+                fields[key] = Records(items, v["complete"])
+            elif name == "determinations":
+                fields[key] = model.Determination.model_construct(**v)
+            else:
+                fields[key] = v
+        kwargs[name] = cls.model_construct(**fields)
+    return Filing.model_construct(**kwargs)
 
-    clause_id: str
-    plans: tuple[Any, ...]
 
-    def __repr__(self) -> str:
-        return f"<{len(self.plans)} plans for {self.clause_id}>"
+def _shown(values: Mapping[str, Any], filing: Filing | None = None) -> Filing:
+    """The filing of ``values`` (``filing``, when already made from them). Hypothesis reports a
+    failing filing by its repr, which shows the known facts only (``FactsModel.__repr__``)."""
+    return filing if filing is not None else _construct(_doc(values))
 
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # Hypothesis's printer: the same
-        p.text(repr(self))
+
+class _Reader:
+    """The choices of one example, read from one block of bytes that Hypothesis draws as a
+    single choice (``st.binary`` of a fixed size): a choice among ``n`` is the next byte (two
+    bytes above 256) modulo ``n``. One choice per example instead of one per fact made drawing
+    a filing several times cheaper; the bytes shrink toward zero, that is toward the first
+    option of every choice (unknown facts, the first plan, the simplest value), and a choice
+    reads the same bytes whatever the others chose (every layout is fixed), so shrinking one
+    fact never shifts another. Past the end every choice is the first option."""
+
+    __slots__ = ("at", "data")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.at = 0
+
+    def below(self, n: int) -> int:
+        """An index in ``range(n)``."""
+        at, data = self.at, self.data
+        if n <= 256:
+            self.at = at + 1
+            return data[at] % n if at < len(data) else 0
+        self.at = at + 2
+        return ((data[at] << 8) | data[at + 1]) % n if at + 1 < len(data) else 0
+
+    def pick(self, options: Sequence[Any]) -> Any:
+        return options[self.below(len(options))]
+
+    def flag(self) -> bool:
+        return self.below(2) == 1
+
+
+def _block(size: int) -> st.SearchStrategy[bytes]:
+    return st.binary(min_size=size, max_size=size)
 
 
 def _records(items: Sequence[Mapping[str, Any]], complete: bool) -> dict[str, Any]:
@@ -323,13 +384,15 @@ def _records(items: Sequence[Mapping[str, Any]], complete: bool) -> dict[str, An
     }
 
 
-def _determination(draw: Draw, holds: bool, space: _Space) -> dict[str, Any]:
-    return {
-        "holds": holds,
-        "decided_by": draw(st.sampled_from(_TEXTS)),
-        "decided_on": draw(st.sampled_from(space.pools["determinations.decided_on"])),
-        "reason": draw(st.sampled_from(_TEXTS)),
-    }
+def _determination(r: _Reader, holds: bool | None, space: _Space) -> dict[str, Any] | None:
+    by, on, reason = (
+        r.pick(_TEXTS),
+        r.pick(space.pools["determinations.decided_on"]),
+        r.pick(_TEXTS),
+    )
+    if holds is None:
+        return None
+    return {"holds": holds, "decided_by": by, "decided_on": on, "reason": reason}
 
 
 def _scope(rules: Ruleset | None) -> frozenset[str]:
@@ -360,49 +423,43 @@ def _paths(n: Node) -> Iterator[str]:
 
 
 class _Free:
-    """Draws of facts no plan constrains: one pool index each (``complete``: known ones)."""
+    """Draws of facts no plan constrains: one pool index each (``complete``: known ones).
+    A records fact always reads its count, ``_MAX_RECORDS`` records and its completeness, how
+    many of them it keeps aside (a fixed layout: see :class:`_Reader`)."""
 
     def __init__(self, space: _Space, complete: bool) -> None:
         self.space = space
         self.complete = complete
-        self._strategies: dict[str, st.SearchStrategy[int]] = {}
+        self.choices: dict[str, tuple[Any, ...]] = {
+            path: (
+                tuple(pool[i] for i in space.fine[path])
+                if complete and path in space.fine
+                else pool
+            )
+            for path, pool in space.pools.items()
+        }
 
-    def index(self, draw: Draw, path: str) -> int:
-        s = self._strategies.get(path)
-        if s is None:
-            if self.complete:
-                s = st.sampled_from(self.space.fine[path])
-            else:
-                s = st.integers(0, len(self.space.pools[path]) - 1)
-            self._strategies[path] = s
-        return draw(s)
+    def value(self, r: _Reader, path: str) -> Any:
+        return r.pick(self.choices[path])
 
-    def value(self, draw: Draw, path: str) -> Any:
-        return self.space.pools[path][self.index(draw, path)]
+    def record(self, r: _Reader, decl: FactDecl) -> dict[str, Any]:
+        return {f.name: r.pick(self.choices[f.path]) for f in decl.fields}
 
-    def record(self, draw: Draw, decl: FactDecl) -> dict[str, Any]:
-        return {f.name: self.value(draw, f.path) for f in decl.fields}
-
-    def records(self, draw: Draw, decl: FactDecl) -> Any:
-        n = draw(st.integers(0, _MAX_RECORDS + (0 if self.complete else 1)))
+    def records(self, r: _Reader, decl: FactDecl) -> Any:
+        n = r.below(_MAX_RECORDS + (1 if self.complete else 2))
+        items = [self.record(r, decl) for _ in range(_MAX_RECORDS)]
+        complete = r.flag()
         if not self.complete:
             if n == 0:
                 return None  # unknown
             n -= 1
-        items = [self.record(draw, decl) for _ in range(n)]
-        complete = True if self.complete else draw(st.booleans())
-        return _records(items, complete)
+        return _records(items[:n], True if self.complete else complete)
 
-    def fact(self, draw: Draw, path: str) -> Any:
+    def fact(self, r: _Reader, path: str) -> Any:
         decl = model.FACTS[path]
         if decl.type is FactType.RECORDS:
-            return self.records(draw, decl)
-        if path.endswith(".holds"):
-            holds = self.space.pools[path][self.index(draw, path)] if not self.complete else None
-            if holds is None:
-                holds = draw(st.sampled_from((None, False, True)))
-            return None if holds is None else holds
-        return self.value(draw, path)
+            return self.records(r, decl)
+        return r.pick(self.choices[path])
 
 
 #: the catch-all clauses the bundled declaration records determinations for (P15, N9)
@@ -414,7 +471,7 @@ _PLAIN: Final = tuple(p for p in model.FACTS if not p.startswith("determinations
 
 
 def _fill(
-    draw: Draw,
+    r: _Reader,
     free: _Free,
     scope: frozenset[str],
     fixed: Mapping[str, Any],
@@ -425,22 +482,48 @@ def _fill(
         if path in fixed:
             values[path] = fixed[path]
         elif path in scope:
-            values[path] = free.fact(draw, path)
+            values[path] = free.fact(r, path)
     for cid, holds_path in zip(_DETERMINATION_CLAUSES, _DETERMINATION_HOLDS, strict=True):
+        holds = r.pick(_HOLDS)
         if holds_path in fixed:
             holds = fixed[holds_path]
-        else:
-            holds = draw(st.sampled_from((None, False, True)))
-        if holds is not None:
-            values[f"determinations.{cid}"] = _determination(draw, holds, free.space)
+        det = _determination(r, holds, free.space)
+        if det is not None:
+            values[f"determinations.{cid}"] = det
     return values
 
 
+_HOLDS: Final = (None, False, True)
+
+
+def _size(read: Callable[[_Reader], object]) -> int:
+    """The bytes one layout reads (its choices read from a block of zeros, counted)."""
+    r = _Reader(b"")
+    read(r)
+    return r.at
+
+
 @st.composite
-def _filings(draw: Draw, complete: bool, rules: Ruleset | None) -> Filing:
-    space = _space_for(rules)
-    free = _free_for(space, complete)
-    return _shown(draw, _fill(draw, free, _scope(rules), {}))
+def _filings(draw: Draw, key: _Sized) -> Filing:
+    r = _Reader(draw(_block(key.size)))
+    complete, rules = key.args
+    return _shown(_fill(r, _free_for(_space_for(rules), complete), _scope(rules), {}))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Sized:
+    """A strategy's arguments and the size of the block it draws, with a short repr (Hypothesis
+    shows a strategy's arguments)."""
+
+    name: str
+    size: int
+    args: tuple[Any, ...]
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # Hypothesis's printer: the same
+        p.text(repr(self))
 
 
 _FREES: dict[tuple[int, bool], _Free] = {}
@@ -467,7 +550,11 @@ def filings(*, complete: bool = False, rules: Ruleset | None = None) -> st.Searc
     every records list complete (determinations stay optional: they are human decisions). With
     ``rules``, only the facts that ruleset reads are drawn; the rest stay unknown.
     """
-    return _filings(complete, rules)
+    space = _space_for(rules)
+    scope = _scope(rules)
+    free = _free_for(space, complete)
+    size = _size(lambda r: _fill(r, free, scope, {}))
+    return _filings(_Sized(f"filings complete={complete}", size, (complete, rules)))
 
 
 # --------------------------------------------------------------------------- plans
@@ -567,7 +654,10 @@ class _Solver:
         fn = self.unary(t, decl)
         goal = _TRUTH[want]
         current = self.allowed(store, key, decl)
-        keep = tuple(v for v in current if fn(v) == goal)
+        memo_key = (fn, goal, current)
+        keep = self.space.memo.get(memo_key)
+        if keep is None:
+            keep = self.space.memo[memo_key] = tuple(v for v in current if fn(v) == goal)
         if not keep and decl.type is FactType.SET:
             keep = self.merge(store, key, decl, current, fn, goal)
         out = self.restrict(store, key, keep, (fn, goal))
@@ -580,15 +670,28 @@ class _Solver:
         """Sets that meet every test so far and this one: a value allowed so far joined with a
         pool value this test accepts (``contains`` A and ``contains`` B: a set holding both)."""
         tests = (*store.get("?" + key, ()), (fn, goal))
+        self.order(())  # a step of the budget
+        # the same merge recurs across a search's seeds and a ruleset's searches: made once
+        memo_key = (decl.path, current[: self.merged], tests)
+        found_before = self.space.memo.get(memo_key)
+        if found_before is None:
+            found_before = self.space.memo[memo_key] = self._merge(
+                decl, memo_key[1], fn, goal, tests
+            )
+        return found_before
+
+    def _merge(
+        self, decl: FactDecl, current: tuple[Any, ...], fn: Any, goal: int, tests: Any
+    ) -> tuple[Any, ...]:
         fam = _family(decl)
         found: dict[Any, None] = {}
-        self.order(())  # a step of the budget
-        for a in current[: self.merged]:  # a few suffice; all of them made searches of minutes
+        accepted = tuple(
+            b for b in self.space.pool(decl) if isinstance(b, PartialSet) and fn(b) == goal
+        )
+        for a in current:  # a few suffice; all of them made searches of minutes
             if not isinstance(a, PartialSet):
                 continue
-            for b in self.space.pool(decl):
-                if not isinstance(b, PartialSet) or fn(b) != goal:
-                    continue
+            for b in accepted:
                 try:
                     merged = PartialSet(a.yes | b.yes, a.no | b.no, a.complete and b.complete)
                 except ValueError:
@@ -887,12 +990,12 @@ _NOTHING: Final = object()
 
 
 def _realise(
-    draw: Draw, plan: _Plan, free: _Free, scope: frozenset[str], pivot_value: Any = _NOTHING
+    r: _Reader, plan: _Plan, free: _Free, scope: frozenset[str], pivot_value: Any = _NOTHING
 ) -> dict[str, Any]:
     fixed: dict[str, Any] = {}
     for key, allowed in plan.values.items():
         if "#" not in key:
-            fixed[key] = draw(st.sampled_from(allowed))
+            fixed[key] = r.pick(allowed)
     if pivot_value is not _NOTHING and plan.pivot is not None and "#" not in plan.pivot[0]:
         fixed[plan.pivot[0]] = pivot_value
     for records, (slots, complete) in plan.records.items():
@@ -905,14 +1008,15 @@ def _realise(
                 if pivot_value is not _NOTHING and plan.pivot is not None and plan.pivot[0] == key:
                     item[f.name] = pivot_value
                 elif key in plan.values:
-                    item[f.name] = draw(st.sampled_from(plan.values[key]))
+                    item[f.name] = r.pick(plan.values[key])
                 else:
-                    item[f.name] = free.value(draw, f.path)
+                    item[f.name] = free.value(r, f.path)
             items.append(item)
-        if not complete:  # more records, of which nothing is required
-            items += [free.record(draw, decl) for _ in range(draw(st.integers(0, 1)))]
-        fixed[records] = _records(items, complete or free.complete or draw(st.booleans()))
-    return _fill(draw, free, scope, fixed)
+        more, extra, open_ = r.flag(), free.record(r, decl), r.flag()
+        if not complete and more:  # one record more, of which nothing is required
+            items.append(extra)
+        fixed[records] = _records(items, complete or free.complete or open_)
+    return _fill(r, free, scope, fixed)
 
 
 def _decl_of(key: str) -> FactDecl:
@@ -982,7 +1086,7 @@ def _search(
         except _Exhausted:
             pass
         spent += solver.steps
-        if len(found) >= most:
+        if len(found) >= most or (found and spent >= budget // _MORE):
             break
     return tuple(found.values())
 
@@ -1002,25 +1106,42 @@ def _goal_plans(rules: Ruleset, clause_id: str, want: bool) -> tuple[_Plan, ...]
     return found
 
 
-def _others(rules: Ruleset, clause: Clause, target: str | None) -> list[tuple[Node, bool]]:
+def _others(
+    rules: Ruleset, clause: Clause, target: str | None, strict: bool, bars: bool = False
+) -> list[tuple[Node, bool]]:
     """Goals that hold the rest of the verdict still, so that ``clause`` alone moves it (a bar:
-    by barring ``target``, the one positive clause that holds)."""
+    by barring ``target``, the one positive clause that holds).
+
+    ``strict``: every other clause but the companions is held, and so are the catch-alls'
+    recorded determinations, so that a drawn pair nearly always passes :func:`_alone`: N9 FALSE;
+    P15 FALSE beside a positive or a bar (the failing side is refused, not eligible), TRUE beside
+    a negative (the failing side is eligible by it, every other positive being FALSE); the other
+    bars ``bars`` (TRUE only beside a negative, where a bar that holds by another act stays still
+    while the negative's own act moves: N4 and B2 both read private gain). Not
+    strict: the negatives, the positives (beside a positive or a bar) and the bars that name the
+    clause or the target; the rest is left to the draw and the check (a clause whose strict plans
+    cannot be found)."""
     goals: list[tuple[Node, bool]] = []
     named = {b.id for b in rules.of_list(ListKind.BAR) if clause.id in b.bars}
     targets: set[str] = set()
     if clause.list is ListKind.BAR:
         targets = {target} if target is not None else set()
         named = set()
+    negative = clause.list is ListKind.NEGATIVE
     for c in rules.clauses:
-        if c.id == clause.id or c.catch_all:
+        if c.id == clause.id:
+            continue
+        if c.catch_all:
+            if strict:
+                goals.append((ClauseRef(c.id), c.list is ListKind.POSITIVE and negative))
             continue
         if c.list is ListKind.NEGATIVE:
             goals.append((ClauseRef(c.id), False))
-        elif c.list is ListKind.POSITIVE and clause.list is not ListKind.NEGATIVE:
+        elif c.list is ListKind.POSITIVE and (strict or not negative):
             goals.append((ClauseRef(c.id), c.id in targets))
-        elif c.id in named:
-            goals.append((ClauseRef(c.id), False))
-    if clause.list is ListKind.BAR:
+        elif c.list is ListKind.BAR and (strict or c.id in named):
+            goals.append((ClauseRef(c.id), bars and strict and negative))
+    if clause.list is ListKind.BAR and not strict:
         for b in rules.of_list(ListKind.BAR):
             if b.id != clause.id and set(b.bars) & targets:
                 goals.append((ClauseRef(b.id), False))
@@ -1041,9 +1162,14 @@ def _pair_plans(rules: Ruleset, clause_id: str, status_differs: bool) -> tuple[_
         )
         leaves = list(_leaves(clause.holds_when, clause))
         plans: dict[str, _Plan] = {}
-        for budget in (_SEARCH_BUDGET, _SEARCH_BUDGET * 16):  # a second chance, longer
+        # held strictly first (pairs that pass the check at once); then less, then longer
+        tries = [(True, False, _STRICT_BUDGET), (False, False, _SEARCH_BUDGET)]
+        if clause.list is ListKind.NEGATIVE:
+            tries.insert(1, (True, True, _STRICT_BUDGET))
+        tries.append((False, False, _SEARCH_BUDGET * 16))
+        for strict, bars, budget in tries if status_differs else tries[-2:]:
             for target in targets:
-                others = _others(rules, clause, target) if status_differs else []
+                others = _others(rules, clause, target, strict, bars) if status_differs else []
                 for leaf in leaves:
 
                     def run(
@@ -1097,10 +1223,11 @@ def _check_clause(clause_id: str, rules: Ruleset) -> None:
 
 
 @st.composite
-def _clause_filing(draw: Draw, ruleset: Ruleset, plans: _Key, complete: bool) -> Filing:
-    plan = draw(st.sampled_from(plans.plans))
-    free = _free_for(_space_for(ruleset), complete)
-    return _shown(draw, _realise(draw, plan, free, _FULL))
+def _clause_filing(draw: Draw, key: _Sized) -> Filing:
+    ruleset, plans, complete = key.args
+    r = _Reader(draw(_block(key.size)))
+    plan = r.pick(plans)
+    return _shown(_realise(r, plan, _free_for(_space_for(ruleset), complete), _FULL))
 
 
 def _goal(
@@ -1114,7 +1241,10 @@ def _goal(
     if not plans:
         known = " with every fact known" if complete else ""
         raise ValueError(f"{clause_id} can never be {'true' if want else 'false'}{known}")
-    return _clause_filing(ruleset, _Key(clause_id, plans), complete)
+    free = _free_for(_space_for(ruleset), complete)
+    size = 1 + _plans_size(plans, free, pair=False)
+    name = f"{len(plans)} plans for {clause_id} {'TRUE' if want else 'FALSE'}"
+    return _clause_filing(_Sized(name, size, (ruleset, plans, complete)))
 
 
 def satisfying(
@@ -1141,12 +1271,18 @@ def _v(filing: Filing) -> Any:
     return filing
 
 
-def _alone(ruleset: Ruleset, clause_id: str, first: Filing, second: Filing) -> bool:
-    """The status differs, and of all the clauses only ``clause_id`` changed its truth."""
-    if decide_status(_v(first), ruleset) is decide_status(_v(second), ruleset):
+def _alone(
+    ruleset: Ruleset,
+    clause_id: str,
+    first: tuple[Filing, Mapping[str, Truth]],
+    second: tuple[Filing, Mapping[str, Truth]],
+) -> bool:
+    """Of all the clauses only ``clause_id`` changed its truth (each filing is given with its
+    clause truths), and the status differs."""
+    (one, a), (two, b) = first, second
+    if any(a[c] is not b[c] for c in a if c != clause_id):
         return False
-    a, b = ruleset.program.values(_v(first)), ruleset.program.values(_v(second))
-    return all(a[c] is b[c] for c in a if c != clause_id)
+    return decide_status(_v(one), ruleset) is not decide_status(_v(two), ruleset)
 
 
 def _with_pivot(values: Mapping[str, Any], key: str, value: Any) -> dict[str, Any]:
@@ -1169,31 +1305,47 @@ def _with_pivot(values: Mapping[str, Any], key: str, value: Any) -> dict[str, An
     return out
 
 
+def _plans_size(plans: Sequence[_Plan], free: _Free, *, pair: bool) -> int:
+    """The bytes the longest of ``plans`` reads (``pair``: with its two pivot values)."""
+
+    def sizes() -> Iterator[int]:
+        for plan in plans:
+            r = _Reader(b"")
+            if pair:
+                assert plan.pivot is not None
+                r.pick(plan.pivot[2]), r.pick(plan.pivot[3])
+            _realise(r, plan, free, _FULL)
+            yield r.at
+
+    return max(sizes())
+
+
 @st.composite
-def _pairs(draw: Draw, ruleset: Ruleset, key_: _Key, status_differs: bool) -> tuple[Filing, Filing]:
-    clause_id, plans = key_.clause_id, key_.plans
+def _pairs(draw: Draw, key: _Sized) -> tuple[Filing, Filing]:
+    ruleset, clause_id, plans, status_differs = key.args
     free = _free_for(_space_for(ruleset), False)
-    start = draw(st.integers(0, len(plans) - 1))
+    r = _Reader(draw(_block(key.size)))
+    start = r.below(len(plans))
     program = ruleset.program
     for step in range(len(plans)):
         plan = plans[(start + step) % len(plans)]
         assert plan.pivot is not None
-        key, _, yes, no = plan.pivot
-        t, f = draw(st.sampled_from(yes)), draw(st.sampled_from(no))
-        values = _realise(draw, plan, free, _FULL, t)
+        pivot, _, yes, no = plan.pivot
+        t, f = r.pick(yes), r.pick(no)
+        values = _realise(r, plan, free, _FULL, t)
         # the drawn pair first; then, deterministically, a few others (status_differs only)
         for t_i, f_i in [(t, f), *((a, b) for a in yes[:3] for b in no[:3])]:
-            one, two = _with_pivot(values, key, t_i), _with_pivot(values, key, f_i)
+            one, two = _with_pivot(values, pivot, t_i), _with_pivot(values, pivot, f_i)
             first, second = _filing(one), _filing(two)
-            a = program.values(_v(first))[clause_id]
-            b = program.values(_v(second))[clause_id]
+            va, vb = program.values(_v(first)), program.values(_v(second))
+            a, b = va[clause_id], vb[clause_id]
             if {a, b} != {Truth.TRUE, Truth.FALSE}:
                 continue
-            if status_differs and not _alone(ruleset, clause_id, first, second):
+            if status_differs and not _alone(ruleset, clause_id, (first, va), (second, vb)):
                 continue
             if a is not Truth.TRUE:
-                one, two = two, one
-            return _shown(draw, one), _shown(draw, two)
+                one, two, first, second = two, one, second, first
+            return _shown(one, first), _shown(two, second)
     assume(False)  # safety net: no plan gave a pair (the CI test shows it never happens)
     raise AssertionError  # pragma: no cover
 
@@ -1217,7 +1369,14 @@ def boundary_pairs(
     plans = _pair_plans(ruleset, clause_id, status_differs)
     if not plans:
         raise ValueError(f"no single fact decides {clause_id}")
-    return _pairs(ruleset, _Key(clause_id, plans), status_differs)
+    free = _free_for(_space_for(ruleset), False)
+    # the layout of the longest plan; a plan tried after the drawn one (rarely) reads past the
+    # end: its first options
+    size = 1 + _plans_size(plans, free, pair=True)
+    name = (
+        f"{len(plans)} pair plans for {clause_id}{' moving the status' if status_differs else ''}"
+    )
+    return _pairs(_Sized(name, size, (ruleset, clause_id, plans, status_differs)))
 
 
 # --------------------------------------------------------------------------- registered types
@@ -1233,7 +1392,8 @@ def _register() -> None:
     @st.composite
     def record(draw: Draw, path: str) -> Any:
         decl = model.FACTS[path]
-        item = free.record(draw, decl)
+        r = _Reader(draw(_block(len(decl.fields) * 2)))
+        item = free.record(r, decl)
         return _RECORD_MODELS[path].model_validate({k: v for k, v in item.items() if v is not None})
 
     for path, cls in _RECORD_MODELS.items():
