@@ -274,6 +274,19 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
 
 
+#: the names of node and value kinds in messages, in Chinese
+_KIND_ZH: Final = {
+    "sequence": "序列",
+    "mapping": "映射",
+    "scalar": "标量",
+    "null": "null（空值）",
+    "a boolean": "布尔值",
+    "an integer": "整数",
+    "a float": "浮点数",
+    "a date": "日期",
+    "a datetime": "日期时间",
+}
+
 _TYPE_NAMES: Final = {
     type(None): "null",
     bool: "a boolean",
@@ -318,6 +331,7 @@ def _decode(data: bytes | str, filename: str, limits: Limits) -> str | Problem:
             "too_large",
             f"{size} bytes; a YAML document may hold at most {limits.max_bytes}",
             Location(filename),
+            message_zh=f"{size} 字节；YAML 文档最多 {limits.max_bytes} 字节",
         )
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
@@ -332,6 +346,8 @@ def _decode(data: bytes | str, filename: str, limits: Limits) -> str | Problem:
             f"invalid UTF-8 byte 0x{raw[exc.start]:02x} (byte offset {exc.start})",
             Location(filename, line, col),
             hint="save the file as UTF-8",
+            message_zh=f"无效的 UTF-8 字节 0x{raw[exc.start]:02x}（字节偏移 {exc.start}）",
+            hint_zh="请将文件存为 UTF-8 编码",
         )
 
 
@@ -386,11 +402,16 @@ class _Builder:
 
     # -- problems
 
-    def problem(self, code: str, message: str, mark: tuple[int, int], path: Path) -> None:
-        self.problems.append(Problem(code, message, Location(self.filename, *mark, path)))
+    def problem(
+        self, code: str, message: str, mark: tuple[int, int], path: Path, zh: str = ""
+    ) -> None:
+        where = Location(self.filename, *mark, path)
+        self.problems.append(Problem(code, message, where, message_zh=zh))
 
-    def fatal(self, code: str, message: str, mark: tuple[int, int], path: Path) -> _Fatal:
-        self.problem(code, message, mark, path)
+    def fatal(
+        self, code: str, message: str, mark: tuple[int, int], path: Path, zh: str = ""
+    ) -> _Fatal:
+        self.problem(code, message, mark, path, zh)
         return _Fatal()
 
     def here(self) -> Path:
@@ -433,6 +454,7 @@ class _Builder:
             f"the character {what} is not allowed in YAML ({exc.reason})",
             (line, col),
             (),
+            f"YAML 中不允许出现字符 {what}（{exc.reason}）",
         )
 
     def _run(self) -> None:
@@ -452,6 +474,7 @@ class _Builder:
                         "a second YAML document starts here; a file holds exactly one",
                         mark,
                         (),
+                        "此处开始了第二个 YAML 文档；一个文件只能有一个文档",
                     )
             elif isinstance(event, ScalarEvent):
                 self._scalar(event, mark, loader)
@@ -480,11 +503,13 @@ class _Builder:
     def _count(self, nodes: int, mark: tuple[int, int], path: Path) -> None:
         self.total_nodes += nodes
         if self.total_nodes > self.limits.max_nodes:
+            n = self.limits.max_nodes
             if self.aliases:
                 code, what = "yaml_alias_limit", "with its aliases expanded, the document has"
+                zh = f"展开别名后，文档的节点超过 {n} 个"
             else:
-                code, what = "too_large", "the document has"
-            raise self.fatal(code, f"{what} more than {self.limits.max_nodes} nodes", mark, path)
+                code, what, zh = "too_large", "the document has", f"文档的节点超过 {n} 个"
+            raise self.fatal(code, f"{what} more than {n} nodes", mark, path, zh)
 
     def _check_tag(
         self, tag: str | None, kind: str, allowed: frozenset[str], mark: tuple[int, int], path: Path
@@ -496,12 +521,17 @@ class _Builder:
             return True
         if tag in _SCALAR_TAGS or tag in (_SEQ, _MAP):
             message = f"the tag {_short_tag(tag)} cannot be used on a {kind}"
+            zh = f"标签 {_short_tag(tag)} 不能用于{_KIND_ZH.get(kind, kind)}"
         else:
             message = (
                 f"the tag {_short_tag(tag)} is not allowed; only plain strings, numbers, "
                 "booleans, null, dates, lists and mappings are"
             )
-        self.problem("yaml_tag", message, mark, path)
+            zh = (
+                f"不允许使用标签 {_short_tag(tag)}；只允许普通字符串、数字、布尔值、null、日期、"
+                "列表和映射"
+            )
+        self.problem("yaml_tag", message, mark, path, zh)
         return False
 
     def _scalar(self, event: ScalarEvent, mark: tuple[int, int], loader: _Loader) -> None:
@@ -514,6 +544,7 @@ class _Builder:
                 f"at most {self.limits.max_scalar_chars} are allowed",
                 mark,
                 path,
+                f"标量有 {len(event.value)} 个字符；最多允许 {self.limits.max_scalar_chars} 个",
             )
         value: Any = None
         ok = self._check_tag(event.tag, "scalar", _SCALAR_TAGS, mark, path)
@@ -532,6 +563,7 @@ class _Builder:
                 "text can hold",
                 mark,
                 path,
+                f"转义 \\u{ord(lone.group()):04x} 是孤立的代理码点，UTF-8 文本无法容纳",
             )
         if ok:
             if event.tag is not None:
@@ -564,6 +596,7 @@ class _Builder:
                 f"more than {self.limits.max_aliases} aliases in one document",
                 mark,
                 path,
+                f"一个文档中的别名超过 {self.limits.max_aliases} 个",
             )
         name = event.anchor or ""
         anchor = self.anchors.get(name)
@@ -574,6 +607,7 @@ class _Builder:
                 f"the alias *{name} refers to no anchor defined (and complete) before it",
                 mark,
                 path,
+                f"别名 *{name} 之前没有定义（且完整的）同名锚点",
             )
             value: Any = None
             nodes, height = 1, 0
@@ -586,6 +620,7 @@ class _Builder:
                     f"{self.limits.max_depth} levels deep",
                     mark,
                     path,
+                    f"展开别名 *{name} 后，文档嵌套超过 {self.limits.max_depth} 层",
                 )
             value = _copy(anchor.value)
             nodes, height = anchor.nodes, anchor.height
@@ -595,6 +630,7 @@ class _Builder:
                 "an alias cannot be a mapping key; write the key as a plain string",
                 mark,
                 path,
+                "别名不能作为映射的键；请把键写成普通字符串",
             )
             self._key(None, mark, False)
         else:
@@ -611,6 +647,7 @@ class _Builder:
                 f"the document nests more than {self.limits.max_depth} levels deep",
                 mark,
                 path,
+                f"文档嵌套超过 {self.limits.max_depth} 层",
             )
         is_seq = isinstance(event, SequenceStartEvent)
         kind, own = ("sequence", _SEQ) if is_seq else ("mapping", _MAP)
@@ -621,6 +658,7 @@ class _Builder:
                 f"a {kind} cannot be a mapping key; keys must be plain strings",
                 mark,
                 path,
+                f"{_KIND_ZH.get(kind, kind)}不能作为映射的键；键必须是普通字符串",
             )
         elif real:
             self.positions[path] = mark
@@ -648,6 +686,7 @@ class _Builder:
                 f"the anchor &{name} is defined twice (first at line {previous.line})",
                 mark,
                 path,
+                f"锚点 &{name} 定义了两次（首次在第 {previous.line} 行）",
             )
         self.anchors[name] = _Anchor(value, nodes, height, mark[0])
 
@@ -664,6 +703,7 @@ class _Builder:
                 "merge keys (<<) are not supported; write the entries out in full",
                 mark,
                 top.path,
+                "不支持合并键（<<）；请把各项完整写出",
             )
             return
         if not ok:
@@ -675,6 +715,7 @@ class _Builder:
                 f"the key {key!r} is {kind}, not a string; put it in quotes",
                 mark,
                 top.path,
+                f"键 {key!r} 是{_KIND_ZH.get(kind, kind)}，不是字符串；请加上引号",
             )
             return
         path = (*top.path, key)
@@ -685,6 +726,7 @@ class _Builder:
                 f"duplicate key {key!r} (first at line {first})",
                 mark,
                 path,
+                f"重复的键 {key!r}（首次在第 {first} 行）",
             )
             top.key = key  # problems in the repeated value are located under it (not stored)
             return

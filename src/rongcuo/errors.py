@@ -36,6 +36,7 @@ __all__ = [
     "RulesError",
     "VerdictError",
     "escape_terminal",
+    "hint_zh",
     "show",
 ]
 
@@ -205,7 +206,7 @@ class Problem:
         detail = self.message_zh or self.message
         text = f"{self.location}: {self.code}: {CODES_ZH[self.code]}：{detail}"
         if self.hint:
-            text += f"（{self.hint_zh or _hint_zh(self.hint)}）"
+            text += f"（{self.hint_zh or hint_zh(self.hint)}）"
         return text
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
@@ -503,7 +504,8 @@ def backend_unavailable(
 _DID_YOU_MEAN = re.compile(r"^did you mean (.+)\?$")
 
 
-def _hint_zh(hint: str) -> str:
+def hint_zh(hint: str) -> str:
+    """A did-you-mean hint in Chinese (any other hint as written)."""
     m = _DID_YOU_MEAN.match(hint)
     return f"是否应为 {m.group(1)}？" if m else hint
 
@@ -542,7 +544,7 @@ def problem_data(problem: Problem, lang: str = "en") -> dict[str, object]:
     if lang == "zh":
         out["message"] = zh
         if problem.hint:
-            out["hint"] = problem.hint_zh or _hint_zh(problem.hint)
+            out["hint"] = problem.hint_zh or hint_zh(problem.hint)
         out["message_en"] = problem.message
     else:
         out["message"] = problem.message

@@ -298,14 +298,40 @@ def json_problem(text: str, filename: str = "") -> Problem:
     m = _POSITION.search(text)
     line, col = (int(m.group(1)), max(int(m.group(2)), 1)) if m else (0, 0)
     if "recursion limit" in text:
-        code = "too_deep"  # jiter nests at most 200 levels
+        code, zh = "too_deep", "文档嵌套过深（最多 200 层）"  # jiter nests at most 200 levels
     elif "duplicate key" in text:
-        code = "json_duplicate_key"
+        key = _DUPLICATE_KEY.search(text)
+        code, zh = "json_duplicate_key", f"重复的键 {key.group(1) if key else ''}".rstrip()
     elif "number out of range" in text:
-        code = "too_large"  # an integer of more than 4,300 digits
+        code, zh = "too_large", "数字超出范围（整数最多 4,300 位）"  # an int of 4,300+ digits
     else:
-        code = "json_syntax"
-    return Problem(code, text, Location(filename, line, col))
+        code, zh = "json_syntax", _JSON_ZH.get(_bare(text), _bare(text))
+    return Problem(code, text, Location(filename, line, col), message_zh=zh)
+
+
+_DUPLICATE_KEY: Final = re.compile(r'duplicate key ("(?:[^"\\]|\\.)*")')
+#: jiter's syntax messages (without "at line L column C"), in Chinese
+_JSON_ZH: Final = {
+    "EOF while parsing a value": "文本在值的中途结束",
+    "EOF while parsing a string": "文本在字符串的中途结束",
+    "EOF while parsing an object": "文本在对象的中途结束",
+    "EOF while parsing a list": "文本在列表的中途结束",
+    "expected value": "此处应为一个值",
+    "expected ident": "此处应为 true、false 或 null",
+    "expected `,` or `}`": "此处应为“,”或“}”",
+    "expected `,` or `]`": "此处应为“,”或“]”",
+    "expected `:`": "此处应为“:”",
+    "key must be a string": "键必须是字符串",
+    "trailing characters": "值之后有多余的字符",
+    "trailing comma": "多余的逗号",
+    "invalid number": "无效的数字",
+    "invalid escape": "无效的转义",
+    "control character (\\u0000-\\u001F) found while parsing a string": "字符串中有控制字符",
+}
+
+
+def _bare(text: str) -> str:
+    return _POSITION.sub("", text).strip()
 
 
 def parse_yaml(

@@ -44,7 +44,7 @@ from typing import Any
 
 from .. import _yaml, reader
 from ..engine.evaluate import Memo, Truth
-from ..errors import FilingError, Location, Problem, RulesError, show
+from ..errors import FilingError, Location, Problem, RongcuoError, RulesError, show
 from ..facts.declare import FactDecl, FactsDecl, FactType
 from ..facts.values import NA, PartialDate, PartialSet, Records
 from ..reader import shown_path
@@ -1064,8 +1064,8 @@ def _refile(raw: bytes, renumbered: Mapping[str, str]) -> bytes:
     """A corpus line with its determinations under the catch-alls' new numbers (unchanged when
     it has none, or is not a JSON object: the filing model reports that)."""
     try:
-        doc = json.loads(raw)
-    except ValueError:
+        doc = reader.parse_json(raw)
+    except RongcuoError:
         return raw
     dets = doc.get("determinations") if isinstance(doc, dict) else None
     if not isinstance(dets, dict) or not set(dets) & set(renumbered):

@@ -108,6 +108,22 @@ _CODES: Final = {
 _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
+#: pydantic's own error types a filing can meet, in Chinese (its English ``msg`` is kept)
+_BUILTIN_ZH: Final = {
+    "missing": "缺少必填项",
+    "model_type": "应为对象（映射）",
+    "model_attributes_type": "应为对象（映射）",
+    "dict_type": "应为对象（映射）",
+    "string_type": "应为文本",
+    "string_too_short": "文本不能为空",
+    "string_too_long": "文本过长",
+    "literal_error": "不是允许的取值",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+}
+
+
 def _code(err_type: str) -> str:
     if err_type in _CODES:
         return _CODES[err_type]
@@ -164,6 +180,7 @@ def _list_problems(value: object, name: str, doc: _yaml.Document | None) -> list
                         "filing_too_long",
                         f"a list of {len(node)} items; at most {MAX_LIST_ITEMS} are allowed",
                         _at(doc, name, path),
+                        message_zh=f"列表有 {len(node)} 项；最多允许 {MAX_LIST_ITEMS} 项",
                     )
                 )
                 continue
@@ -174,10 +191,11 @@ def _list_problems(value: object, name: str, doc: _yaml.Document | None) -> list
                 earlier = first.setdefault(item, i)
                 if earlier == i:
                     continue
-                where = Location(path=(*path, earlier)).json_path()
+                where = where_zh = Location(path=(*path, earlier)).json_path()
                 pos = doc.positions.get((*path, earlier)) if doc is not None else None
                 if pos is not None:
                     where += f" on line {pos[0]}"
+                    where_zh += f"（第 {pos[0]} 行）"
                 problems.append(
                     Problem(
                         "filing_duplicate_value",
@@ -185,6 +203,8 @@ def _list_problems(value: object, name: str, doc: _yaml.Document | None) -> list
                         _at(doc, name, (*path, i)),
                         "a set lists each value once: remove this one, or give the value "
                         "that was meant",
+                        message_zh=f"{item!r} 重复列出；首次出现于 {where_zh}",
+                        hint_zh="集合中每个取值只列一次：删去这一个，或改为本意要填的取值",
                     )
                 )
             todo.extend(((*path, i), v) for i, v in enumerate(node) if type(v) not in _SCALARS)
@@ -248,6 +268,9 @@ def _problems(
         loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
         code = _code(err["type"])
         msg = err["msg"]
+        msg_zh = str((err.get("ctx") or {}).get("reason_zh", "")) or _BUILTIN_ZH.get(
+            err["type"], ""
+        )
         hint = ""
         path = _doc_path(value, loc)
         if err["type"] == "missing" and loc:
@@ -255,6 +278,7 @@ def _problems(
         if code == "filing_unknown_field" and loc:
             field = str(loc[-1])
             msg = f"the filing model has no field {field!r}"
+            msg_zh = f"备案模型中没有字段 {field!r}"
             model = _model_at(loc, top)
             if model is not None:
                 hint = suggest(field, list(model.model_fields))
@@ -263,8 +287,10 @@ def _problems(
             shown = show(given, limit=80)  # never repr: an int of over 4,300 digits has none
             if shown not in msg:
                 msg += f" (got {shown})"
+            if msg_zh and shown not in msg_zh:
+                msg_zh += f"（实际为 {shown}）"
         key = code == "filing_unknown_field"
-        problems.append(Problem(code, msg, _at(doc, name, path, key=key), hint))
+        problems.append(Problem(code, msg, _at(doc, name, path, key=key), hint, message_zh=msg_zh))
     return problems
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from ..errors import suggest
+from ..errors import hint_zh, show, suggest
 from .declare import Family, Value
 from .values import (
     NA,
@@ -153,9 +153,10 @@ def _empty(cls: type[BaseModel]) -> Callable[[], BaseModel]:
 # --------------------------------------------------------------------------- errors
 
 
-def _error(kind: str, message: str) -> PydanticCustomError:
-    # the message goes through the context: a template would read its braces as fields
-    return PydanticCustomError(kind, "{reason}", {"reason": message})
+def _error(kind: str, message: str, zh: str) -> PydanticCustomError:
+    # the message goes through the context: a template would read its braces as fields; the
+    # Chinese one beside it (``reason_zh``), for the coded problem's ``message_zh``
+    return PydanticCustomError(kind, "{reason}", {"reason": message, "reason_zh": zh})
 
 
 def _shown(value: object) -> str:
@@ -173,6 +174,21 @@ def _shown(value: object) -> str:
     return type(value).__name__
 
 
+def _shown_zh(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"数字 {show(value, limit=80)}"  # never str(): an int of 4,300+ digits has none
+    if isinstance(value, Mapping):
+        return "映射"
+    if isinstance(value, list | tuple):
+        return "列表"
+    return _shown(value)
+
+
+#: what a message about "n/a" names, in Chinese
+_WHAT_ZH: Final = {"a yes/no fact": "是非类事实", "this fact": "该事实", "this set": "该集合"}
+_WHAT_ZH_DATE: Final = {"this date": "该日期"}
+
+
 def _na(value: object, na: tuple[str, str] | None, what: str) -> bool:
     """Whether ``value`` is "not applicable"; an error if it is and the fact does not allow it."""
     if value is NA or (isinstance(value, str) and value == NA_TEXT):
@@ -181,6 +197,8 @@ def _na(value: object, na: tuple[str, str] | None, what: str) -> bool:
                 "na_not_allowed",
                 f'{what} cannot be "n/a": the fact always applies; give a value or leave it out '
                 "(unknown)",
+                f"{_WHAT_ZH.get(what) or _WHAT_ZH_DATE.get(what, what)}不能填“n/a”（不适用）："
+                "该事实总是适用；请给出取值，或不填（未知）",
             )
         return True
     return False
@@ -241,7 +259,11 @@ class BoolOf(_Marker):
             return value
         if _na(value, self.na, "a yes/no fact"):
             return NA
-        raise _error("wrong_type", f"expected true or false, got {_shown(value)}")
+        raise _error(
+            "wrong_type",
+            f"expected true or false, got {_shown(value)}",
+            f"应为 true 或 false，实际为 {_shown_zh(value)}",
+        )
 
     def dump(self, value: Any) -> Any:
         return NA_TEXT if value is NA else value
@@ -268,13 +290,19 @@ class EnumOf(_Marker):
         if _na(value, self.na, "this fact"):
             return NA
         if not isinstance(value, str):
-            raise _error("wrong_type", f"expected a value id (a string), got {_shown(value)}")
+            raise _error(
+                "wrong_type",
+                f"expected a value id (a string), got {_shown(value)}",
+                f"应为取值编号（字符串），实际为 {_shown_zh(value)}",
+            )
         if value not in self.family.values:
             hint = suggest(value, self.family.values)
             raise _error(
                 "invalid_value",
                 f"{_shown(value)} is not a value of {_values(self.family)}"
                 + (f"; {hint}" if hint else ""),
+                f"{_shown(value)} 不是{_values_zh(self.family)}的取值"
+                + (f"；{hint_zh(hint)}" if hint else ""),
             )
         return value
 
@@ -289,6 +317,12 @@ def _values(fam: Family) -> str:
     ids = list(fam.values)
     shown = ", ".join(repr(v) for v in ids[:12]) + (", …" if len(ids) > 12 else "")
     return f"the family {fam.id} ({shown})"
+
+
+def _values_zh(fam: Family) -> str:
+    ids = list(fam.values)
+    shown = "、".join(repr(v) for v in ids[:12]) + ("……" if len(ids) > 12 else "")
+    return f"“{fam.zh}”（{fam.id}：{shown}）"
 
 
 class SetOf(_Marker):
@@ -314,7 +348,11 @@ class SetOf(_Marker):
         if _na(value, self.na, "this set"):
             return NA
         if isinstance(value, list | tuple) and len(value) > MAX_RECORDS:
-            raise _error("too_long", f"a list of {len(value)} values; at most {MAX_RECORDS}")
+            raise _error(
+                "too_long",
+                f"a list of {len(value)} values; at most {MAX_RECORDS}",
+                f"列表有 {len(value)} 个值；最多 {MAX_RECORDS} 个",
+            )
         try:
             s = parse_set(value)
         except ValueError as exc:
@@ -324,11 +362,11 @@ class SetOf(_Marker):
             if kind == "duplicate_value":
                 # the reader reports each repeat at its position: what else is wrong is said too
                 self._check_known(_listed(value))
-            raise _error(kind, str(exc)) from None
+            raise _error(kind, str(exc), getattr(exc, "zh", "")) from None
         self._check_known(s.yes | s.no)
-        conflict = set_conflict(s, self.family)
+        conflict = _conflict(s, self.family)
         if conflict:
-            raise _error("set_conflict", conflict)
+            raise _error("set_conflict", *conflict)
         return s
 
     def _check_known(self, values: Iterable[str]) -> None:
@@ -337,6 +375,7 @@ class SetOf(_Marker):
             raise _error(
                 "invalid_value",
                 f"{', '.join(map(repr, unknown))} not in {_values(self.family)}",
+                f"{'、'.join(map(repr, unknown))} 不是{_values_zh(self.family)}的取值",
             )
 
     def dump(self, value: Any) -> Any:
@@ -379,8 +418,14 @@ def set_conflict(s: PartialSet, fam: Family) -> str:
     """Why a partial set contradicts itself, or ``""``: a ``yes`` value every leaf of which a
     ``no`` value rules out (``funds_use`` yes and ``spending`` no; ``spending`` yes and each of its
     leaves no)."""
+    found = _conflict(s, fam)
+    return found[0] if found else ""
+
+
+def _conflict(s: PartialSet, fam: Family) -> tuple[str, str] | None:
+    """:func:`set_conflict`'s reason in English and in Chinese, or None."""
     if not s.no:
-        return ""
+        return None
     out: set[str] = set()
     for n in s.no:
         out |= fam.below(n)
@@ -389,9 +434,11 @@ def set_conflict(s: PartialSet, fam: Family) -> str:
             by = sorted(n for n in s.no if not fam.below(n).isdisjoint(fam.below(y)))
             return (
                 f"{y!r} is listed as yes, but no value within it can be: "
-                f"{', '.join(map(repr, by))} listed as no rule out every one"
+                f"{', '.join(map(repr, by))} listed as no rule out every one",
+                f"{y!r} 列为 yes，但其下没有任何取值可以成立：列为 no 的 "
+                f"{'、'.join(map(repr, by))} 排除了其中每一个",
             )
-    return ""
+    return None
 
 
 class DateOf(_Marker):
@@ -407,7 +454,11 @@ class DateOf(_Marker):
     def validate(self, value: Any) -> Any:
         if value is None:
             if self.required:
-                raise _error("wrong_type", "expected a date (YYYY-MM-DD), got null")
+                raise _error(
+                    "wrong_type",
+                    "expected a date (YYYY-MM-DD), got null",
+                    "应为日期（YYYY-MM-DD），实际为 null（空值）",
+                )
             return None
         if _na(value, self.na, "this date"):
             return NA
@@ -416,14 +467,23 @@ class DateOf(_Marker):
                 raise _error(
                     "invalid_date",
                     f"the number {value}; write a date as text, a year in quotes: '{value}'",
+                    f"数字 {value}；日期请写成文本，年份加引号：'{value}'",
                 )
-            raise _error("wrong_type", f"expected a date as text, got {_shown(value)}")
+            raise _error(
+                "wrong_type",
+                f"expected a date as text, got {_shown(value)}",
+                f"日期应为文本，实际为 {_shown_zh(value)}",
+            )
         try:
             d = parse_date(value)
         except ValueError as exc:
-            raise _error("invalid_date", str(exc)) from None
+            raise _error("invalid_date", str(exc), getattr(exc, "zh", "")) from None
         if self.exact and not d.is_exact:
-            raise _error("invalid_date", f"{d.text()!r} is not one day; give YYYY-MM-DD")
+            raise _error(
+                "invalid_date",
+                f"{d.text()!r} is not one day; give YYYY-MM-DD",
+                f"{d.text()!r} 不是某一天；请给出 YYYY-MM-DD",
+            )
         return d
 
     def dump(self, value: Any) -> Any:
@@ -511,13 +571,18 @@ def _records_input(value: Any) -> Any:
         return {"items": list(value.items), "complete": value.complete}
     if isinstance(value, list | tuple):
         if len(value) > MAX_RECORDS:
-            raise _error("too_long", f"a list of {len(value)} records; at most {MAX_RECORDS}")
+            raise _error(
+                "too_long",
+                f"a list of {len(value)} records; at most {MAX_RECORDS}",
+                f"列表有 {len(value)} 条记录；最多 {MAX_RECORDS} 条",
+            )
         return {"items": list(value), "complete": True}
     if isinstance(value, Mapping):
         return value
     raise _error(
         "wrong_type",
         f"expected a list of records, or {{items: [...], complete: false}}; got {_shown(value)}",
+        f"应为记录的列表，或 {{items: [...], complete: false}}；实际为 {_shown_zh(value)}",
     )
 
 

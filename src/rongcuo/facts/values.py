@@ -29,6 +29,7 @@ from typing import Any, Final, Generic, TypeVar
 __all__ = [
     "NA",
     "NA_TEXT",
+    "FactValueError",
     "NAType",
     "PartialDate",
     "PartialSet",
@@ -40,6 +41,28 @@ __all__ = [
 
 NA_TEXT: Final = "n/a"
 """How "not applicable" is written in a filing document."""
+
+
+class FactValueError(ValueError):
+    """A value a fact cannot take, said in English (``str(exc)``) and in Chinese (``zh``)."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+
+#: the parts of a value the messages name, in Chinese
+_WHAT_ZH: Final = {
+    "a set": "集合",
+    "the set": "集合",
+    "a date": "日期",
+    "the range's start": "区间起点",
+    "the range's end": "区间终点",
+}
+
+
+def _zh(what: str) -> str:
+    return _WHAT_ZH.get(what, what)
 
 
 class NAType:
@@ -109,7 +132,10 @@ class PartialSet:
             object.__setattr__(self, "no", frozenset(self.no))
         both = self.yes & self.no
         if both:
-            raise ValueError(f"{', '.join(sorted(both))}: listed both yes and no")
+            listed = ", ".join(sorted(both))
+            raise FactValueError(
+                f"{listed}: listed both yes and no", f"{listed} 同时列在 yes 和 no 中"
+            )
 
     @classmethod
     def of(cls, values: Iterable[str]) -> PartialSet:
@@ -142,10 +168,16 @@ def complete_set(yes: frozenset[str]) -> PartialSet:
 
 def _strings(value: object, what: str) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise ValueError(f"{what} must be a list of value ids, got {_kind(value)}")
+        raise FactValueError(
+            f"{what} must be a list of value ids, got {_kind(value)}",
+            f"{_zh(what)} 应为取值编号的列表，实际为 {_kind_zh(value)}",
+        )
     for item in value:
         if not isinstance(item, str):
-            raise ValueError(f"{what} lists {_kind(item)}; a set lists value ids (strings)")
+            raise FactValueError(
+                f"{what} lists {_kind(item)}; a set lists value ids (strings)",
+                f"{_zh(what)} 中列有 {_kind_zh(item)}；集合只能列取值编号（字符串）",
+            )
     return list(value)
 
 
@@ -165,8 +197,10 @@ def parse_set(value: object) -> PartialSet:
     if isinstance(value, Mapping):
         extra = sorted(str(k) for k in value if k not in ("yes", "no", "complete"))
         if extra:
-            raise ValueError(
-                f"a partial set has the keys yes, no and complete; not {', '.join(extra)}"
+            keys = ", ".join(extra)
+            raise FactValueError(
+                f"a partial set has the keys yes, no and complete; not {keys}",
+                f"部分已知的集合只有 yes、no、complete 三个键，没有 {keys}",
             )
         yes = _strings(value.get("yes", []), "yes")
         no = _strings(value.get("no", []), "no")
@@ -174,11 +208,16 @@ def parse_set(value: object) -> PartialSet:
         _no_repeats(no, "no")
         complete = value.get("complete", False)
         if not isinstance(complete, bool):
-            raise ValueError(f"complete must be true or false, got {_kind(complete)}")
+            raise FactValueError(
+                f"complete must be true or false, got {_kind(complete)}",
+                f"complete 应为 true 或 false，实际为 {_kind_zh(complete)}",
+            )
         return PartialSet(frozenset(yes), frozenset(no), complete)
-    raise ValueError(
+    raise FactValueError(
         "a set is a list of value ids, or {yes: [...], no: [...], complete: false}; "
-        f"got {_kind(value)}"
+        f"got {_kind(value)}",
+        "集合应为取值编号的列表，或 {yes: [...], no: [...], complete: false}；"
+        f"实际为 {_kind_zh(value)}",
     )
 
 
@@ -186,7 +225,7 @@ def _no_repeats(items: list[str], what: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item in seen:
-            raise ValueError(f"{what} lists {item!r} twice")
+            raise FactValueError(f"{what} lists {item!r} twice", f"{_zh(what)} 重复列出 {item!r}")
         seen.add(item)
 
 
@@ -216,9 +255,10 @@ class PartialDate:
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                 raise TypeError(f"PartialDate.{name} must be a date, got {type(value).__name__}")
         if self.start > self.stop:
-            raise ValueError(
-                f"the range starts ({self.start.isoformat()}) after it ends "
-                f"({self.stop.isoformat()})"
+            start, stop = self.start.isoformat(), self.stop.isoformat()
+            raise FactValueError(
+                f"the range starts ({start}) after it ends ({stop})",
+                f"日期区间的起点（{start}）晚于终点（{stop}）",
             )
 
     @classmethod
@@ -277,25 +317,40 @@ def _span(text: str) -> tuple[dt.date, dt.date]:
             year = int(m[1])
             return _first(year, 1), _last(year, 12)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date that exists") from None
-    raise ValueError(
+        raise FactValueError(
+            f"{text!r} is not a date that exists", f"{text!r} 不是存在的日期"
+        ) from None
+    raise FactValueError(
         f"{text!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY (a range as "
-        "{from: ..., to: ...} or FROM/TO)"
+        "{from: ..., to: ...} or FROM/TO)",
+        f"{text!r} 不是日期：请写作 YYYY-MM-DD、YYYY-MM 或 YYYY（区间写作 "
+        "{from: ..., to: ...} 或 起/止）",
     )
 
 
 def _end(value: object, what: str) -> tuple[dt.date, dt.date]:
     if isinstance(value, dt.datetime):
-        raise ValueError(f"{what}: a date with a time; give the date only")
+        raise FactValueError(
+            f"{what}: a date with a time; give the date only",
+            f"{_zh(what)}：日期带有时刻；只需给出日期",
+        )
     if isinstance(value, dt.date):
         return value, value
     if isinstance(value, str):
         if "/" in value:
-            raise ValueError(f"{what}: {value!r} is itself a range")
+            raise FactValueError(
+                f"{what}: {value!r} is itself a range", f"{_zh(what)}：{value!r} 本身是一个区间"
+            )
         return _span(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError(f"{what}: the number {value}; write a year as text, in quotes: '{value}'")
-    raise ValueError(f"{what}: expected a date as text (YYYY-MM-DD, YYYY-MM or YYYY)")
+        raise FactValueError(
+            f"{what}: the number {value}; write a year as text, in quotes: '{value}'",
+            f"{_zh(what)}：数字 {value}；年份请写成加引号的文本：'{value}'",
+        )
+    raise FactValueError(
+        f"{what}: expected a date as text (YYYY-MM-DD, YYYY-MM or YYYY)",
+        f"{_zh(what)}：日期应为文本（YYYY-MM-DD、YYYY-MM 或 YYYY）",
+    )
 
 
 def parse_date(value: object) -> PartialDate:
@@ -307,11 +362,17 @@ def parse_date(value: object) -> PartialDate:
     if isinstance(value, Mapping):
         extra = sorted(str(k) for k in value if k not in ("from", "to"))
         if extra or "from" not in value or "to" not in value:
-            raise ValueError("a range of dates is {from: ..., to: ...}, both given")
+            raise FactValueError(
+                "a range of dates is {from: ..., to: ...}, both given",
+                "日期区间写作 {from: ..., to: ...}，两端都要给出",
+            )
         start, _ = _end(value["from"], "from")
         _, stop = _end(value["to"], "to")
     elif isinstance(value, str) and value.count("/") > 1:
-        raise ValueError(f"{value!r} is not a date: a range is FROM/TO, one slash")
+        raise FactValueError(
+            f"{value!r} is not a date: a range is FROM/TO, one slash",
+            f"{value!r} 不是日期：区间写作 起/止，只用一个斜杠",
+        )
     elif isinstance(value, str) and "/" in value:
         first, _, second = value.partition("/")
         start, _ = _end(first, "the range's start")
@@ -319,8 +380,9 @@ def parse_date(value: object) -> PartialDate:
     else:
         start, stop = _end(value, "a date")
     if start > stop:
-        raise ValueError(
-            f"the range starts ({start.isoformat()}) after it ends ({stop.isoformat()})"
+        raise FactValueError(
+            f"the range starts ({start.isoformat()}) after it ends ({stop.isoformat()})",
+            f"日期区间的起点（{start.isoformat()}）晚于终点（{stop.isoformat()}）",
         )
     return PartialDate(start, stop)
 
@@ -368,4 +430,19 @@ def _kind(value: object) -> str:
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
+    return type(value).__name__
+
+
+def _kind_zh(value: object) -> str:
+    if value is None:
+        return "null（空值）"
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, str):
+        shown = repr(value)
+        return f"字符串 {shown[:60]}{'…' if len(shown) > 60 else ''}"
+    if isinstance(value, Mapping):
+        return "映射"
+    if isinstance(value, list | tuple):
+        return "列表"
     return type(value).__name__

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import reader
 from ..errors import Location, Problem, RulesError
 from .ruleset import Ruleset
 
@@ -112,15 +113,17 @@ class Timeline:
 def _read_head(directory: Path) -> tuple[dt.date, str]:
     """A version's effective date and label, from its ``ruleset.yaml`` alone."""
     path = directory / "ruleset.yaml"
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
+    from .. import _yaml  # imported when a timeline is read, not by every decision
+
+    if not path.is_file():
         raise _problem(
-            f"cannot read the version's ruleset.yaml: {exc.strerror}",
+            "the version has no ruleset.yaml",
             str(path),
             "name a ruleset directory (one holding ruleset.yaml)",
-        ) from None
-    from .. import _yaml  # imported when a timeline is read, not by every decision
+        )
+    data = reader.read_file(
+        path, limit=_yaml.DEFAULT_LIMITS.max_bytes, error=RulesError, what="a ruleset manifest"
+    )
 
     doc = _yaml.load_yaml(data, filename=str(path), error=RulesError).value
     effective = doc.get("effective") if isinstance(doc, dict) else None
@@ -145,7 +148,10 @@ def _entries(folder: Path) -> list[Path]:
         return found
     from .. import _yaml
 
-    doc = _yaml.load_yaml(manifest.read_bytes(), filename=str(manifest), error=RulesError)
+    raw = reader.read_file(
+        manifest, limit=_yaml.DEFAULT_LIMITS.max_bytes, error=RulesError, what="a timeline"
+    )
+    doc = _yaml.load_yaml(raw, filename=str(manifest), error=RulesError)
     data: Any = doc.value
     versions = data.get("versions") if isinstance(data, dict) else None
     if (
