@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ from rongcuo.facts.model import MAX_TEXT, Cause
 from rongcuo.facts.values import PartialSet
 
 from .conftest import V1_RULES
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 Want = tuple[str, str] | tuple[str, str, int, int]  # (code, path) or (code, path, line, col)
 
@@ -343,6 +346,10 @@ def test_bad_filing(name: str) -> None:
     problems = info.value.problems
     assert all(p.code in CODES for p in problems)
     assert all(p.location.file == "case" for p in problems)
+    if not v1:  # in Chinese, the detail is Chinese too (not only the code's meaning)
+        for p in problems:
+            detail = str(p.to_dict("zh")["message"]).split("：", 1)[1]
+            assert CJK.search(detail), (p.code, detail)
     got = {
         (p.code, _norm(p.location.json_path()), p.location.line, p.location.col) for p in problems
     }

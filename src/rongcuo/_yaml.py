@@ -188,7 +188,11 @@ class _Loader(Reader, Scanner, Parser, BaseResolver):
 
 
 class _Invalid(Exception):
-    """A scalar that does not fit its (explicit or resolved) tag."""
+    """A scalar that does not fit its (explicit or resolved) tag; ``zh``: the reason in Chinese."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 def _construct(tag: str, value: str) -> Any:
@@ -198,11 +202,11 @@ def _construct(tag: str, value: str) -> Any:
     if tag == _NULL:
         if _NULL_RE.fullmatch(value):
             return None
-        raise _Invalid(f"not a valid null: {_show(value)}")
+        raise _Invalid(f"not a valid null: {_show(value)}", f"不是有效的 null：{_show(value)}")
     if tag == _BOOL:
         if _BOOL_RE.fullmatch(value):
             return value.lower() == "true"
-        raise _Invalid(f"not a valid boolean: {_show(value)}")
+        raise _Invalid(f"not a valid boolean: {_show(value)}", f"不是有效的布尔值：{_show(value)}")
     if tag == _INT:
         return _construct_int(value)
     if tag == _FLOAT:
@@ -212,7 +216,7 @@ def _construct(tag: str, value: str) -> Any:
 
 def _construct_int(value: str) -> int:
     if not _INT_RE.fullmatch(value):
-        raise _Invalid(f"not a valid integer: {_show(value)}")
+        raise _Invalid(f"not a valid integer: {_show(value)}", f"不是有效的整数：{_show(value)}")
     try:
         if value.startswith("0x"):
             return int(value[2:], 16)
@@ -220,12 +224,14 @@ def _construct_int(value: str) -> int:
             return int(value[2:], 8)
         return int(value, 10)
     except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise _Invalid(f"integer with {len(value)} digits is too long") from None
+        raise _Invalid(
+            f"integer with {len(value)} digits is too long", f"整数有 {len(value)} 位，过长"
+        ) from None
 
 
 def _construct_float(value: str) -> float:
     if _FLOAT_RE.fullmatch(value) is None and not re.fullmatch(r"[-+]?[0-9]+", value):
-        raise _Invalid(f"not a valid float: {_show(value)}")
+        raise _Invalid(f"not a valid float: {_show(value)}", f"不是有效的浮点数：{_show(value)}")
     lowered = value.lower()
     if lowered == ".nan":
         return math.nan
@@ -237,13 +243,15 @@ def _construct_float(value: str) -> float:
 def _construct_timestamp(value: str) -> dt.date | dt.datetime:
     m = _TIMESTAMP_RE.fullmatch(value)
     if m is None:
-        raise _Invalid(f"not a valid timestamp: {_show(value)}")
+        raise _Invalid(
+            f"not a valid timestamp: {_show(value)}", f"不是有效的时间戳：{_show(value)}"
+        )
     year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
     if m["hour"] is None:
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise _Invalid(f"not a valid date: {value}") from None
+            raise _Invalid(f"not a valid date: {value}", f"不是存在的日期：{value}") from None
     fraction = (m["fraction"] or "")[:6].ljust(6, "0")
     tz: dt.tzinfo | None = None
     try:
@@ -263,7 +271,7 @@ def _construct_timestamp(value: str) -> dt.date | dt.datetime:
             tzinfo=tz,
         )
     except ValueError:
-        raise _Invalid(f"not a valid datetime: {value}") from None
+        raise _Invalid(f"not a valid datetime: {value}", f"不是有效的日期时间：{value}") from None
 
 
 def _show(value: str, limit: int = 40) -> str:
@@ -434,10 +442,16 @@ class _Builder:
                 message += f", {exc.context}"
                 if exc.context_mark is not None:
                     message += f" starting at line {exc.context_mark.line + 1}"
-            self.problem("yaml_syntax", message, pos, self.here())
+            self.problem("yaml_syntax", message, pos, self.here(), f"YAML 解析器报告：{message}")
         except (yaml.YAMLError, RecursionError, ValueError, LookupError, TypeError) as exc:
             # defence in depth: PyYAML's parser is not expected to raise these
-            self.problem("yaml_syntax", f"the YAML parser failed: {exc}", (0, 0), self.here())
+            self.problem(
+                "yaml_syntax",
+                f"the YAML parser failed: {exc}",
+                (0, 0),
+                self.here(),
+                f"YAML 解析器出错：{exc}",
+            )
         finally:
             if self.loader is not None:
                 self.loader.dispose()
@@ -576,7 +590,7 @@ class _Builder:
                 value = _construct(tag, event.value)
             except _Invalid as exc:
                 ok = False
-                self.problem("yaml_syntax", str(exc), mark, path)
+                self.problem("yaml_syntax", str(exc), mark, path, exc.zh)
         if is_key:
             plain_merge = event.tag is None and event.implicit[0] and event.value == "<<"
             self._key(event.value if plain_merge else value, mark, ok, merge=plain_merge)

@@ -124,6 +124,17 @@ _BUILTIN_ZH: Final = {
 }
 
 
+#: what a filing that is no object is, in Chinese
+_NOT_OBJECT_ZH: Final = {
+    "nothing": "空内容",
+    "list": "列表",
+    "int": "数字",
+    "float": "数字",
+    "str": "字符串",
+    "bool": "布尔值",
+}
+
+
 def _code(err_type: str) -> str:
     if err_type in _CODES:
         return _CODES[err_type]
@@ -324,7 +335,14 @@ def validate_document(
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
-            [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(name))]
+            [
+                Problem(
+                    "filing_not_object",
+                    f"a filing is an object, got {kind}",
+                    Location(name),
+                    message_zh=f"备案应为对象（映射），实际为{_NOT_OBJECT_ZH.get(kind, kind)}",
+                )
+            ]
         )
     if not _v1_safe(model):  # a revision that declares a v1 key as a fact of its own
         v1 = _v1_problems(value, name, doc)

@@ -16,7 +16,7 @@ import os
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from .. import reader
 from .._guard import check_json_value
@@ -39,6 +39,17 @@ __all__ = [
 
 
 Format = Literal["json", "yaml", "auto"]
+
+
+#: what a filing that is no object is, in Chinese
+_NOT_OBJECT_ZH: Final = {
+    "nothing": "空内容",
+    "list": "列表",
+    "int": "数字",
+    "float": "数字",
+    "str": "字符串",
+    "bool": "布尔值",
+}
 
 
 def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "") -> list[Problem]:
@@ -64,7 +75,14 @@ def _validate(
     if not isinstance(value, Mapping):
         kind = "nothing" if value is None else type(value).__name__
         raise FilingError(
-            [Problem("filing_not_object", f"a filing is an object, got {kind}", Location(filename))]
+            [
+                Problem(
+                    "filing_not_object",
+                    f"a filing is an object, got {kind}",
+                    Location(filename),
+                    message_zh=f"备案应为对象（映射），实际为{_NOT_OBJECT_ZH.get(kind, kind)}",
+                )
+            ]
         )
     context = {"positions": doc.positions} if doc is not None else None
     import pydantic
@@ -141,7 +159,13 @@ def parse_filing_v1(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not isinstance(raw, bytes):
         raise FilingError(
-            [Problem("filing_not_object", f"cannot read a filing from {type(data).__name__}")]
+            [
+                Problem(
+                    "filing_not_object",
+                    f"cannot read a filing from {type(data).__name__}",
+                    message_zh=f"无法从 {type(data).__name__} 读取备案",
+                )
+            ]
         )
     if len(raw) > max_bytes:
         raise FilingError(
@@ -150,6 +174,7 @@ def parse_filing_v1(
                     "too_large",
                     f"{len(raw)} bytes; a filing may hold at most {max_bytes}",
                     Location(filename),
+                    message_zh=f"{len(raw)} 字节；一份备案最多 {max_bytes} 字节",
                 )
             ]
         )

@@ -69,7 +69,13 @@ def parse_filing_v2(
     raw = source.encode("utf-8") if isinstance(source, str) else source
     if not isinstance(raw, bytes):
         raise FilingError(
-            [Problem("filing_not_object", f"cannot read a filing from {type(source).__name__}")]
+            [
+                Problem(
+                    "filing_not_object",
+                    f"cannot read a filing from {type(source).__name__}",
+                    message_zh=f"无法从 {type(source).__name__} 读取备案",
+                )
+            ]
         )
     if len(raw) > max_bytes:
         raise FilingError(
@@ -78,6 +84,7 @@ def parse_filing_v2(
                     "too_large",
                     f"{len(raw)} bytes; a filing may hold at most {max_bytes}",
                     Location(name),
+                    message_zh=f"{len(raw)} 字节；一份备案最多 {max_bytes} 字节",
                 )
             ]
         )

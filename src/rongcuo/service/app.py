@@ -141,8 +141,10 @@ def _status_of(error: RongcuoError) -> int:
     return 422
 
 
-def _request_error(code: str, message: str, status: int, *path: str | int) -> RequestError:
-    return RequestError([Problem(code, message, Location(path=path))], status)
+def _request_error(
+    code: str, message: str, status: int, *path: str | int, zh: str = ""
+) -> RequestError:
+    return RequestError([Problem(code, message, Location(path=path), message_zh=zh)], status)
 
 
 class _Json(Response):
@@ -159,7 +161,10 @@ async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _request_error(
-            "too_large", f"a body of {declared} bytes; at most {limit} are accepted", 413
+            "too_large",
+            f"a body of {declared} bytes; at most {limit} are accepted",
+            413,
+            zh=f"请求体有 {declared} 字节；最多接受 {limit} 字节",
         )
     chunks: list[bytes] = []
     size = 0
@@ -167,7 +172,10 @@ async def _body(request: Request, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise _request_error(
-                "too_large", f"a body of more than {limit} bytes; at most {limit} are accepted", 413
+                "too_large",
+                f"a body of more than {limit} bytes; at most {limit} are accepted",
+                413,
+                zh=f"请求体超过 {limit} 字节；最多接受 {limit} 字节",
             )
         chunks.append(chunk)
     return b"".join(chunks)
@@ -279,7 +287,11 @@ def _flag(request: Request, name: str, default: bool) -> bool:
     if value in ("false", "0"):
         return False
     raise _request_error(
-        "request_invalid", f"?{name}= is true or false, got {value[:40]!r}", 400, name
+        "request_invalid",
+        f"?{name}= is true or false, got {value[:40]!r}",
+        400,
+        name,
+        zh=f"?{name}= 应为 true 或 false，实际为 {value[:40]!r}",
     )
 
 
@@ -293,7 +305,11 @@ def _as_of(request: Request) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise _request_error(
-            "request_invalid", f"?as_of= is a date YYYY-MM-DD, got {value[:40]!r}", 400, "as_of"
+            "request_invalid",
+            f"?as_of= is a date YYYY-MM-DD, got {value[:40]!r}",
+            400,
+            "as_of",
+            zh=f"?as_of= 应为日期 YYYY-MM-DD，实际为 {value[:40]!r}",
         ) from None
 
 
@@ -348,7 +364,10 @@ def create_app(
         allow = (headers or {}).get("Allow")
         if status == 404:
             error = _request_error(
-                "not_found", f"nothing is served at {request.url.path[:200]}", 404
+                "not_found",
+                f"nothing is served at {request.url.path[:200]}",
+                404,
+                zh=f"{request.url.path[:200]} 处没有提供任何内容",
             )
         elif status == 405:
             error = _request_error(
@@ -356,6 +375,7 @@ def create_app(
                 f"{request.method[:20]} is not allowed here"
                 + (f"; allowed: {allow}" if allow else ""),
                 405,
+                zh=f"此处不允许 {request.method[:20]}" + (f"；允许：{allow}" if allow else ""),
             )
         else:
             detail = exc.detail if isinstance(exc, StarletteHTTPException) else ""
@@ -403,7 +423,11 @@ def create_app(
         """One clause: its verbatim text and citation, elements and examples."""
         if clause_id not in ruleset:
             raise _request_error(
-                "not_found", f"the ruleset has no clause {clause_id[:40]!r}", 404, "clause_id"
+                "not_found",
+                f"the ruleset has no clause {clause_id[:40]!r}",
+                404,
+                "clause_id",
+                zh=f"规则集中没有条款 {clause_id[:40]!r}",
             )
         return _clause_detail(ruleset, clause_id)
 
@@ -470,6 +494,7 @@ def create_app(
                 "unsupported_media_type",
                 f"the body must be application/json, got {shown}",
                 415,
+                zh=f"请求体必须是 application/json，实际为 {shown}",
             )
         as_of, trace = _as_of(request), _flag(request, "trace", True)
         body = await _body(request, max_body_bytes)
@@ -480,11 +505,15 @@ def create_app(
                     "too_large",
                     f"{len(body)} bytes; one filing may hold at most {MAX_FILING_BYTES}",
                     413,
+                    zh=f"{len(body)} 字节；一份备案最多 {MAX_FILING_BYTES} 字节",
                 )
             return await run_in_threadpool(_one, body, ruleset, as_of, trace)
         if len(spans) > max_batch:
             raise _request_error(
-                "too_large", f"a batch of {len(spans)} filings; at most {max_batch}", 413
+                "too_large",
+                f"a batch of {len(spans)} filings; at most {max_batch}",
+                413,
+                zh=f"一批有 {len(spans)} 份备案；最多 {max_batch} 份",
             )
         lang = language(request.headers.get("accept-language"))
         return await run_in_threadpool(_batch, body, spans, ruleset, as_of, trace, lang)
