@@ -474,13 +474,19 @@ class Encoding:
                     e.id,
                     e.test,
                     tuple(
-                        (paths[i], cases) for i, cases in rules.program.plans.get((clause_id, e.id), ())
+                        (paths[i], cases)
+                        for i, cases in rules.program.plans.get((clause_id, e.id), ())
                     ),
                 )
                 for e in clause.elements
             )
             refs = sorted(
-                {n.clause for e in clause.elements for n in walk(e.test) if isinstance(n, ClauseRef)}
+                {
+                    n.clause
+                    for e in clause.elements
+                    for n in walk(e.test)
+                    if isinstance(n, ClauseRef)
+                }
             )
             got = (elements, clause.holds_when, tuple((r, self._signature(key, r)) for r in refs))
             self._signatures[key, clause_id] = got
