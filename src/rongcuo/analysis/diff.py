@@ -778,7 +778,12 @@ class _Checker:
     ) -> Witness | None:
         was = old_id or cid
         related = {cid, was, *_refs(self.old, was), *_refs(self.new, cid)}
-        model = self._find(formula, related)
+        model = None
+        decides = self._decides(cid, was, old_tri, new_tri)
+        if decides is not None:  # first, a case the clause decides where it holds
+            model = self._find(self.z3.And(formula, decides), related)
+        if model is None:
+            model = self._find(formula, related)
         if model is None:
             return None
         filing = self._filing(model, name)
@@ -810,6 +815,20 @@ class _Checker:
                 f"the engine says {w.engine_old} -> {w.engine_new}"
             )
         return w
+
+    def _decides(self, cid: str, was: str, old_tri: Tri, new_tri: Tri) -> Any | None:
+        """For a positive or negative clause's witness: under each version where the clause
+        holds, the status it gives (eligible, ineligible) — so a witness reads as a case the
+        clause decides (P3 made it eligible), not one left open by an unrelated fact. None for
+        a bar or a companion, and for v1."""
+        if not self.v2 or self.new.clause(cid).list not in (ListKind.POSITIVE, ListKind.NEGATIVE):
+            return None
+        z3 = self.z3
+        gives = (
+            Status.ELIGIBLE if self.new.clause(cid).list is ListKind.POSITIVE else Status.INELIGIBLE
+        )
+        old_st, new_st = self.enc.status(OLD), self.enc.status(NEW)
+        return z3.And(z3.Implies(old_tri.t, old_st[gives]), z3.Implies(new_tri.t, new_st[gives]))
 
     def _referenced(self, cid: str) -> list[Clause]:
         out: list[Clause] = []
