@@ -250,6 +250,11 @@ def test_no_row_contradicts_the_replay(domain: str, request: pytest.FixtureReque
         for s in diff.statuses:
             assert "事实齐全的案卷" in status_mark(diff, s, "zh")
         assert "适用范围缩小（仅就事实齐全的案卷而言）" in text  # P3's meaning row
+        page = render_html(diff, lang="zh")
+        assert (
+            "适用范围缩小（仅就事实齐全的案卷而言）" in page
+            and "可能（仅就事实齐全的案卷而言）" in page
+        )
 
 
 class _Visible(html.parser.HTMLParser):
