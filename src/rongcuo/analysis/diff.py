@@ -11,8 +11,9 @@ Three levels, each exact:
 * **Meaning** — for every clause present in both versions whose predicate changed, or which
   refers (through ``clause:``) to a clause whose predicate changed, z3 decides whether the new
   predicate is *equivalent*, *broader*, *narrower* or *incomparable* over the domain
-  (:class:`~rongcuo.analysis.solver_v2.Domain`, complete filings by default; ``Domain.ANY`` for
-  filings with unknown facts). Equivalence is a proof (the difference is unsatisfiable), never a
+  (:class:`~rongcuo.analysis.solver_v2.Domain`: by default every valid filing, unknown facts
+  included, as the engine sees it; ``Domain.COMPLETE`` restricts the proofs to complete filings,
+  and every row then says so). Equivalence is a proof (the difference is unsatisfiable), never a
   sample. Every difference comes with a **witness**: a valid filing on which the two versions
   disagree. Two v2 versions are translated by :mod:`~rongcuo.analysis.solver_v2` over one joint
   declaration (:func:`~rongcuo.analysis.joint.joint_rulesets`); where their hierarchies conflict,
