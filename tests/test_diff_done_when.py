@@ -16,9 +16,15 @@ The amendment (:func:`amend_done_when`, built on :func:`tests.test_diff_v2.amend
 What the law's reading says follows (these are the expected findings; none is copied from the
 engine): P3 narrower, with a witness of minor impact that P3 made eligible; N7 equal; N9 added;
 N10 the old catch-all renumbered, meaning equal; nothing else changed. Nothing widens a positive or
-narrows a negative, so no filing can become eligible, and no ineligible filing can become anything
-else; an eligible filing can become ineligible (by the new N9) and one that waited for a
-determination can be refused by N9 outright.
+narrows a negative, so no filing can become eligible; an eligible filing can become ineligible (by
+the new N9) and one that waited for a determination can be refused by N9 outright.
+
+Which filings can leave ineligibility depends on the domain. Over complete filings none can: every
+old negative still holds, and the new N9 is settled one way or the other. Over partial filings (the
+default domain, as the engine sees a filing) a new negative is also a new open question: a filing
+refused only by the P15 determination (所有正面情形之外，经认定不予容错) that does not say whether
+the account given was truthful now waits for that fact — ineligible → insufficient_facts, and only
+that move. The corpus replay shows it happening.
 """
 
 from __future__ import annotations
@@ -35,11 +41,13 @@ import pytest
 
 from rongcuo.analysis.diff import (
     Aspect,
+    Domain,
     Relation,
     RulesetDiff,
     Witness,
     diff_rulesets,
     render_text,
+    status_mark,
     words,
 )
 from rongcuo.analysis.joint import FACT_CHANGE_CODES
@@ -125,7 +133,12 @@ def new(tmp_path_factory: pytest.TempPathFactory) -> Ruleset:
 
 @pytest.fixture(scope="module")
 def diff(old: Ruleset, new: Ruleset) -> RulesetDiff:
-    return diff_rulesets(old, new, corpus=CORPUS)
+    return diff_rulesets(old, new, corpus=CORPUS)  # the default domain: every valid filing
+
+
+@pytest.fixture(scope="module")
+def complete(old: Ruleset, new: Ruleset) -> RulesetDiff:
+    return diff_rulesets(old, new, corpus=CORPUS, domain=Domain.COMPLETE)
 
 
 def _witnesses(d: RulesetDiff) -> list[Witness]:
@@ -164,10 +177,26 @@ def test_the_p3_witness_is_a_case_of_minor_impact(diff: RulesetDiff) -> None:
     assert w.status_new != "eligible" and "N9" not in w.decisive_new  # not refused by N9
 
 
-def test_status_changes_follow_the_reading(diff: RulesetDiff) -> None:
+def test_status_changes_follow_the_reading(diff: RulesetDiff, complete: RulesetDiff) -> None:
+    assert diff.domain is Domain.ANY and complete.domain is Domain.COMPLETE
+    closed = {(s.old, s.new) for s in complete.statuses if s.witness is not None}
+    assert not any(new is Status.ELIGIBLE for _, new in closed)
+    assert not any(old is Status.INELIGIBLE for old, _ in closed)  # over complete filings
+    assert (Status.ELIGIBLE, Status.INELIGIBLE) in closed
     possible = {(s.old, s.new) for s in diff.statuses if s.witness is not None}
     assert not any(new is Status.ELIGIBLE for _, new in possible)
-    assert not any(old is Status.INELIGIBLE for old, _ in possible)
+    # over partial filings: refused by the P15 determination, now open on the new N9's fact
+    assert {(o, n) for o, n in possible if o is Status.INELIGIBLE} == {
+        (Status.INELIGIBLE, Status.INSUFFICIENT_FACTS)
+    }
+    reopened = next(
+        s.witness
+        for s in diff.statuses
+        if (s.old, s.new) == (Status.INELIGIBLE, Status.INSUFFICIENT_FACTS) and s.witness
+    )
+    assert reopened.decisive_old == ("P15",)
+    assert reopened.document is not None
+    assert "truthful" not in reopened.document.get("disclosure", {})
     assert (Status.ELIGIBLE, Status.INELIGIBLE) in possible
     assert (Status.NEEDS_DETERMINATION, Status.INELIGIBLE) in possible
     refused = next(
@@ -178,11 +207,13 @@ def test_status_changes_follow_the_reading(diff: RulesetDiff) -> None:
     assert refused.decisive_new == ("N9",)  # refused by the new clause, not a determination
 
 
+@pytest.mark.parametrize("domain", ["diff", "complete"])
 def test_every_witness_is_decided_as_shown_with_no_unrelated_clause(
-    diff: RulesetDiff, old: Ruleset, new: Ruleset
+    domain: str, request: pytest.FixtureRequest, old: Ruleset, new: Ruleset
 ) -> None:
     from rongcuo.analysis.joint import joint_rulesets
 
+    diff: RulesetDiff = request.getfixturevalue(domain)
     joint = joint_rulesets(old, new)
     assert diff.bugs == ()
     witnesses = _witnesses(diff)
@@ -199,17 +230,31 @@ def test_every_witness_is_decided_as_shown_with_no_unrelated_clause(
         assert tuple(c.id for c in got[1].decisive) == w.decisive_new, w.name
 
 
-def test_no_row_contradicts_the_replay(diff: RulesetDiff) -> None:
+@pytest.mark.parametrize("domain", ["diff", "complete"])
+def test_no_row_contradicts_the_replay(domain: str, request: pytest.FixtureRequest) -> None:
+    diff: RulesetDiff = request.getfixturevalue(domain)
     replay = diff.replay
     assert replay is not None and replay.total == 40
+    assert replay.transitions  # the new N9 leaves past filings open: rows to check
     rows = {f"{s.old.value}->{s.new.value}": s for s in diff.statuses}
     text = render_text(diff)
     for move, n in replay.transitions.items():
         row = rows[move]
-        if row.witness is None:  # proved impossible over complete filings: said, with why
-            data = diff._status_data(row)
-            assert data["seen_in_replay"] == n
+        data = diff._status_data(row)
+        assert data["domain"] == diff.domain.value and data["seen_in_replay"] == n
+        if diff.domain is Domain.ANY:  # every replayed filing is in the domain: a witness each
+            assert row.witness is not None, move
+        elif row.witness is None:  # proved impossible over complete filings: said, with why
             assert words("zh")["seen_complete"].format(n=n) in text
+    if diff.domain is Domain.COMPLETE:  # every row says what its proof is restricted to
+        for s in diff.statuses:
+            assert "事实齐全的案卷" in status_mark(diff, s, "zh")
+        assert "适用范围缩小（仅就事实齐全的案卷而言）" in text  # P3's meaning row
+        page = render_html(diff, lang="zh")
+        assert (
+            "适用范围缩小（仅就事实齐全的案卷而言）" in page
+            and "可能（仅就事实齐全的案卷而言）" in page
+        )
 
 
 class _Visible(html.parser.HTMLParser):

@@ -228,9 +228,7 @@ def test_domain_any_and_the_cli(amended: Path, tmp_path: Path) -> None:
             "diff",
             "rules",
             str(amended),
-            "--domain",
-            "any",
-            "--format",
+            "--format",  # the default domain: every valid filing, unknown facts included
             "json",
             "--fail-on",
             "meaning",
@@ -254,7 +252,9 @@ def test_domain_any_and_the_cli(amended: Path, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     witness = moves["eligible", "insufficient_facts"]["witness"]["filing"]
     corpus.write_text(json.dumps(witness, ensure_ascii=False) + "\n", encoding="utf-8")
-    d = diff_rulesets(load_ruleset(V2), load_ruleset(amended), corpus=corpus)
+    d = diff_rulesets(
+        load_ruleset(V2), load_ruleset(amended), corpus=corpus, domain=Domain.COMPLETE
+    )
     assert d.replay is not None and d.replay.transitions == {"eligible->insufficient_facts": 1}
     row = next(
         s for s in d.statuses if (s.old, s.new) == (Status.ELIGIBLE, Status.INSUFFICIENT_FACTS)
@@ -262,6 +262,7 @@ def test_domain_any_and_the_cli(amended: Path, tmp_path: Path) -> None:
     assert row.witness is None  # over complete filings nothing is insufficient
     text = render_text(d)
     assert "在事实齐全的案卷中经证明不可能；但历史重放中有 1 份案卷如此变化" in text
+    assert "适用范围缩小（仅就事实齐全的案卷而言）" in text  # P3's row: restricted, and says so
     assert "eligible -> insufficient_facts: 经证明不可能\n" not in text
     statuses = {(s["old"], s["new"]): s for s in d.to_data()["status_changes"]}
     assert statuses["eligible", "insufficient_facts"]["seen_in_replay"] == 1
@@ -344,8 +345,11 @@ def test_git_side_reads_the_facts_declaration() -> None:
     assert "relative to the repository's root" in (info.value.problems[0].hint or "")
 
 
-def test_domain_default_is_complete(diff: RulesetDiff) -> None:
-    assert diff.domain is Domain.COMPLETE
+def test_domain_default_is_any(diff: RulesetDiff) -> None:
+    """The default domain covers filings with unknown facts, as the engine sees them (issue 14):
+    no row is restricted, so none carries the complete-filings label."""
+    assert diff.domain is Domain.ANY
+    assert "事实齐全" not in render_text(diff).split("\n", 4)[4]  # below the domain line
 
 
 def test_fail_on_kinds(diff: RulesetDiff, old: Ruleset, tmp_path: Path) -> None:

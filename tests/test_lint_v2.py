@@ -174,3 +174,16 @@ def test_sarif_and_github_output(v2: Ruleset, tmp_path: Path) -> None:
         for line in lines
     ), lines
     assert any(line.startswith("::notice title=rongcuo fact_unread::$.filed_on") for line in lines)
+
+
+def test_text_and_json_are_the_same_bytes_twice(v2: Ruleset) -> None:
+    """Two runs of the lint give the same report: the run time only on request (issue 14)."""
+    first, second = lint_ruleset(v2), lint_ruleset(v2)
+    for lang in ("zh", "en"):
+        assert first.render_text(lang=lang) == second.render_text(lang=lang)
+    assert json.dumps(first.to_data()) == json.dumps(second.to_data())
+    assert "seconds" not in first.to_data() and "seconds" in first.to_data(timing=True)
+    assert "秒" not in first.render_text() and "秒）" in first.render_text(timing=True)
+    assert " s)" in first.render_text(lang="en", timing=True)
+    done = _lint_cli("rules", "--timing")
+    assert done.returncode == 0 and "秒）" in done.stdout, done.stderr

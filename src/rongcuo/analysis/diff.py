@@ -11,8 +11,9 @@ Three levels, each exact:
 * **Meaning** — for every clause present in both versions whose predicate changed, or which
   refers (through ``clause:``) to a clause whose predicate changed, z3 decides whether the new
   predicate is *equivalent*, *broader*, *narrower* or *incomparable* over the domain
-  (:class:`~rongcuo.analysis.solver_v2.Domain`, complete filings by default; ``Domain.ANY`` for
-  filings with unknown facts). Equivalence is a proof (the difference is unsatisfiable), never a
+  (:class:`~rongcuo.analysis.solver_v2.Domain`: by default every valid filing, unknown facts
+  included, as the engine sees it; ``Domain.COMPLETE`` restricts the proofs to complete filings,
+  and every row then says so). Equivalence is a proof (the difference is unsatisfiable), never a
   sample. Every difference comes with a **witness**: a valid filing on which the two versions
   disagree. Two v2 versions are translated by :mod:`~rongcuo.analysis.solver_v2` over one joint
   declaration (:func:`~rongcuo.analysis.joint.joint_rulesets`); where their hierarchies conflict,
@@ -465,9 +466,17 @@ class RulesetDiff:
 
     def _status_data(self, s: StatusChange) -> dict[str, Any]:
         out = s.to_data()
+        out["domain"] = self.domain.value  # what the row's proof or witness ranges over
         seen = self.replay.transitions.get(f"{s.old.value}->{s.new.value}", 0) if self.replay else 0
         if seen:
             out["seen_in_replay"] = seen  # with no witness: the replayed filings lie outside it
+        return out
+
+    def _clause_data(self, c: ClauseDiff) -> dict[str, Any]:
+        out = c.to_data()
+        meaning = out.get("meaning")
+        if isinstance(meaning, dict) and meaning["proved"] and not meaning.get("identical"):
+            meaning["domain"] = self.domain.value  # what the meaning is proved over
         return out
 
     def has_change(self, kind: str) -> bool:
@@ -533,7 +542,7 @@ class RulesetDiff:
             "proved": self.proved,
             "metadata": [{"field": f, OLD: o, NEW: n} for f, o, n in self.metadata],
             "facts": [f.to_data() for f in self.facts],
-            "clauses": [c.to_data() for c in self.changed],
+            "clauses": [self._clause_data(c) for c in self.changed],
             "unchanged": [c.id for c in self.clauses if c.change == "unchanged"],
             "status_changes": [self._status_data(s) for s in self.statuses],
             "replay": self.replay.to_data() if self.replay is not None else None,
@@ -770,7 +779,12 @@ class _Checker:
     ) -> Witness | None:
         was = old_id or cid
         related = {cid, was, *_refs(self.old, was), *_refs(self.new, cid)}
-        model = self._find(formula, related)
+        model = None
+        decides = self._decides(cid, was, old_tri, new_tri)
+        if decides is not None:  # first, a case the clause decides where it holds
+            model = self._find(self.z3.And(formula, decides), related)
+        if model is None:
+            model = self._find(formula, related)
         if model is None:
             return None
         filing = self._filing(model, name)
@@ -802,6 +816,20 @@ class _Checker:
                 f"the engine says {w.engine_old} -> {w.engine_new}"
             )
         return w
+
+    def _decides(self, cid: str, was: str, old_tri: Tri, new_tri: Tri) -> Any | None:
+        """For a positive or negative clause's witness: under each version where the clause
+        holds, the status it gives (eligible, ineligible) — so a witness reads as a case the
+        clause decides (P3 made it eligible), not one left open by an unrelated fact. None for
+        a bar or a companion, and for v1."""
+        if not self.v2 or self.new.clause(cid).list not in (ListKind.POSITIVE, ListKind.NEGATIVE):
+            return None
+        z3 = self.z3
+        gives = (
+            Status.ELIGIBLE if self.new.clause(cid).list is ListKind.POSITIVE else Status.INELIGIBLE
+        )
+        old_st, new_st = self.enc.status(OLD), self.enc.status(NEW)
+        return z3.And(z3.Implies(old_tri.t, old_st[gives]), z3.Implies(new_tri.t, new_st[gives]))
 
     def _referenced(self, cid: str) -> list[Clause]:
         out: list[Clause] = []
@@ -917,12 +945,20 @@ def diff_rulesets(
     old: Ruleset,
     new: Ruleset,
     *,
-    domain: Domain = Domain.COMPLETE,
+    domain: Domain | None = None,
     corpus: str | Path | None = None,
     statuses: bool = True,
 ) -> RulesetDiff:
-    """Compare two versions; see the module docstring. Raises on an invalid corpus."""
+    """Compare two versions; see the module docstring. Raises on an invalid corpus.
+
+    ``domain`` is the filings the proofs cover: by default (``None``) every valid filing, unknown
+    facts included, as the engine sees them (:attr:`Domain.ANY`); :attr:`Domain.COMPLETE`
+    restricts them to complete filings, and every row of the report says so. (Two v1 rulesets
+    are compared over complete filings by default — v1: delete at the flip.)"""
     started = time.perf_counter()
+    if domain is None:
+        v1 = old.program.catalogue is None and new.program.catalogue is None
+        domain = Domain.COMPLETE if v1 else Domain.ANY
     replay = replay_corpus(old, new, corpus) if corpus is not None else None
     joint = joint_rulesets(old, new)
     chk = _Checker(joint, domain) if joint.provable else None
@@ -1187,6 +1223,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "possible": "可能",
         "impossible": "经证明不可能",
         "impossible_complete": "在事实齐全的案卷中经证明不可能",
+        "restricted": "（仅就事实齐全的案卷而言）",
         "seen_complete": "但历史重放中有 {n} 份案卷如此变化（含未知事实，超出证明范围）",
         "seen_any": "但历史重放中有 {n} 份案卷如此变化（超出证明范围：某列表记录多于 {b} 条）",
         "replay": "历史案卷重放",
@@ -1268,6 +1305,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "possible": "possible",
         "impossible": "proved impossible",
         "impossible_complete": "proved impossible over complete filings",
+        "restricted": " (over complete filings only)",
         "seen_complete": "yet {n} replayed filings change so (with unknown facts: outside the "
         "proof's domain)",
         "seen_any": "yet {n} replayed filings change so (outside the proof's domain: a list "
@@ -1616,7 +1654,7 @@ def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
     filings are outside the proof's domain), so that no row contradicts the replay."""
     w = words(lang)
     if s.witness is not None:
-        return w["possible"]
+        return w["possible"] + restricted(d, lang)
     mark = w["impossible_complete" if d.domain is Domain.COMPLETE else "impossible"]
     seen = d.replay.transitions.get(f"{s.old.value}->{s.new.value}", 0) if d.replay else 0
     if seen:
@@ -1624,6 +1662,19 @@ def status_mark(d: RulesetDiff, s: StatusChange, lang: str) -> str:
         bound = d.records if d.records is not None else "?"
         mark += sep + w[f"seen_{d.domain.value}"].format(n=seen, b=bound)
     return mark
+
+
+def restricted(d: RulesetDiff, lang: str) -> str:
+    """The label of a row whose proof is restricted to complete filings (``--domain
+    complete``); empty under the default domain, which covers every valid filing."""
+    return words(lang)["restricted"] if d.domain is Domain.COMPLETE else ""
+
+
+def meaning_line(d: RulesetDiff, c: ClauseDiff, lang: str) -> str:
+    """:func:`verdict_line`, labelled with the domain where its proof is restricted."""
+    line = verdict_line(c, lang)
+    proved = c.meaning is not None or (c.change == "renumbered" and not c.unproved)
+    return line + restricted(d, lang) if proved else line
 
 
 def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> str:
@@ -1662,7 +1713,8 @@ def render_text(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> st
             w["metadata_aspect" if a is Aspect.METADATA else a.value] for a in c.aspects
         )
         head = (
-            f"{c.id}  [{w[c.change]}{': ' + aspects if aspects else ''}]  {verdict_line(c, lang)}"
+            f"{c.id}  [{w[c.change]}{': ' + aspects if aspects else ''}]  "
+            f"{meaning_line(d, c, lang)}"
         )
         if c.meaning is not None and c.meaning.via:
             head += f"  ({w['via']} {', '.join(c.meaning.via)})"

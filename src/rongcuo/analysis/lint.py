@@ -18,7 +18,8 @@ at most :data:`~rongcuo.analysis.solver_v2.RECORDS` records; a v1 ruleset by
 
 Reports render as text (zh or en), JSON, SARIF 2.1.0 (:meth:`LintReport.to_sarif`, for code
 scanning) or GitHub workflow commands (:meth:`LintReport.render_github`, annotations on a pull
-request); the SARIF and GitHub forms carry no timing, so the same rules give the same bytes.
+request); every form is deterministic — the same rules give the same bytes — and the text and JSON
+forms add the run time only on request (``timing``, ``rongcuo lint --timing``).
 
 :data:`LINT_CODES` lists every code with its severity and meaning (``docs/versions.md`` documents
 them); exit status follows severity, so CI can gate on it.
@@ -158,8 +159,10 @@ class LintReport:
         failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
         return 1 if any(f.severity in failing for f in self.findings) else 0
 
-    def to_data(self) -> dict[str, Any]:
-        return {
+    def to_data(self, *, timing: bool = False) -> dict[str, Any]:
+        """The report as JSON data (``rongcuo_lint: 1``). Deterministic: the same rules give the
+        same data; ``timing`` adds ``seconds``, the run time, which does not."""
+        data = {
             "rongcuo_lint": 1,
             "label": self.label,
             "digest": self.digest,
@@ -168,8 +171,10 @@ class LintReport:
             "counts": {s.value: self.count(s) for s in Severity},
             "reachable": dict(self.reachable),
             "findings": [f.to_dict() for f in self.findings],
-            "seconds": round(self.seconds, 3),
         }
+        if timing:
+            data["seconds"] = round(self.seconds, 3)
+        return data
 
     def to_sarif(self) -> dict[str, Any]:
         """The findings as a SARIF 2.1.0 log (one run; rules are the lint codes)."""
@@ -232,7 +237,8 @@ class LintReport:
             lines.append(f"::{_GITHUB[f.severity]} {','.join(props)}::{_gh(where + f.message)}")
         return "".join(line + "\n" for line in lines)
 
-    def render_text(self, *, lang: str = "zh") -> str:
+    def render_text(self, *, lang: str = "zh", timing: bool = False) -> str:
+        """The report as text; deterministic, with the run time only when ``timing``."""
         if lang == "zh":
             lines = [
                 f"{f.location if f.location != NOWHERE else '<ruleset>'}: "
@@ -249,14 +255,16 @@ class LintReport:
                 f"{self.label}：{self.count(Severity.ERROR)} 个错误，"
                 f"{self.count(Severity.WARNING)} 个警告，{self.count(Severity.INFO)} 条提示；"
                 f"可使案卷符合条件的正面条款：{' '.join(reach) or '无'}"
-                f"（证明范围：事实齐全的案卷{bound_zh}；{self.seconds:.2f} 秒）"
+                f"（证明范围：事实齐全的案卷{bound_zh}"
+                f"{f'；{self.seconds:.2f} 秒' if timing else ''}）"
             )
         else:
             lines.append(
                 f"{self.label}: {self.count(Severity.ERROR)} errors, "
                 f"{self.count(Severity.WARNING)} warnings, {self.count(Severity.INFO)} notes; "
                 f"positive clauses that can make a filing eligible: {' '.join(reach) or 'none'} "
-                f"(proved over complete filings{bound_en}; {self.seconds:.2f} s)"
+                f"(proved over complete filings{bound_en}"
+                f"{f'; {self.seconds:.2f} s' if timing else ''})"
             )
         return "\n".join(lines) + "\n"
 

@@ -21,13 +21,13 @@ from .diff import (
     RulesetDiff,
     Witness,
     fact_change_words,
+    meaning_line,
     metadata_field,
     say,
     say_move,
     status_mark,
     text_changes,
     undeclared_words,
-    verdict_line,
     witness_facts,
     witness_name,
     words,
@@ -184,7 +184,7 @@ def render_html(d: RulesetDiff, *, lang: str = "zh", timing: bool = False) -> st
         if not d.proved:
             parts.append(f'<p class="bug">{_e(t["not_proved"])}</p>')
     for c in d.changed:
-        verdict = verdict_line(c, lang)
+        verdict = meaning_line(d, c, lang)
         rel = c.meaning.relation.value if c.meaning is not None else "equal"
         css = {"equivalent": "equal", "same_holding": "equal"}.get(rel, rel)
         aspects = ", ".join(

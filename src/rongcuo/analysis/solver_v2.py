@@ -91,6 +91,7 @@ from ..rules.syntax import (
     QuantifierKind,
     SameKind,
     Test,
+    walk,
 )
 from ..rules.syntax import Any as AnyNode
 from ..verdict.verdict import Status
@@ -260,6 +261,8 @@ class Encoding:
         self._recorded: dict[str, Any] = {}
         self._memo: dict[tuple[object, ...], Tri] = {}
         self._rules: dict[str, Ruleset] = {}
+        self._owners: dict[tuple[str, str], str] = {}
+        self._signatures: dict[tuple[str, str], object] = {}
         self._busy: set[tuple[object, ...]] = set()
         self._packed: tuple[Mapping[str, Tri], Any] | None = None
         #: values a witness should state only where it must (soft, like every preference of
@@ -267,6 +270,7 @@ class Encoding:
         self.rare: frozenset[str] = frozenset()
         self._session: Any = None  # the incremental solver of :meth:`find`
         self._added = 0  # how many of ``constraints`` it holds
+        self._preferred: tuple[object, list[Any]] | None = None  # the soft constraints of find
 
     @property
     def bound(self) -> str:
@@ -442,8 +446,55 @@ class Encoding:
 
     # -- translation
 
+    def _owner(self, key: str, clause_id: str) -> str:
+        """The first ruleset added whose clause ``clause_id`` translates as ``key``'s does: the
+        same tests, combination and split plans, reading clauses that do too. The clauses two
+        versions share are translated once (a diff's unchanged clauses)."""
+        got = self._owners.get((key, clause_id))
+        if got is None:
+            got = key
+            mine = self._signature(key, clause_id)
+            for other, rules in self._rules.items():
+                if other == key:
+                    break
+                if clause_id in rules and self._signature(other, clause_id) == mine:
+                    got = other
+                    break
+            self._owners[key, clause_id] = got
+        return got
+
+    def _signature(self, key: str, clause_id: str) -> object:
+        got = self._signatures.get((key, clause_id))
+        if got is None:
+            rules = self._rules[key]
+            clause = rules.clause(clause_id)
+            paths = self._catalogue_of(key).paths
+            elements = tuple(
+                (
+                    e.id,
+                    e.test,
+                    tuple(
+                        (paths[i], cases)
+                        for i, cases in rules.program.plans.get((clause_id, e.id), ())
+                    ),
+                )
+                for e in clause.elements
+            )
+            refs = sorted(
+                {
+                    n.clause
+                    for e in clause.elements
+                    for n in walk(e.test)
+                    if isinstance(n, ClauseRef)
+                }
+            )
+            got = (elements, clause.holds_when, tuple((r, self._signature(key, r)) for r in refs))
+            self._signatures[key, clause_id] = got
+        return got
+
     def clause(self, key: str, clause_id: str, env: _Env = ()) -> Tri:
         """The truth of a clause of the ruleset added as ``key``."""
+        key = self._owner(key, clause_id)
         memo_key = ("clause", key, clause_id, env)
         got = self._memo.get(memo_key)
         if got is not None:
@@ -460,6 +511,7 @@ class Encoding:
 
     def element(self, key: str, clause_id: str, element_id: str, env: _Env = ()) -> Tri:
         """The truth of one element, exact where the engine's is (its split plan)."""
+        key = self._owner(key, clause_id)
         memo_key = ("element", key, clause_id, element_id, env)
         got = self._memo.get(memo_key)
         if got is not None:
@@ -804,6 +856,9 @@ class Encoding:
         if not simple:
             return found
         opt = z3.Optimize()
+        # incremental: no preprocessing of the whole problem for every question (as the session
+        # solver above); z3's preprocessing (elim_01 and the rest) costs five times the search
+        opt.set("incremental", True)
         opt.add(*formulas)
         opt.add(*self.constraints)
         for soft in self._preferences():
@@ -813,6 +868,11 @@ class Encoding:
         return opt.model()
 
     def _preferences(self) -> list[Any]:
+        size = len(self._recorded) + sum(
+            1 + sum(len(s.fields) for s in v.slots) for v in self._facts.values()
+        )
+        if self._preferred is not None and self._preferred[0] == (size, self.rare):
+            return self._preferred[1]  # no variable was created since: the same preferences
         z3 = self.z3
         out: list[Any] = [z3.Not(r) for r in self._recorded.values()]
         for path, view in self._facts.items():
@@ -821,6 +881,7 @@ class Encoding:
             views = [view, *(f for slot in view.slots for f in slot.fields.values())]
             for v in views:
                 out.extend(self._prefer(v, top=v is view and _determination(path) is None))
+        self._preferred = ((size, self.rare), out)
         return out
 
     def _prefer(self, v: _View, *, top: bool) -> list[Any]:
@@ -840,11 +901,11 @@ class Encoding:
         elif kind is FactType.SET:
             out.extend(z3.Not(b) for b in v.yes.values())
             out.extend(z3.Not(b) for b in v.no.values())
-            out.append(v.complete)
+            out.append(z3.Implies(v.known, v.complete))  # unknown rather than stated empty
         elif kind is FactType.DATE:
             out.append(z3.And(v.start == _DEFAULT_DATE.toordinal(), v.stop == v.start))
         elif kind is FactType.RECORDS:
-            out.append(v.complete)
+            out.append(z3.Implies(v.known, v.complete))
         return out
 
     # -- filings <-> models

@@ -118,13 +118,15 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
         ] = None,
         domain: Annotated[
-            DiffDomain,
+            DiffDomain | None,
             typer.Option(
                 "--domain",
-                help="Filings the proofs cover: complete (every fact known) or any (unknown "
-                "facts, partial sets and dates, incomplete lists too).",
+                help="Filings the proofs cover: any (the default: every valid filing, unknown "
+                "facts, partial sets and dates, incomplete lists too, as the engine sees them) "
+                "or complete (every fact known; every row then says so).",
+                show_default=False,
             ),
-        ] = DiffDomain.complete,
+        ] = None,
         fail_on: Annotated[
             FailOn | None,
             typer.Option(
@@ -149,7 +151,8 @@ def register(app: typer.Typer) -> None:
         try:
             _not_the_corpus(output, corpus)
             a, b = _sides(old, new, since, until, timeline)
-            result = diff_rulesets(a, b, corpus=corpus, domain=Domain(domain.value))
+            chosen = None if domain is None else Domain(domain.value)
+            result = diff_rulesets(a, b, corpus=corpus, domain=chosen)
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is DiffFormat.json:
@@ -215,6 +218,14 @@ def register(app: typer.Typer) -> None:
         ] = LintFormat.text,
         lang: LangOpt = Lang.zh,
         strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+        timing: Annotated[
+            bool,
+            typer.Option(
+                "--timing",
+                help="Add the run time to text or json (without it, the same rules give the "
+                "same bytes).",
+            ),
+        ] = False,
     ) -> None:
         """Check a ruleset with the solver: unreachable or vacuous clauses, examples, phrases."""
         from ..analysis.lint import lint_ruleset
@@ -225,13 +236,13 @@ def register(app: typer.Typer) -> None:
         except RongcuoError as exc:
             _fail(exc, err_fmt, lang)
         if fmt is LintFormat.json:
-            out.print(dumps_json(report.to_data(), indent=2), markup=False)
+            out.print(dumps_json(report.to_data(timing=timing), indent=2), markup=False)
         elif fmt is LintFormat.sarif:
             out.print(dumps_json(report.to_sarif(), indent=2), markup=False)
         elif fmt is LintFormat.github:
             say(report.render_github(), end="")
         else:
-            say(report.render_text(lang=lang.value), end="")
+            say(report.render_text(lang=lang.value, timing=timing), end="")
         raise typer.Exit(report.exit_code(strict=strict))
 
 
