@@ -876,7 +876,8 @@ class _Unknowns:
 # rank, each clause's elements by their position in the generated code's truths. A filing's walk
 # then only reads values and calls closures: nothing is resolved, hashed or looked up by name.
 
-_TEST, _ALL, _ANY, _NOT, _REF, _QUANT = range(6)
+_TEST, _ALL, _ANY, _NOT, _REF, _QUANT, _TOP = range(7)  # _TOP: a test of top-level facts
+_TOP1 = 7  # a test of one top-level fact's value: its operator called on the value directly
 _EL = -1  # a holds_when leaf: an element
 
 
@@ -895,7 +896,7 @@ class _Step:
     """A sub-node of a predicate, planned: its kind, its closure in its scope, and what it reads
     (a test, a quantifier's records) or what it is made of."""
 
-    __slots__ = ("clause", "fn", "items", "kind", "reads")
+    __slots__ = ("asked", "at", "clause", "fn", "items", "kind", "reads", "unary")
 
     def __init__(
         self,
@@ -905,8 +906,13 @@ class _Step:
         items: tuple[_Step, ...] = (),
         reads: tuple[_Read, ...] = (),
         clause: str = "",
+        unary: Callable[[Any], int] | None = None,
     ) -> None:
         self.kind, self.fn, self.items, self.reads, self.clause = kind, fn, items, reads, clause
+        #: _TOP1: the test's operator (the one its closure calls) and its fact's place
+        self.unary = unary
+        self.at = reads[0].at if reads else -1
+        self.asked = reads[0].asked if reads else None
 
 
 class _Combo(NamedTuple):
@@ -968,11 +974,18 @@ class _WalkPlan:
 
     def step(self, n: Node, scope: Scope) -> _Step:
         fn = self.program.scoped(n, scope)
-        if isinstance(n, SameKind):
-            return _Step(_TEST, fn, reads=(self.read(n.left, scope), self.read(n.right, scope)))
-        if isinstance(n, Test):
-            paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
-            return _Step(_TEST, fn, reads=tuple(self.read(p, scope) for p in paths))
+        if isinstance(n, Test | SameKind):
+            if isinstance(n, SameKind):
+                paths: tuple[str, ...] = (n.left, n.right)
+            else:
+                paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
+            reads = tuple(self.read(p, scope) for p in paths)
+            if not all(r.asked is not None for r in reads):
+                return _Step(_TEST, fn, reads=reads)
+            if isinstance(n, Test) and len(reads) == 1:
+                unary = self.catalogue.unary(n, self.catalogue.resolve(n.fact, scope).decl)
+                return _Step(_TOP1, fn, reads=reads, unary=unary)
+            return _Step(_TOP, fn, reads=reads)
         if isinstance(n, All | AnyNode):
             kind = _ALL if isinstance(n, All) else _ANY
             return _Step(kind, fn, items=tuple(self.step(item, scope) for item in n.items))
@@ -1083,10 +1096,24 @@ class _Walk:
         """The unknown facts under an undecided node, inside the quantifiers around it
         (``bound``: the records bound, ``where``: each one's document path and rank;
         ``open_``: the node is known to be unknown, not evaluated again)."""
-        if not open_ and n.fn(self.vector, bound, self.memo) != 1:
-            return
         kind = n.kind
-        if kind == _TEST:
+        vector = self.vector
+        if kind == _TOP1:  # one fact: asked whether or not it is known exactly
+            if open_ or n.unary(vector[n.at]) == 1:  # type: ignore[misc]
+                self.found.append(n.asked)  # type: ignore[arg-type]
+            return
+        if not open_ and n.fn(vector, bound, self.memo) != 1:
+            return
+        if kind == _TOP:  # reads top-level facts only: those not known exactly, else all
+            reads = n.reads
+            if len(reads) == 1:
+                asked = reads[0].asked
+                assert asked is not None
+                self.found.append(asked)
+                return
+            unsettled = [r.asked for r in reads if r.asked and not _settled(vector[r.at])]
+            self.found.extend(unsettled or [r.asked for r in reads if r.asked])
+        elif kind == _TEST:
             read = [self.ref(r, bound, where) for r in n.reads]
             # a field of a further record (the blank one) is asked with its list: left out
             refs = [(r, v) for r, v in read if r]
@@ -1120,8 +1147,13 @@ class _Walk:
         elif kind == _NOT:  # unknown exactly when its item is
             self.node(n.items[0], seen, bound, where, open_=True)
         else:  # all, any
+            found = self.found
             for item in n.items:
-                self.node(item, seen, bound, where)
+                if item.kind == _TOP1:  # inline: the commonest item
+                    if item.unary(vector[item.at]) == 1:  # type: ignore[misc]
+                        found.append(item.asked)  # type: ignore[arg-type]
+                else:
+                    self.node(item, seen, bound, where)
 
     def ref(
         self, r: _Read, bound: tuple[Any, ...], where: tuple[tuple[str, tuple[int, ...]], ...]
