@@ -232,6 +232,17 @@ def test_decide_outcome_is_the_verdicts(rules: rongcuo.Ruleset) -> None:
         )
 
 
+def test_the_missing_facts_walk_is_planned_once_per_ruleset(rules: rongcuo.Ruleset) -> None:
+    # the plan (closures in their scopes, paths resolved) is made on the first walk and shared
+    from rongcuo.engine.decide import _walk_plan
+
+    plan = _walk_plan(rules)
+    assert _walk_plan(rules) is plan
+    assert set(plan.clauses) == {c.id for c in rules.clauses}
+    other = rongcuo.load_ruleset(ROOT / "rules")
+    assert _walk_plan(other) is not plan
+
+
 def test_compact_trace_is_the_full_traces_digits(rules: rongcuo.Ruleset) -> None:
     from rongcuo.engine.decide import compact_trace
 

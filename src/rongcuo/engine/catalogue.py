@@ -36,6 +36,7 @@ from . import ops
 
 __all__ = [
     "BLANK",
+    "DATE_OPS",
     "Catalogue",
     "Plan",
     "Ref",
@@ -182,7 +183,7 @@ class Catalogue:
                     ops.empty, t=ops.set_test(self.leaves(decl.family)), want=bool(value)
                 )
         if kind is FactType.DATE and isinstance(value, dt.date):
-            compare = _DATE_OPS.get(op)
+            compare = DATE_OPS.get(op)
             if compare is not None:
                 bound: dt.date = value
                 return lambda x: compare(x, bound)
@@ -226,7 +227,8 @@ class Catalogue:
         return table
 
 
-_DATE_OPS: Final[Mapping[Op, Callable[[Any, dt.date], int]]] = {
+#: the date comparisons with a fixed date, by operator (the generated code calls them directly)
+DATE_OPS: Final[Mapping[Op, Callable[[Any, dt.date], int]]] = {
     Op.BEFORE: ops.before,
     Op.AFTER: ops.after,
     Op.ON_OR_BEFORE: ops.on_or_before,

@@ -30,6 +30,7 @@ partial, and on Hypothesis-generated rulesets.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import functools
 import re
@@ -57,7 +58,7 @@ from ..rules.syntax import (
 )
 from ..rules.syntax import Any as AnyNode
 from . import ops
-from .catalogue import BLANK, Catalogue, Plan, Ref, Scope, settle, vector_of
+from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, settle, vector_of
 
 __all__ = ["Compiled", "compile_clauses"]
 
@@ -507,8 +508,30 @@ def _fold_test2(
     elif ref.decl.type is FactType.BOOL and node.op is Op.EQ:
         expr = f"(1 if {x} is None else 2 if {x} is {node.value is True} else 0)"
     else:
-        expr = f"{w.constant(cat.unary(node, ref.decl))}({x})"
+        expr = _unary_call(w, cat.unary(node, ref.decl), x, node, ref.decl.type)
     _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
+
+
+def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: FactType) -> str:
+    """A test of one fact's value as an expression: the catalogue's operator ``fn`` called
+    without its wrapper where the wrapper only binds data — ``contains`` and ``empty`` (a
+    ``functools.partial``) and the date comparisons (a closure) take it as positional arguments,
+    ``contains`` of an unknown set is its constant answer, ``na`` is written inline. The same
+    functions of :mod:`rongcuo.engine.ops` decide every value: only the call is cheaper."""
+    if fn is ops.na:
+        return f"(1 if {x} is None else 2 if {x} is {w.constant(NA)} else 0)"
+    if isinstance(fn, functools.partial) and not fn.args:
+        kw = fn.keywords
+        if fn.func is ops.contains and set(kw) == {"t"}:
+            unknown = ops.contains(None, kw["t"])  # fixed by the targets alone
+            call = f"{w.constant(ops.contains)}({x}, {w.constant(kw['t'])})"
+            return f"({unknown} if {x} is None else {call})"
+        if fn.func is ops.empty and set(kw) == {"t", "want"} and isinstance(kw["want"], bool):
+            return f"{w.constant(ops.empty)}({x}, {w.constant(kw['t'])}, {kw['want']})"
+    compare = DATE_OPS.get(node.op)
+    if kind is FactType.DATE and compare is not None and isinstance(node.value, dt.date):
+        return f"{w.constant(compare)}({x}, {w.constant(node.value)})"
+    return f"{w.constant(fn)}({x})"
 
 
 def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:

@@ -206,8 +206,8 @@ def decide_outcome(
     status = _STATUSES[code]
     if status is Status.INSUFFICIENT_FACTS:
         elements, values = rules.program.truths(filing)
-        found = _missing_facts(rules, filing, values, elements)
-        return status, (), tuple(m.path for m in found)
+        found = _missing_ranked(rules, filing, values, elements)
+        return status, (), tuple(asked.path for asked, _ in found)
     parts = _parts(rules)
     if status is Status.NEEDS_DETERMINATION:
         return status, parts.catch_alls, ()
@@ -719,6 +719,28 @@ def _missing_facts(
     that another part already settles, or by a positive that a holding bar takes out. An open
     positive that holds but may be barred waits on the bars still unknown.
     """
+    order = _parts(rules).order
+    return [
+        MissingFact._made(  # made of the catalogue's own strings: nothing to check
+            {
+                "path": found.path,
+                "title_zh": found.decl.zh,
+                "title_en": found.decl.en,
+                "clauses": tuple(sorted(cids, key=order.__getitem__)),
+                # in field order: the receipt hashes the dump, which follows this dict
+                "question_zh": getattr(found.decl, "question_zh", ""),
+                "question_en": getattr(found.decl, "question_en", ""),
+            }
+        )
+        for found, cids in _missing_ranked(rules, filing, values, elements)
+    ]
+
+
+def _missing_ranked(
+    rules: Ruleset, filing: Filing, values: Mapping[str, Truth], elements: tuple[int, ...]
+) -> list[tuple[_Asked, set[str]]]:
+    """The facts :func:`_missing_facts` lists, in its order, each with the ids of the clauses
+    waiting on it (what ``screen`` records needs only the paths)."""
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
     ]
@@ -735,29 +757,27 @@ def _missing_facts(
         if values[c.id] is U:
             waiting.append(c)
         waiting.extend(rules.clause(b) for b in table.get(c.id, ()) if values[b] is U)
-    walk = _Unknowns(rules, filing, dict(values), values, elements)
+    # each clause once, first place kept (by id: hashing a clause hashes its whole predicate)
+    waiting = list({c.id: c for c in waiting}.values())
     touched: dict[str, set[str]] = {}
     asked: dict[str, _Asked] = {}
-    for c in dict.fromkeys(waiting):
-        for found in walk.clause(c, set()):
-            touched.setdefault(found.path, set()).add(c.id)
-            asked.setdefault(found.path, found)
-    order = _parts(rules).order
+    if rules.program.catalogue is None:  # v1: delete with the v1 path
+        walk = _Unknowns(rules, filing, dict(values), values, elements)
+        for c in waiting:
+            for found in walk.clause(c, set()):
+                touched.setdefault(found.path, set()).add(c.id)
+                asked.setdefault(found.path, found)
+    else:
+        plan = _walk_plan(rules)
+        walk2 = _Walk(plan, vector_of(filing), dict(values), values, elements)
+        for c in waiting:
+            walk2.found = []
+            walk2.clause(plan.clauses[c.id], set())
+            for found in walk2.found:
+                touched.setdefault(found.path, set()).add(c.id)
+                asked.setdefault(found.path, found)
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
-    return [
-        MissingFact._made(  # made of the catalogue's own strings: nothing to check
-            {
-                "path": path,
-                "title_zh": asked[path].decl.zh,
-                "title_en": asked[path].decl.en,
-                "clauses": tuple(sorted(cids, key=order.__getitem__)),
-                # in field order: the receipt hashes the dump, which follows this dict
-                "question_zh": getattr(asked[path].decl, "question_zh", ""),
-                "question_en": getattr(asked[path].decl, "question_en", ""),
-            }
-        )
-        for path, cids in ranked
-    ]
+    return [(asked[path], cids) for path, cids in ranked]
 
 
 def _settled(value: Any) -> bool:
@@ -783,8 +803,9 @@ class _Asked(NamedTuple):
 
 
 class _Unknowns:
-    """The walk behind :func:`_missing_facts`: down the undecided parts of a clause to the
-    unknown facts they compare (a class, not nested closures, so that it leaves no cycles)."""
+    """The walk behind :func:`_missing_facts` for filing model v1: down the undecided parts of a
+    clause to the unknown facts they compare (a class, not nested closures, so that it leaves no
+    cycles). v1: delete with the v1 path (v2 walks a :class:`_WalkPlan`)."""
 
     __slots__ = ("elements", "filing", "memo", "model", "rules", "values", "vector")
 
@@ -809,9 +830,6 @@ class _Unknowns:
         return _Asked(path, decl, (decl.order,))
 
     def node(self, n: Node, seen: set[str]) -> Iterator[_Asked]:
-        if self.model.decl is not None:
-            yield from self.node2(n, seen, (), (), ())
-            return
         if isinstance(n, Test):  # unknown exactly when it compares a fact that is unknown
             if n.op is not Op.KNOWN:
                 paths = [n.fact] + ([n.value.path] if isinstance(n.value, FactRef) else [])
@@ -827,100 +845,6 @@ class _Unknowns:
             yield from self.node(n.item, seen)
         elif isinstance(n, ClauseRef):
             yield from self.clause(self.rules.clause(n.clause), seen)
-
-    def node2(
-        self,
-        n: Node,
-        seen: set[str],
-        scope: Scope,
-        bound: tuple[Any, ...],
-        where: tuple[tuple[str, tuple[int, ...]], ...],
-    ) -> Iterator[_Asked]:
-        """v2: the unknown facts under an undecided node, inside the quantifiers of ``scope``
-        (``bound``: the records bound, ``where``: each one's document path and index)."""
-        program = self.rules.program
-        if program.scoped_value(n, scope, self.vector, bound, self.memo) is not U:
-            return
-        if isinstance(n, Test | SameKind):
-            if isinstance(n, SameKind):
-                paths: tuple[str, ...] = (n.left, n.right)
-            else:
-                paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
-            read = [self.ref(p, scope, bound, where) for p in paths]
-            # a field of a further record (the blank one) is asked with its list: left out
-            refs = [(r, v) for r, v in read if r]
-            # the facts it reads that are not known exactly (all of them if none is open)
-            open_ = [r for r, value in refs if not _settled(value)]
-            if open_ or len(refs) == len(read):
-                yield from open_ or [r for r, _ in refs]
-            else:  # open for the further record: of the rest, only a value it may refine
-                yield from (r for r, value in refs if self.coarse(r.decl, value))
-        elif isinstance(n, All | AnyNode):
-            for child in n.items:
-                yield from self.node2(child, seen, scope, bound, where)
-        elif isinstance(n, Not):
-            yield from self.node2(n.item, seen, scope, bound, where)
-        elif isinstance(n, ClauseRef):
-            yield from self.clause(self.rules.clause(n.clause), seen)
-        elif isinstance(n, Quantifier):
-            asked, records = self.ref(n.of, scope, bound, where)
-            if asked is None:  # a list inside a further record: asked with that record's list
-                return
-            if not isinstance(records, Records) or not records.complete:
-                yield asked  # the list itself is open: more records may come
-            if not isinstance(records, Records):  # unknown: an empty incomplete list
-                records = Records((), complete=False)
-            catalogue = program.catalogue
-            assert catalogue is not None
-            inner: Scope = (*scope, (n.name, catalogue.resolve(n.of, scope).decl))
-            base = asked.path.removesuffix(".items")
-            for i, record in enumerate(records.items):
-                b = (*bound, record)
-                w = (*where, (f"{base}[{i}]", (*asked.rank, i)))
-                for part in (n.where, n.that):
-                    if part is not None:
-                        yield from self.node2(part, seen, inner, b, w)
-            if not records.complete:  # a further record: the facts outside it that it reads
-                b, w = (*bound, BLANK), (*where, ("", asked.rank))
-                for part in (n.where, n.that):
-                    if part is not None:
-                        yield from self.node2(part, seen, inner, b, w)
-
-    def coarse(self, decl: Any, value: Any) -> bool:
-        """Whether an enum or set value names a value with values below it (it may be refined)."""
-        catalogue = self.rules.program.catalogue
-        family = getattr(decl, "family", None)
-        if catalogue is None or not family:
-            return False
-        fam = catalogue.decl.families[family]
-        if isinstance(value, str):
-            return bool(fam.children(value))
-        if isinstance(value, PartialSet):
-            return any(fam.children(v) for v in value.yes)
-        if isinstance(value, frozenset):
-            return any(isinstance(v, str) and fam.children(v) for v in value)
-        return False
-
-    def ref(
-        self,
-        path: str,
-        scope: Scope,
-        bound: tuple[Any, ...],
-        where: tuple[tuple[str, tuple[int, ...]], ...],
-    ) -> tuple[_Asked | None, Any]:
-        """The fact a path names in ``scope``, as asked about, and its value; ``None`` for a
-        field of a further record of an incomplete list (asked with the list)."""
-        catalogue = self.rules.program.catalogue
-        assert catalogue is not None
-        ref = catalogue.resolve(path, scope)
-        if ref.top:
-            return self.top(ref.decl.path), self.vector[ref.index]
-        record_path, rank = where[ref.depth]
-        if not record_path:
-            return None, None
-        rank = (*rank, ref.decl.order)
-        value = getattr(bound[ref.depth], ref.field, None)
-        return _Asked(f"{record_path}.{ref.field}", ref.decl, rank), value
 
     def combination(self, n: Node, c: Clause, seen: set[str]) -> Iterator[_Asked]:
         if isinstance(n, ElementRef):
@@ -941,3 +865,305 @@ class _Unknowns:
             return
         seen.add(c.id)
         yield from self.combination(c.holds_when, c, seen)
+
+
+# --------------------------------------------------------------- the v2 walk, planned per ruleset
+#
+# Everything the walk needs to know about a clause that does not depend on the filing is worked
+# out once per ruleset (on the first filing that needs it) and kept in a tree of plain objects
+# that mirrors the predicates: each sub-node's closure in its scope, each path already resolved
+# (its vector position, or the depth and field of a bound record) with the fact's declaration and
+# rank, each clause's elements by their position in the generated code's truths. A filing's walk
+# then only reads values and calls closures: nothing is resolved, hashed or looked up by name.
+
+_TEST, _ALL, _ANY, _NOT, _REF, _QUANT, _TOP = range(7)  # _TOP: a test of top-level facts
+_TOP1 = 7  # a test of one top-level fact's value: its operator called on the value directly
+_EL = -1  # a holds_when leaf: an element
+
+
+class _Read(NamedTuple):
+    """A path as the walk reads it: ``V[at]`` (``depth`` -1, ``asked`` made once), or the
+    field ``field`` of the record bound at ``depth``."""
+
+    depth: int
+    at: int
+    field: str
+    decl: Any
+    asked: _Asked | None
+
+
+class _Step:
+    """A sub-node of a predicate, planned: its kind, its closure in its scope, and what it reads
+    (a test, a quantifier's records) or what it is made of."""
+
+    __slots__ = ("asked", "at", "clause", "fn", "items", "kind", "reads", "unary")
+
+    def __init__(
+        self,
+        kind: int,
+        fn: Callable[[tuple[Any, ...], tuple[Any, ...], Memo], int],
+        *,
+        items: tuple[_Step, ...] = (),
+        reads: tuple[_Read, ...] = (),
+        clause: str = "",
+        unary: Callable[[Any], int] | None = None,
+    ) -> None:
+        self.kind, self.fn, self.items, self.reads, self.clause = kind, fn, items, reads, clause
+        #: _TOP1: the test's operator (the one its closure calls) and its fact's place
+        self.unary = unary
+        self.at = reads[0].at if reads else -1
+        self.asked = reads[0].asked if reads else None
+
+
+class _Combo(NamedTuple):
+    """A clause's ``holds_when``, planned: an element (``kind`` ``_EL``: its truth's position and
+    its test's plan) or a connective over its items."""
+
+    kind: int
+    at: int
+    step: _Step | None
+    items: tuple[_Combo, ...]
+
+
+class _ClausePlan(NamedTuple):
+    id: str
+    catch_all: bool
+    holds_when: _Combo
+
+
+class _WalkPlan:
+    """Every clause of a v2 ruleset, planned for the missing-facts walk (immutable once made)."""
+
+    def __init__(self, rules: Ruleset) -> None:
+        program = rules.program
+        catalogue = program.catalogue
+        assert catalogue is not None, "the planned walk is for filing model v2"
+        self.program, self.catalogue, self.model = program, catalogue, rules.filing_model
+        self.families = catalogue.decl.families
+        index = program.compiled.element_index
+        self.clauses: dict[str, _ClausePlan] = {}
+        for c in rules.clauses:
+            steps = {e.id: self.step(e.test, ()) for e in c.elements}
+            self.clauses[c.id] = _ClausePlan(
+                c.id, c.catch_all, self.combo(c.holds_when, c.id, index, steps)
+            )
+
+    def combo(
+        self,
+        n: Node,
+        clause_id: str,
+        index: Mapping[tuple[str, str], int],
+        steps: Mapping[str, _Step],
+    ) -> _Combo:
+        if isinstance(n, ElementRef):
+            return _Combo(_EL, index[clause_id, n.element], steps[n.element], ())
+        if isinstance(n, Not):
+            return _Combo(_NOT, -1, None, (self.combo(n.item, clause_id, index, steps),))
+        if not isinstance(n, All | AnyNode):
+            raise TypeError(f"holds_when may only combine elements: {n!r}")
+        items = tuple(self.combo(item, clause_id, index, steps) for item in n.items)
+        return _Combo(_ALL if isinstance(n, All) else _ANY, -1, None, items)
+
+    def read(self, path: str, scope: Scope) -> _Read:
+        ref = self.catalogue.resolve(path, scope)
+        if ref.top:
+            decl = self.model.facts[ref.decl.path]
+            asked = _Asked(ref.decl.path, decl, (decl.order,))
+            return _Read(-1, ref.index, "", decl, asked)
+        return _Read(ref.depth, -1, ref.field, ref.decl, None)
+
+    def step(self, n: Node, scope: Scope) -> _Step:
+        fn = self.program.scoped(n, scope)
+        if isinstance(n, Test | SameKind):
+            if isinstance(n, SameKind):
+                paths: tuple[str, ...] = (n.left, n.right)
+            else:
+                paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
+            reads = tuple(self.read(p, scope) for p in paths)
+            if not all(r.asked is not None for r in reads):
+                return _Step(_TEST, fn, reads=reads)
+            if isinstance(n, Test) and len(reads) == 1:
+                unary = self.catalogue.unary(n, self.catalogue.resolve(n.fact, scope).decl)
+                return _Step(_TOP1, fn, reads=reads, unary=unary)
+            return _Step(_TOP, fn, reads=reads)
+        if isinstance(n, All | AnyNode):
+            kind = _ALL if isinstance(n, All) else _ANY
+            return _Step(kind, fn, items=tuple(self.step(item, scope) for item in n.items))
+        if isinstance(n, Not):
+            return _Step(_NOT, fn, items=(self.step(n.item, scope),))
+        if isinstance(n, ClauseRef):
+            return _Step(_REF, fn, clause=n.clause)
+        if isinstance(n, Quantifier):
+            inner: Scope = (*scope, (n.name, self.catalogue.resolve(n.of, scope).decl))
+            parts = tuple(self.step(p, inner) for p in (n.where, n.that) if p is not None)
+            return _Step(_QUANT, fn, items=parts, reads=(self.read(n.of, scope),))
+        raise TypeError(f"an element reference outside holds_when: {n!r}")  # pragma: no cover
+
+    def coarse(self, decl: Any, value: Any) -> bool:
+        """Whether an enum or set value names a value with values below it (it may be refined)."""
+        family = getattr(decl, "family", None)
+        if not family:
+            return False
+        fam = self.families[family]
+        if isinstance(value, str):
+            return bool(fam.children(value))
+        if isinstance(value, PartialSet):
+            return any(fam.children(v) for v in value.yes)
+        if isinstance(value, frozenset):
+            return any(isinstance(v, str) and fam.children(v) for v in value)
+        return False
+
+
+_WALK_LOCK = threading.Lock()
+
+
+def _walk_plan(rules: Ruleset) -> _WalkPlan:
+    derived = rules.program.derived
+    plan = derived.get("walk")
+    if plan is None:
+        with _WALK_LOCK:
+            plan = derived.get("walk")
+            if plan is None:
+                plan = derived["walk"] = _WalkPlan(rules)
+    assert isinstance(plan, _WalkPlan)
+    return plan
+
+
+def _combined(c: _Combo, elements: tuple[int, ...]) -> int:
+    """A planned ``holds_when`` (or part of it) on the element truths (0 false, 1 unknown, 2
+    true), in Kleene's logic, as :func:`rongcuo.engine.evaluate.combine` reads it."""
+    kind = c.kind
+    if kind == _EL:
+        return elements[c.at]
+    if kind == _NOT:
+        return 2 - _combined(c.items[0], elements)
+    result = 2 if kind == _ALL else 0
+    stop = 0 if kind == _ALL else 2
+    for item in c.items:
+        v = _combined(item, elements)
+        if v == stop:
+            return stop
+        if v == 1:
+            result = 1
+    return result
+
+
+class _Walk:
+    """One filing's walk over a :class:`_WalkPlan`: the unknown facts under the undecided parts
+    of a clause, appended to ``found`` in the order they are met (a class, not nested closures,
+    so that it leaves no cycles)."""
+
+    __slots__ = ("elements", "found", "memo", "plan", "values", "vector")
+
+    def __init__(
+        self,
+        plan: _WalkPlan,
+        vector: tuple[Any, ...],
+        memo: Memo,
+        values: Mapping[str, Truth],
+        elements: tuple[int, ...],
+    ) -> None:
+        self.plan, self.vector, self.memo, self.values = plan, vector, memo, values
+        self.elements = elements
+        self.found: list[_Asked] = []
+
+    def clause(self, c: _ClausePlan, seen: set[str]) -> None:
+        if c.id in seen or self.values[c.id] is not U or c.catch_all:
+            return
+        seen.add(c.id)
+        self.combination(c.holds_when, seen)
+
+    def combination(self, c: _Combo, seen: set[str]) -> None:
+        if c.kind == _EL:
+            if self.elements[c.at] == 1:  # so its test is unknown in Kleene's logic too
+                assert c.step is not None
+                self.node(c.step, seen, (), (), open_=True)
+            return
+        if _combined(c, self.elements) != 1:  # settled by some of its elements: the rest are moot
+            return
+        for item in c.items:
+            self.combination(item, seen)
+
+    def node(
+        self,
+        n: _Step,
+        seen: set[str],
+        bound: tuple[Any, ...],
+        where: tuple[tuple[str, tuple[int, ...]], ...],
+        *,
+        open_: bool = False,
+    ) -> None:
+        """The unknown facts under an undecided node, inside the quantifiers around it
+        (``bound``: the records bound, ``where``: each one's document path and rank;
+        ``open_``: the node is known to be unknown, not evaluated again)."""
+        kind = n.kind
+        vector = self.vector
+        if kind == _TOP1:  # one fact: asked whether or not it is known exactly
+            if open_ or n.unary(vector[n.at]) == 1:  # type: ignore[misc]
+                self.found.append(n.asked)  # type: ignore[arg-type]
+            return
+        if not open_ and n.fn(vector, bound, self.memo) != 1:
+            return
+        if kind == _TOP:  # reads top-level facts only: those not known exactly, else all
+            reads = n.reads
+            if len(reads) == 1:
+                asked = reads[0].asked
+                assert asked is not None
+                self.found.append(asked)
+                return
+            unsettled = [r.asked for r in reads if r.asked and not _settled(vector[r.at])]
+            self.found.extend(unsettled or [r.asked for r in reads if r.asked])
+        elif kind == _TEST:
+            read = [self.ref(r, bound, where) for r in n.reads]
+            # a field of a further record (the blank one) is asked with its list: left out
+            refs = [(r, v) for r, v in read if r]
+            # the facts it reads that are not known exactly (all of them if none is open)
+            unsettled = [r for r, value in refs if not _settled(value)]
+            if unsettled or len(refs) == len(read):
+                self.found.extend(unsettled or [r for r, _ in refs])
+            else:  # open for the further record: of the rest, only a value it may refine
+                coarse = self.plan.coarse
+                self.found.extend(r for r, value in refs if coarse(r.decl, value))
+        elif kind == _QUANT:
+            asked, records = self.ref(n.reads[0], bound, where)
+            if asked is None:  # a list inside a further record: asked with that record's list
+                return
+            if not isinstance(records, Records) or not records.complete:
+                self.found.append(asked)  # the list itself is open: more records may come
+            if not isinstance(records, Records):  # unknown: an empty incomplete list
+                records = Records((), complete=False)
+            base = asked.path.removesuffix(".items")
+            for i, record in enumerate(records.items):
+                b = (*bound, record)
+                w = (*where, (f"{base}[{i}]", (*asked.rank, i)))
+                for part in n.items:
+                    self.node(part, seen, b, w)
+            if not records.complete:  # a further record: the facts outside it that it reads
+                b, w = (*bound, BLANK), (*where, ("", asked.rank))
+                for part in n.items:
+                    self.node(part, seen, b, w)
+        elif kind == _REF:
+            self.clause(self.plan.clauses[n.clause], seen)
+        elif kind == _NOT:  # unknown exactly when its item is
+            self.node(n.items[0], seen, bound, where, open_=True)
+        else:  # all, any
+            found = self.found
+            for item in n.items:
+                if item.kind == _TOP1:  # inline: the commonest item
+                    if item.unary(vector[item.at]) == 1:  # type: ignore[misc]
+                        found.append(item.asked)  # type: ignore[arg-type]
+                else:
+                    self.node(item, seen, bound, where)
+
+    def ref(
+        self, r: _Read, bound: tuple[Any, ...], where: tuple[tuple[str, tuple[int, ...]], ...]
+    ) -> tuple[_Asked | None, Any]:
+        """The fact a planned path names, as asked about, and its value; ``None`` for a field of
+        a further record of an incomplete list (asked with the list)."""
+        if r.asked is not None:
+            return r.asked, self.vector[r.at]
+        record_path, rank = where[r.depth]
+        if not record_path:
+            return None, None
+        value = getattr(bound[r.depth], r.field, None)
+        return _Asked(f"{record_path}.{r.field}", r.decl, (*rank, r.decl.order)), value

@@ -419,6 +419,12 @@ class Program:
             found = self._scoped[key] = (node, self._closures2.compile(node, scope))
         return TRUTHS[found[1](vector, bound, memo)]
 
+    def scoped(self, node: Node, scope: Scope) -> F2:
+        """v2: a sub-node's closure inside quantifiers (``scope``: the names they bind), as
+        :meth:`scoped_value` calls it, for a caller that plans its calls once per ruleset."""
+        assert self._closures2 is not None, "scoped is for a v2 ruleset"
+        return self._closures2.compile(node, scope)
+
     def truths(self, filing: Filing) -> tuple[tuple[int, ...], dict[str, Truth]]:
         """Every element's truth as the generated code gives it (``compiled.elements`` order,
         0 false, 1 unknown, 2 true), and every clause's truth, in ruleset order."""
