@@ -178,6 +178,49 @@ def test_a_hit_neither_parses_nor_runs_examples(cache_dir: Path) -> None:
     assert pickle.loads(pickle.dumps(cached)).digest == fresh.digest
 
 
+def test_a_hit_runs_the_stored_generated_code(cache_dir: Path) -> None:
+    from rongcuo.engine import codegen
+
+    texts = _texts()
+    fresh = _load(texts)
+    data = pickle.loads(_entry(cache_dir).read_bytes())
+    # the bundled rules' generated code is stored whole: every constant pickles
+    assert isinstance(data["generated"], bytes)
+    thawed = codegen.thaw(data["generated"], {})
+    assert thawed is not None
+    assert thawed.source == fresh.program.compiled.source
+    assert (thawed.elements, thawed.clauses) == (
+        fresh.program.compiled.elements,
+        fresh.program.compiled.clauses,
+    )
+    cached = _load(texts, _never)
+    assert cached.program.compiled.source == fresh.program.compiled.source
+    for path in sorted(EXAMPLES.glob("*.*")):
+        filing = rongcuo.load_filing(path)
+        assert cached.program.compiled.decide(filing) == fresh.program.compiled.decide(filing)
+        assert cached.program.compiled.truths(filing) == fresh.program.compiled.truths(filing)
+
+
+@pytest.mark.parametrize("generated", [b"garbage", None, pickle.dumps((99, {}, (), (), "", b""))])
+def test_stored_code_that_does_not_run_is_generated_again(
+    cache_dir: Path, generated: bytes | None
+) -> None:
+    texts = _texts()
+    fresh = _load(texts)
+    entry = _entry(cache_dir)
+    data = pickle.loads(entry.read_bytes())
+    data["generated"] = generated
+    entry.write_bytes(pickle.dumps(data))
+    cached = _load(texts, _never)  # the rules are not loaded again: only the code is made again
+    assert cached.program.compiled.source == fresh.program.compiled.source
+    for path in sorted(EXAMPLES.glob("*.*")):
+        filing = rongcuo.load_filing(path)
+        assert (
+            rongcuo.evaluate(filing, rules=cached).to_json()
+            == rongcuo.evaluate(filing, rules=fresh).to_json()
+        )
+
+
 def test_load_ruleset_uses_the_cache(cache_dir: Path) -> None:
     first = rongcuo.load_ruleset(RULES)
     assert _entry(cache_dir).exists()
@@ -280,6 +323,11 @@ def test_default_cache_dir_is_the_platform_one(monkeypatch: pytest.MonkeyPatch) 
     import platformdirs
 
     monkeypatch.delenv("RONGCUO_CACHE_DIR", raising=False)
+    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
+    # on Linux it is worked out without importing platformdirs: XDG_CACHE_HOME is honoured too
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/else")
+    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
+    monkeypatch.setenv("XDG_CACHE_HOME", "  ")
     assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
 
 
