@@ -67,12 +67,18 @@ def _code_stamp() -> bytes:
     """rongcuo's own code, cheaply: each module's path, size and mtime (a rebuilt or edited
     module changes it)."""
     h = hashlib.sha256()
-    for root, dirs, files in os.walk(_PACKAGE):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                st = Path(root, name).stat()
-                h.update(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    pending = [str(_PACKAGE)]
+    while pending:  # os.scandir's entries carry their stat: no path objects, one call a file
+        root = pending.pop()
+        with os.scandir(root) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append(entry.path)
+            elif entry.name.endswith(".py"):
+                st = entry.stat()
+                h.update(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.digest()
 
 
