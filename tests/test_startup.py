@@ -54,6 +54,53 @@ def test_evaluating_imports_no_cli_and_no_extra() -> None:
     assert not loaded & {"typer", "rich", "click", "z3", "durable", "hypothesis", "dask"}, loaded
 
 
+def test_a_plain_check_imports_no_typer() -> None:
+    # rongcuo check FILE is run by rongcuo.cli.main without building the typer app
+    example = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
+    loaded = _top(
+        _modules_after(
+            f"import sys\nsys.argv = ['rongcuo', 'check', {example!r}, '--lang=en']\n"
+            "from rongcuo.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+        )
+    )
+    assert "typer" not in loaded and "click" not in loaded, loaded
+
+
+_PLAIN = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", _PLAIN],
+        ["check", "-f", "json", _PLAIN],
+        ["check", _PLAIN, "--lang=en", "--trace", "--format", "text"],
+        ["check", "--lang", "en", str(EXAMPLES / "needs-determination.yaml"), "-f", "json"],
+        ["check", _PLAIN, "--lang", "en", "--lang", "zh"],  # the last one counts
+        ["check", "--format=json", "--trace", str(EXAMPLES / "needs-determination.yaml")],
+        # not plain (an invalid filing, a bad option value, help, a missing file): the app runs
+        ["check", str(ROOT / "tests" / "examples_expected.yaml"), "--lang", "en"],
+        ["check", "-f", "JSON", _PLAIN],
+        ["check", _PLAIN, "another"],
+        ["check", str(ROOT / "no-such-filing.yaml"), "-f", "json"],
+    ],
+)
+def test_the_plain_check_prints_what_the_app_prints(argv: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from rongcuo.cli import app
+
+    code = "import sys\nfrom rongcuo.cli import main\nsys.argv = ['rongcuo', *sys.argv[1:]]\nmain()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, cwd=ROOT, timeout=120
+    )
+    by_app = CliRunner().invoke(app, argv, prog_name="rongcuo")
+    assert done.returncode == by_app.exit_code
+    assert done.stdout.decode() == by_app.stdout
+    assert done.stderr.decode() == by_app.stderr
+
+
 def test_a_warm_bundled_ruleset_imports_no_model_and_no_yaml(tmp_path: Path) -> None:
     # read from the compiled-ruleset cache, the bundled rules need neither the filing model
     # (pydantic), nor the YAML reader, nor the first model, nor the rules' static checks
