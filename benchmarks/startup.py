@@ -17,7 +17,10 @@ in CPU milliseconds (user + system, which a loaded machine disturbs less):
   parsed, checked and their clause examples run, as on the first run after an install or a
   rule change);
 * ``rongcuo check examples/eligible-p3-relief-funds.yaml``, the whole process from exec to
-  exit, as a shell would time it (issue 13: < 400 ms), cache warm.
+  exit, as a shell would time it (issue 13: < 400 ms), cache warm: a plain check, which
+  ``rongcuo.cli.main`` runs without the typer app;
+* the same with ``--backend native`` (the default, so the same work), which the typer app runs:
+  what the plain-check path saves, as the ratio of the two, round by round.
 
 Prints one line a step and whether each target is met (by the wall-clock median); exits 1 when
 one is not.
@@ -101,6 +104,10 @@ def main() -> None:
                 400.0,
                 lambda: _whole([*rongcuo_cmd, "check", str(EXAMPLE)], warm),
             ),
+            "rongcuo check --backend native, whole process (the typer app)": (
+                None,
+                lambda: _whole([*rongcuo_cmd, "check", str(EXAMPLE), "--backend", "native"], warm),
+            ),
         }
         runs: dict[str, list[Sample]] = {name: [] for name in steps}
         for _ in range(args.rounds):
@@ -133,6 +140,14 @@ def main() -> None:
             f"{'import rongcuo / import pydantic, yaml (' + label + ')':<72} "
             f"{statistics.median(ratios):6.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
             f"  target ≤ 1.5: {'met' if ok else 'NOT met'}"
+        )
+    plain = runs["rongcuo check, whole process (cache warm)"]
+    by_app = runs["rongcuo check --backend native, whole process (the typer app)"]
+    for i, label in ((0, "wall"), (1, "CPU")):
+        ratios = [p[i] / a[i] for p, a in zip(plain, by_app, strict=True)]
+        print(
+            f"{'rongcuo check / the same through the typer app (' + label + ')':<72} "
+            f"{statistics.median(ratios):6.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
         )
     sys.exit(1 if failed else 0)
 

@@ -40,6 +40,8 @@ ALLOWED_UPSTREAM = {
     ("rongcuo.rules.load", "rongcuo.engine.evaluate"),
     # the type of Ruleset.program (under TYPE_CHECKING only)
     ("rongcuo.rules.ruleset", "rongcuo.engine.evaluate"),
+    # the compiled-ruleset cache stores the clauses' generated code and runs it on a hit
+    ("rongcuo.rules.cache", "rongcuo.engine.codegen"),
     # the decision builds the Verdict, and hashes its receipt when first read
     ("rongcuo.engine.decide", "rongcuo.verdict.verdict"),
     ("rongcuo.engine.decide", "rongcuo.verdict.receipt"),

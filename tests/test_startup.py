@@ -54,6 +54,53 @@ def test_evaluating_imports_no_cli_and_no_extra() -> None:
     assert not loaded & {"typer", "rich", "click", "z3", "durable", "hypothesis", "dask"}, loaded
 
 
+def test_a_plain_check_imports_no_typer() -> None:
+    # rongcuo check FILE is run by rongcuo.cli.main without building the typer app
+    example = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
+    loaded = _top(
+        _modules_after(
+            f"import sys\nsys.argv = ['rongcuo', 'check', {example!r}, '--lang=en']\n"
+            "from rongcuo.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+        )
+    )
+    assert "typer" not in loaded and "click" not in loaded, loaded
+
+
+_PLAIN = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", _PLAIN],
+        ["check", "-f", "json", _PLAIN],
+        ["check", _PLAIN, "--lang=en", "--trace", "--format", "text"],
+        ["check", "--lang", "en", str(EXAMPLES / "needs-determination.yaml"), "-f", "json"],
+        ["check", _PLAIN, "--lang", "en", "--lang", "zh"],  # the last one counts
+        ["check", "--format=json", "--trace", str(EXAMPLES / "needs-determination.yaml")],
+        # not plain (an invalid filing, a bad option value, help, a missing file): the app runs
+        ["check", str(ROOT / "tests" / "examples_expected.yaml"), "--lang", "en"],
+        ["check", "-f", "JSON", _PLAIN],
+        ["check", _PLAIN, "another"],
+        ["check", str(ROOT / "no-such-filing.yaml"), "-f", "json"],
+    ],
+)
+def test_the_plain_check_prints_what_the_app_prints(argv: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from rongcuo.cli import app
+
+    code = "import sys\nfrom rongcuo.cli import main\nsys.argv = ['rongcuo', *sys.argv[1:]]\nmain()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, cwd=ROOT, timeout=120
+    )
+    by_app = CliRunner().invoke(app, argv, prog_name="rongcuo")
+    assert done.returncode == by_app.exit_code
+    assert done.stdout.decode() == by_app.stdout
+    assert done.stderr.decode() == by_app.stderr
+
+
 def test_a_warm_bundled_ruleset_imports_no_model_and_no_yaml(tmp_path: Path) -> None:
     # read from the compiled-ruleset cache, the bundled rules need neither the filing model
     # (pydantic), nor the YAML reader, nor the first model, nor the rules' static checks
@@ -178,6 +225,49 @@ def test_a_hit_neither_parses_nor_runs_examples(cache_dir: Path) -> None:
     assert pickle.loads(pickle.dumps(cached)).digest == fresh.digest
 
 
+def test_a_hit_runs_the_stored_generated_code(cache_dir: Path) -> None:
+    from rongcuo.engine import codegen
+
+    texts = _texts()
+    fresh = _load(texts)
+    data = pickle.loads(_entry(cache_dir).read_bytes())
+    # the bundled rules' generated code is stored whole: every constant pickles
+    assert isinstance(data["generated"], bytes)
+    thawed = codegen.thaw(data["generated"], {})
+    assert thawed is not None
+    assert thawed.source == fresh.program.compiled.source
+    assert (thawed.elements, thawed.clauses) == (
+        fresh.program.compiled.elements,
+        fresh.program.compiled.clauses,
+    )
+    cached = _load(texts, _never)
+    assert cached.program.compiled.source == fresh.program.compiled.source
+    for path in sorted(EXAMPLES.glob("*.*")):
+        filing = rongcuo.load_filing(path)
+        assert cached.program.compiled.decide(filing) == fresh.program.compiled.decide(filing)
+        assert cached.program.compiled.truths(filing) == fresh.program.compiled.truths(filing)
+
+
+@pytest.mark.parametrize("generated", [b"garbage", None, pickle.dumps((99, {}, (), (), "", b""))])
+def test_stored_code_that_does_not_run_is_generated_again(
+    cache_dir: Path, generated: bytes | None
+) -> None:
+    texts = _texts()
+    fresh = _load(texts)
+    entry = _entry(cache_dir)
+    data = pickle.loads(entry.read_bytes())
+    data["generated"] = generated
+    entry.write_bytes(pickle.dumps(data))
+    cached = _load(texts, _never)  # the rules are not loaded again: only the code is made again
+    assert cached.program.compiled.source == fresh.program.compiled.source
+    for path in sorted(EXAMPLES.glob("*.*")):
+        filing = rongcuo.load_filing(path)
+        assert (
+            rongcuo.evaluate(filing, rules=cached).to_json()
+            == rongcuo.evaluate(filing, rules=fresh).to_json()
+        )
+
+
 def test_load_ruleset_uses_the_cache(cache_dir: Path) -> None:
     first = rongcuo.load_ruleset(RULES)
     assert _entry(cache_dir).exists()
@@ -280,6 +370,11 @@ def test_default_cache_dir_is_the_platform_one(monkeypatch: pytest.MonkeyPatch) 
     import platformdirs
 
     monkeypatch.delenv("RONGCUO_CACHE_DIR", raising=False)
+    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
+    # on Linux it is worked out without importing platformdirs: XDG_CACHE_HOME is honoured too
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/else")
+    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
+    monkeypatch.setenv("XDG_CACHE_HOME", "  ")
     assert cache.cache_dir() == Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
 
 

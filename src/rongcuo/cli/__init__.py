@@ -4,321 +4,149 @@ Exit status: 0 when a verdict was reached (whatever its status); 1 when the inpu
 ruleset, a stored verdict) is invalid, with every problem listed as ``file:line:col: code: message``
 or, with ``--format json``, as JSON on standard output; 2 for a usage error; 70 for an internal
 error (a bug in rongcuo: please report it).
+
+The typer app and its commands are in :mod:`rongcuo.cli._app` (``app`` and ``schema_text`` are
+importable from here too); this module holds :func:`main`, which a plain ``check`` runs without
+the app (and without importing typer).
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
 import io
-import json
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
-
-import typer
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .. import reader
-from ..errors import FilingError, RongcuoError
-from ..facts.filings import MAX_FILING_BYTES, load_filing, parse_filing
-from ._common import (
-    EXIT_INTERNAL,
-    EXIT_INVALID,
-    AsOfOpt,
-    Format,
-    FormatOpt,
-    KeyFileOpt,
-    Lang,
-    LangOpt,
-    RulesOpt,
-    _argv_lang,
-    _date,
-    _fail,
-    _key,
-    _option_error,
-    _rules,
-    dumps_json,
-    err,
-    out,
-    say,
-)
+from ..errors import RongcuoError
+from ._output import EXIT_INTERNAL, EXIT_INVALID, _argv_lang, err, out, say
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from _typeshed import ReadableBuffer
 
-    from ..engine.evaluate import Truth
-    from ..facts.v2 import Filing
-    from ..rules.ruleset import Ruleset
-
-app = typer.Typer(
-    name="rongcuo",
-    help="Screen 容错免责备案 filings against 平纪发〔2022〕4号's positive and negative lists.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+__all__ = ["app", "main", "schema_text"]
 
 
-MAX_VERDICT_BYTES = 16 * 1024 * 1024
-"""The largest stored verdict ``verify`` reads (a verdict with its full trace is far smaller)."""
+def __getattr__(name: str) -> Any:
+    """The typer app's names (``app``, ``schema_text``, the commands), imported on first use."""
+    if name.startswith("__") or name == "_app":  # (``from . import _app`` asks for it first)
+        raise AttributeError(name)
+    import importlib
 
-
-class SchemaOf(enum.StrEnum):
-    filing = "filing"
-    verdict = "verdict"
-    rules = "rules"
-
-
-class SchemaFor(enum.StrEnum):
-    plain = "plain"
-    forms = "forms"
-
-
-class BackendName(enum.StrEnum):
-    native = "native"
-    durable = "durable"
-
-
-class MissingName(enum.StrEnum):
-    walk = "walk"
-    z3 = "z3"
-
-
-def _read_filing(file: str, rules: Ruleset | None = None) -> Filing:
-    """A filing read with the filing model of ``rules`` (the bundled rules' when ``None``)."""
-    if file == "-":  # bounded; a closed standard input is io_error (rongcuo.reader)
-        raw = reader.read_stdin(limit=MAX_FILING_BYTES, error=FilingError, what="a filing")
-        return parse_filing(raw, filename=reader.STDIN, rules=rules)
-    return load_filing(file, rules=rules)
-
-
-@app.command()
-def check(
-    file: Annotated[str, typer.Argument(help="A filing as YAML or JSON, or - for standard input.")],
-    fmt: FormatOpt = Format.text,
-    lang: LangOpt = Lang.zh,
-    rules: RulesOpt = None,
-    trace: Annotated[
-        bool, typer.Option("--trace", help="Show every clause, not only the deciding ones.")
-    ] = False,
-    as_of: AsOfOpt = None,
-    key_file: KeyFileOpt = None,
-    backend: Annotated[
-        BackendName,
-        typer.Option(
-            "--backend", help="Who computes clause truths: native, or the durable-rules evaluator."
-        ),
-    ] = BackendName.native,
-    missing: Annotated[
-        MissingName,
-        typer.Option(
-            "--missing",
-            help="How an insufficient_facts verdict lists its missing facts: walk (fast, every "
-            "fact that may matter) or z3 (exact: only those whose answer can change the status, "
-            "with the smallest sets that decide it; docs/questions.md).",
-        ),
-    ] = MissingName.walk,
-) -> None:
-    """Screen one filing and print its verdict (--rules may name a version timeline: the version
-    in force on --as-of, the filing date, screens it)."""
-    from ..engine.decide import evaluate, register_backend
-    from ..verdict.render import render_text
-
-    if backend is BackendName.durable:
-        register_backend("durable", _durable_values)
+    module = importlib.import_module(f"{__name__}._app")
     try:
-        reference = _date(as_of)
-        key = _key(key_file)
-        ruleset = _rules_on(rules, reference)
+        return getattr(module, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+
+
+_FORMATS = ("text", "json")
+_LANGS: tuple[Literal["zh"], Literal["en"]] = ("zh", "en")
+
+
+def _plain_check(argv: list[str]) -> tuple[str, str, Literal["zh", "en"], bool] | None:
+    """``(file, format, lang, trace)`` when ``argv`` is ``check FILE`` with no options but
+    ``--format``/``-f``, ``--lang``/``-l`` (valid values, in any of the forms the parser takes
+    them: ``--lang en``, ``--lang=en``; the last one given counts, as with the parser) and
+    ``--trace``, and a file name that is not ``-``; else ``None``: the typer app runs it."""
+    if not argv or argv[0] != "check":
+        return None
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return None  # a shell-completion request: the app answers it
+    file: str | None = None
+    fmt, lang, trace = "text", "zh", False  # the app's defaults
+    rest = argv[1:]
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        name, eq, value = arg.partition("=")
+        if arg == "--trace":
+            trace = True
+        elif name in ("--format", "--lang") and eq:
+            if name == "--format":
+                fmt = value
+            else:
+                lang = value
+        elif arg in ("--format", "-f", "--lang", "-l") and i + 1 < len(rest):
+            i += 1
+            if arg in ("--format", "-f"):
+                fmt = rest[i]
+            else:
+                lang = rest[i]
+        elif not arg.startswith("-") and file is None:
+            file = arg
+        else:
+            return None
+        i += 1
+    if file is None or fmt not in _FORMATS:
+        return None
+    for known in _LANGS:
+        if lang == known:
+            return file, fmt, known, trace
+    return None
+
+
+def _fast_check(argv: list[str]) -> bool:
+    """Run a plain ``check`` (:func:`_plain_check`) without the typer app, exactly as the app
+    runs it: the same ruleset, reading, evaluation and output, exit status 0. ``False`` when
+    ``argv`` is not a plain check, or when anything fails before the verdict is printed (an
+    invalid filing, say): the app then runs the command from the start and reports it, so
+    every error, usage message and help text is the app's own."""
+    plain = _plain_check(argv)
+    if plain is None:
+        return False
+    file, fmt, lang, trace = plain
+    try:
+        from ..engine.decide import evaluate
+        from ..facts.filings import load_filing
+        from ..rules.load import load_ruleset
+        from ..verdict.render import render_text
+
+        ruleset = load_ruleset(None)
         verdict = evaluate(
-            _read_filing(file, ruleset),
+            load_filing(file, rules=ruleset),
             rules=ruleset,
-            as_of=reference,
-            backend=backend.value,
-            key=key,
-            missing="z3" if missing is MissingName.z3 else "walk",
+            as_of=None,
+            backend="native",
+            key=None,
+            missing="walk",
         )
-    except RongcuoError as exc:
-        _fail(exc, fmt, lang)
-    if fmt is Format.json:
-        out.print(verdict.to_json(), markup=False)
-    else:
-        say(render_text(verdict, lang=lang.value, full_trace=trace, rules=ruleset), end="")
-
-
-def _rules_on(rules: str | None, on: dt.date | None) -> Ruleset:
-    """``--rules``: a ruleset directory, or a timeline folder whose version in force on ``--as-of``
-    (the latest without it) screens the filing (rongcuo.rules.timeline)."""
-    from ..rules.timeline import is_timeline, load_timeline
-
-    if rules and is_timeline(rules):
-        return load_timeline(rules).in_force(on)
-    return _rules(rules)  # type: ignore[no-any-return]
-
-
-def _durable_values(filing: Filing, rules: Ruleset) -> dict[str, Truth]:
-    """``--backend durable``: the durable-rules evaluator (imported here, on first use)."""
-    from ..testing.durable import durable_program
-
-    return durable_program(rules).values(filing)
-
-
-@app.command()
-def schema(
-    what: Annotated[
-        SchemaOf,
-        typer.Option(
-            "--what",
-            help="filing (with Chinese titles), verdict (what check --format json prints), "
-            "or rules (a rule file, for editors).",
-        ),
-    ] = SchemaOf.filing,
-    for_: Annotated[
-        SchemaFor,
-        typer.Option(
-            "--for",
-            help="plain (the schema as it is), or forms: a filing form for form renderers "
-            "(titles, 未知 as a choice, in --lang; filing model v2, see docs/interview.md).",
-        ),
-    ] = SchemaFor.plain,
-    lang: LangOpt = Lang.zh,
-    rules: RulesOpt = None,
-) -> None:
-    """Print a JSON Schema: of a filing, a verdict, or a rule file (schemas/ holds all three)."""
-    if for_ is SchemaFor.forms:
-        from ..analysis.forms import form_schema
-
-        try:
-            if what is not SchemaOf.filing:
-                raise _option_error(
-                    "--for", f"--for forms gives a filing form, not a schema of {what.value}"
-                )
-            data = form_schema(_rules(rules), lang=lang.value)
-        except RongcuoError as exc:
-            _fail(exc, Format.text, lang)
-        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
-        return
-    out.print(schema_text(what.value), markup=False, end="")
-
-
-def schema_text(what: str) -> str:
-    """The JSON Schema of ``filing``, ``verdict`` or ``rules``, as ``schemas/*.schema.json``."""
-    if what == "verdict":
-        from ..verdict.verdict import verdict_json_schema
-
-        data = verdict_json_schema()
-    elif what == "rules":
-        from ..rules.schema import rules_json_schema
-
-        data = rules_json_schema()
-    else:
-        from ..facts.v2 import filing_json_schema
-
-        data = filing_json_schema()
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-@app.command("rules")
-def rules_cmd(
-    rules: RulesOpt = None, fmt: FormatOpt = Format.text, lang: LangOpt = Lang.zh
-) -> None:
-    """Load and check a ruleset; print its version, digest and clauses."""
+        text = (
+            verdict.to_json()
+            if fmt == "json"
+            else render_text(verdict, lang=lang, full_trace=trace, rules=ruleset)
+        )
+    except KeyboardInterrupt:
+        sys.exit(130)  # as the app's parser ends a command interrupted
+    except Exception:
+        return False
     try:
-        ruleset = _rules(rules)
-    except RongcuoError as exc:
-        _fail(exc, fmt, lang)
-    if fmt is Format.json:
-        data = {
-            "label": ruleset.label,
-            "source": ruleset.meta.source,
-            "effective": ruleset.meta.effective.isoformat(),
-            "digest": ruleset.digest,
-            "clauses": [
-                {"id": c.id, "list": c.list.value, "text": c.text, "summary": c.summary}
-                for c in ruleset.clauses
-            ],
-        }
-        out.print(dumps_json(data, indent=2), markup=False)
-        return
-    say(f"{ruleset.label}  sha256:{ruleset.digest}")
-    say(f"source {ruleset.meta.source}, effective {ruleset.meta.effective}")
-    for c in ruleset.clauses:
-        shown = c.text if lang is Lang.zh else c.summary
-        say(f"  {c.id:<4} {shown}")
+        if fmt == "json":
+            out.print(text, markup=False)
+        else:
+            say(text, end="")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        import errno
 
+        if exc.errno != errno.EPIPE:
+            raise
+        # the reader went away: quiet, as the app's parser (click) handles it
+        from typer._click.utils import PacifyFlushWrapper
 
-@app.command("verify")
-def verify_cmd(
-    verdict_file: Annotated[Path, typer.Argument(help="A stored verdict (JSON).")],
-    filing_file: Annotated[str, typer.Argument(help="The filing it was made for.")],
-    rules: RulesOpt = None,
-    fmt: FormatOpt = Format.text,
-    lang: LangOpt = Lang.zh,
-    key_file: KeyFileOpt = None,
-) -> None:
-    """Check a stored verdict against its filing and rules (receipt, ruleset, re-evaluation).
-
-    The receipt is a digest, not a signature; verify trusts the filing and rules it is given.
-    With --key-file, the receipt must be keyed with that key (HMAC-SHA256)."""
-    from ..errors import VerdictError
-    from ..verdict.verify import verify
-
-    try:
-        raw = reader.read_file(
-            verdict_file, limit=MAX_VERDICT_BYTES, error=VerdictError, what="a stored verdict"
-        )
-        ruleset = _rules(rules)
-        verdict = verify(
-            raw,
-            _read_filing(filing_file, ruleset),
-            rules=ruleset,
-            key=_key(key_file),
-            filename=reader.shown_path(verdict_file),
-        )
-    except RongcuoError as exc:
-        _fail(exc, fmt, lang)
-    if fmt is Format.json:
-        out.print(json.dumps({"verified": True, "receipt": verdict.receipt}), markup=False)
-    else:
-        say(f"verified: {verdict.status.value} · {verdict.receipt}")
-
-
-def _version(value: bool) -> None:
-    if value:
-        from .._version import __version__
-
-        out.print(f"rongcuo {__version__}", markup=False)
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Screen 容错免责备案 filings against 平纪发〔2022〕4号's positive and negative lists."""
-
-
-def _register_commands() -> None:
-    from . import analysis, ask, screen, service, testing
-
-    for module in (analysis, ask, screen, service, testing):
-        module.register(app)
-
-
-_register_commands()
+        sys.stdout = PacifyFlushWrapper(sys.stdout)
+        sys.stderr = PacifyFlushWrapper(sys.stderr)
+        sys.exit(1)
+    sys.exit(0)  # as the app ends a command that succeeded
 
 
 def main() -> None:
     """Entry point: run the app; an internal error is reported without a traceback.
+
+    A plain ``rongcuo check FILE`` (see :func:`_fast_check`) is run without building the typer
+    app, which costs more to import than the rest of the command (docs/performance.md).
 
     A failure of the environment (a closed standard stream, a full disk, a file too large for
     the process's limit) is ``io_error``, exit 1, never an internal error.
@@ -327,7 +155,10 @@ def main() -> None:
     restore = _checked_stdout()
     try:
         try:
-            app()
+            if not _fast_check(sys.argv[1:]):
+                from ._app import app
+
+                app()
         finally:
             _flush_stdout(restore)
     except OSError as exc:  # the environment failed (disk full, closed stdout, ...): not a bug
@@ -460,7 +291,3 @@ def _io_failed(exc: OSError) -> None:
     with contextlib.suppress(OSError):  # standard error may be gone too
         err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
     sys.exit(EXIT_INVALID)
-
-
-if __name__ == "__main__":
-    main()

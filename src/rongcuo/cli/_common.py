@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 import re
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from ..errors import Location, Problem, RongcuoError, escape_terminal, show
+from ._output import EXIT_INTERNAL, EXIT_INVALID, _argv_lang, dumps_json, err, out, say
+
+# re-exported for the commands
+__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "_argv_lang", "dumps_json", "err", "out", "say"]
 
 MAX_KEY_BYTES = 4096
 """The largest receipt key file read."""
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-EXIT_INVALID = 1
-EXIT_INTERNAL = 70
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Format(enum.StrEnum):
@@ -67,19 +62,6 @@ def _fail(exc: RongcuoError, fmt: Format, lang: Lang | str = Lang.zh) -> NoRetur
     raise typer.Exit(EXIT_INVALID)
 
 
-def dumps_json(data: object, *, indent: int | None = None) -> str:
-    """JSON as the CLI prints it: Chinese as is, and a lone surrogate (from a file name that is
-    not UTF-8) as its ``\\udXXX`` escape, so the text can always be written as UTF-8."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def say(text: str, *, end: str = "\n") -> None:
-    """Print text for a person on standard output, control and escape characters escaped
-    (filing values, keys and rule labels reach the terminal as ``\\x1b``, never raw)."""
-    out.print(escape_terminal(text), markup=False, end=end)
-
-
 def _option_error(option: str, message: str, hint: str = "") -> RongcuoError:
     return RongcuoError([Problem("option_invalid", message, Location(option), hint)])
 
@@ -113,16 +95,6 @@ def _key(path: Path | None) -> bytes | None:
     elif raw.endswith(b"\n"):
         raw = raw[:-1]
     return check_key(raw, where=reader.shown_path(path))
-
-
-def _argv_lang(argv: list[str]) -> str:
-    """``--lang`` read from the raw arguments, for errors raised outside any command."""
-    for i, arg in enumerate(argv):
-        if arg in ("--lang", "-l") and i + 1 < len(argv):
-            return "en" if argv[i + 1] == "en" else "zh"
-        if arg.startswith("--lang="):
-            return "en" if arg == "--lang=en" else "zh"
-    return "zh"
 
 
 def _rules(path: str | Path | None):  # type: ignore[no-untyped-def]

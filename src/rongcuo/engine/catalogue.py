@@ -48,6 +48,22 @@ __all__ = [
 ]
 
 
+def _known(x: Any) -> int:
+    return ops.TRUE if x is not None else ops.FALSE
+
+
+def _not_known(x: Any) -> int:
+    return ops.FALSE if x is not None else ops.TRUE
+
+
+def _dated(compare: Callable[[Any, dt.date], int], bound: dt.date, x: Any) -> int:
+    return compare(x, bound)
+
+
+def _not_na(x: Any) -> int:
+    return ops.UNKNOWN if x is None else ops.FALSE if x is NA else ops.TRUE
+
+
 class _Blank:
     """A record of which nothing is known: every field reads ``None`` (unknown).
 
@@ -160,13 +176,11 @@ class Catalogue:
         return fn
 
     def _make_unary(self, decl: FactDecl, op: Op, value: Any) -> Unary:
-        if op is Op.KNOWN:
-            want = value is True
-            return lambda x: ops.TRUE if (x is not None) is want else ops.FALSE
+        if op is Op.KNOWN:  # module-level functions, not lambdas: the generated code's
+            # constants are pickled with a cached ruleset (rules/cache.py)
+            return _known if value is True else _not_known
         if op is Op.NA:
-            if value is True:
-                return ops.na
-            return lambda x: ops.UNKNOWN if x is None else ops.FALSE if x is NA else ops.TRUE
+            return ops.na if value is True else _not_na
         kind = decl.type
         if kind is FactType.BOOL and op is Op.EQ:
             return functools.partial(ops.eq_bool, want=bool(value))
@@ -185,8 +199,7 @@ class Catalogue:
         if kind is FactType.DATE and isinstance(value, dt.date):
             compare = DATE_OPS.get(op)
             if compare is not None:
-                bound: dt.date = value
-                return lambda x: compare(x, bound)
+                return functools.partial(_dated, compare, value)
         raise ValueError(f"no v2 operator {op.value!r} on a {kind.value} fact")  # checked at load
 
     def within(self, decl: FactDecl, value: Any) -> dict[object, int]:

@@ -29,12 +29,17 @@ partial, and on Hypothesis-generated rulesets.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import enum
 import functools
+import io
+import marshal
+import pickle
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..facts.declare import FactType
@@ -60,7 +65,7 @@ from ..rules.syntax import Any as AnyNode
 from . import ops
 from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, settle, vector_of
 
-__all__ = ["Compiled", "compile_clauses"]
+__all__ = ["Compiled", "compile_clauses", "freeze", "prebuilt", "thaw"]
 
 #: the generated status function's answers; :mod:`rongcuo.engine.decide` maps them to ``Status``
 ELIGIBLE, INELIGIBLE, INSUFFICIENT, NEEDS_DETERMINATION = 0, 1, 2, 3
@@ -748,6 +753,11 @@ def compile_clauses(
     ``plans`` its cases, which the generated code runs through a generated function of the
     element where it can (:func:`rongcuo.engine.catalogue.settle`).
     """
+    prebuilt = _PREBUILT.get()
+    if prebuilt:  # a cached ruleset's program (rules/cache.py): its code, not generated again
+        built = thaw(prebuilt.pop(), exact or {})
+        if built is not None:
+            return built
     if catalogue is None:  # v1: the first model, imported only by a ruleset without facts.yaml
         from ..facts.model import FACT_INDEX
 
@@ -805,7 +815,7 @@ def compile_clauses(
 
     source = "\n".join([*w.helpers, *w.lines]) + "\n"
     namespace: dict[str, Any] = dict(w.constants)
-    exec(compile(source, "<rongcuo generated clauses>", "exec"), namespace)
+    exec(compile(source, _FILENAME, "exec"), namespace)
     return Compiled(
         status=namespace["status"],
         decide=namespace["decide"],
@@ -814,3 +824,106 @@ def compile_clauses(
         clauses=order,
         source=source,
     )
+
+
+# -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
+
+_FILENAME = "<rongcuo generated clauses>"
+_FROZEN_FORMAT = 1
+#: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
+_PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
+    "rongcuo_prebuilt", default=None
+)
+
+
+class _Pickler(pickle.Pickler):
+    """Constants by value, but the engine's singletons and the loader's settlers by name."""
+
+    def __init__(self, file: io.BytesIO, exact: Mapping[int, tuple[str, str]]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._exact = exact
+
+    def persistent_id(self, obj: Any) -> Any:
+        if obj is BLANK:
+            return ("blank",)
+        if obj is NA:
+            return ("na",)
+        key = self._exact.get(id(obj))
+        return None if key is None else ("exact", *key)
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(
+        self, file: io.BytesIO, exact: Mapping[tuple[str, str], Callable[..., int]]
+    ) -> None:
+        super().__init__(file)
+        self._exact = exact
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == ("blank",):
+            return BLANK
+        if pid == ("na",):
+            return NA
+        if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "exact":
+            return self._exact[pid[1], pid[2]]
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+def freeze(
+    compiled: Compiled,
+    exact: Mapping[tuple[str, str], Callable[..., int]] | None = None,
+) -> bytes | None:
+    """The generated code of ``compiled`` as bytes that :func:`thaw` runs again: the module's
+    code object (``marshal``, so only for this Python) and its constants (``pickle``; the
+    elements' settlers named by their ``(clause, element)`` in ``exact``). ``None`` when a
+    constant cannot be stored: the code is then generated again on every load."""
+    namespace = compiled.status.__globals__
+    constants = {k: v for k, v in namespace.items() if re.fullmatch(r"K[0-9]+", k)}
+    by_id = {id(fn): key for key, fn in (exact or {}).items()}
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, by_id).dump(
+            (
+                _FROZEN_FORMAT,
+                constants,
+                compiled.elements,
+                compiled.clauses,
+                compiled.source,
+                marshal.dumps(compile(compiled.source, _FILENAME, "exec")),
+            )
+        )
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
+        return None
+    return buffer.getvalue()
+
+
+def thaw(data: bytes, exact: Mapping[tuple[str, str], Callable[..., int]]) -> Compiled | None:
+    """The functions :func:`freeze` stored, run again with this program's settlers (``None``
+    when the data is not such an entry)."""
+    try:
+        fmt, constants, elements, clauses, source, code = _Unpickler(io.BytesIO(data), exact).load()
+        if fmt != _FROZEN_FORMAT:
+            return None
+        namespace: dict[str, Any] = dict(constants)
+        exec(marshal.loads(code), namespace)
+        return Compiled(
+            status=namespace["status"],
+            decide=namespace["decide"],
+            truths=namespace["truths"],
+            elements=elements,
+            clauses=clauses,
+            source=source,
+        )
+    except Exception:  # not a frozen program of this Python and rongcuo: generate it afresh
+        return None
+
+
+@contextlib.contextmanager
+def prebuilt(data: bytes) -> Iterator[None]:
+    """Within: the next :func:`compile_clauses` call runs ``data`` (:func:`freeze`'s bytes)
+    instead of generating the code again, unless ``data`` does not thaw."""
+    token = _PREBUILT.set([data])
+    try:
+        yield
+    finally:
+        _PREBUILT.reset(token)

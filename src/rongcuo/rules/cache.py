@@ -8,10 +8,13 @@ origin and the exact bytes of every rule file. Any change to a rule file, or to 
 new key, so the rules are checked again (clause examples included) exactly when they changed.
 
 An entry holds what the ruleset is built from (metadata, documents, the frozen clause tree,
-consequences) and its digest; on a hit the predicates are compiled again (closures and generated
-code are not stored) and the ruleset is built by its constructor, which recomputes the digest: an
-entry that cannot be read, was written for another key, or whose digest does not match, is
-ignored, and the ruleset is loaded (parsed, checked, its examples run) and stored afresh.
+consequences), its digest, and the clauses' generated code (:mod:`rongcuo.engine.codegen`: the
+module's code object, marshalled for this Python, and its constants; the key names the Python
+version). On a hit the closures are made again, the generated code is run rather than generated
+and compiled again (:func:`rongcuo.engine.codegen.prebuilt`), and the ruleset is built by its
+constructor, which recomputes the digest: an entry that cannot be read, was written for another
+key, or whose digest does not match, is ignored, and the ruleset is loaded (parsed, checked, its
+examples run) and stored afresh. Generated code that does not run again is generated afresh.
 Entries are written atomically (a temporary file, then a rename).
 
 Where: ``$RONGCUO_CACHE_DIR`` when set, else the platform's user cache directory
@@ -22,6 +25,7 @@ user cache is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -36,7 +40,7 @@ from .ruleset import Ruleset
 __all__ = ["cache_dir", "cache_key", "cached_load", "enabled"]
 
 #: bumped when the layout of an entry changes
-ENTRY_FORMAT: Final = 1
+ENTRY_FORMAT: Final = 2
 _OFF: Final = frozenset({"0", "off", "no", "false"})
 _PACKAGE: Final = Path(__file__).resolve().parents[1]
 
@@ -51,6 +55,9 @@ def cache_dir() -> Path:
     configured = os.environ.get("RONGCUO_CACHE_DIR")
     if configured:
         return Path(configured)
+    if sys.platform == "linux":  # platformdirs' answer on Linux, without importing it (~20 ms)
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return (Path(xdg) if xdg else Path("~/.cache").expanduser()) / "rongcuo"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("rongcuo", appauthor=False))
@@ -60,12 +67,18 @@ def _code_stamp() -> bytes:
     """rongcuo's own code, cheaply: each module's path, size and mtime (a rebuilt or edited
     module changes it)."""
     h = hashlib.sha256()
-    for root, dirs, files in os.walk(_PACKAGE):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                st = Path(root, name).stat()
-                h.update(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    pending = [str(_PACKAGE)]
+    while pending:  # os.scandir's entries carry their stat: no path objects, one call a file
+        root = pending.pop()
+        with os.scandir(root) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append(entry.path)
+            elif entry.name.endswith(".py"):
+                st = entry.stat()
+                h.update(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.digest()
 
 
@@ -87,9 +100,8 @@ def cache_key(texts: Mapping[str, bytes | str], origin: str) -> str:
 
 def _params() -> list[str]:
     """The data a Ruleset is built from: its constructor's parameters but the program."""
-    import inspect
-
-    names = list(inspect.signature(Ruleset.__init__).parameters)
+    code = Ruleset.__init__.__code__  # its signature, without importing inspect (~10 ms)
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     return [n for n in names if n not in ("self", "program")]
 
 
@@ -103,14 +115,22 @@ def _state(ruleset: Ruleset) -> dict[str, Any]:
 
 
 def _restore(
-    state: Mapping[str, Any], digest: object, facts: object, compile_: Callable[..., Any]
+    state: Mapping[str, Any],
+    digest: object,
+    facts: object,
+    compile_: Callable[..., Any],
+    generated: bytes | None = None,
 ) -> Ruleset | None:
     """The ruleset built again from its stored data by the constructor (which recomputes its
-    digest); ``None`` when the data no longer fits it or hashes to another digest."""
+    digest), its clauses' ``generated`` code run rather than made again; ``None`` when the data
+    no longer fits it or hashes to another digest."""
     if set(state) != set(_params()):
         return None
+    from ..engine import codegen
+
     clauses: Sequence[Any] = state["clauses"]
-    program = compile_(clauses) if facts is None else compile_(clauses, facts)
+    with contextlib.nullcontext() if generated is None else codegen.prebuilt(generated):
+        program = compile_(clauses) if facts is None else compile_(clauses, facts)
     ruleset = Ruleset(**state, program=program)
     return ruleset if ruleset.digest == digest else None
 
@@ -143,7 +163,9 @@ def cached_load(
             and entry.get("format") == ENTRY_FORMAT
             and entry.get("key") == key
         ):
-            hit = _restore(entry["state"], entry["digest"], entry["facts"], compile_)
+            hit = _restore(
+                entry["state"], entry["digest"], entry["facts"], compile_, entry["generated"]
+            )
             if hit is not None:
                 return hit
     except FileNotFoundError:
@@ -157,9 +179,18 @@ def cached_load(
         "digest": ruleset.digest,
         "state": _state(ruleset),
         "facts": _facts_of(ruleset),
+        "generated": _generated(ruleset),
     }
     _store(path, entry)
     return ruleset
+
+
+def _generated(ruleset: Ruleset) -> bytes | None:
+    """The ruleset's generated clause code, to be run again on a hit (``None``: made again)."""
+    from ..engine import codegen
+
+    compiled = getattr(ruleset.program, "compiled", None)
+    return None if compiled is None else codegen.freeze(compiled)
 
 
 def _store(path: Path, entry: dict[str, Any]) -> None:
