@@ -19,7 +19,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..errors import FilingError, Location, Problem, show, suggest
 from .fields import RecordsOf
-from .limits import MAX_LIST_ITEMS
+from .limits import MAX_LIST_ITEMS, not_object
 
 if TYPE_CHECKING:  # a YAML document's positions, when the filing was YAML
     from .. import _yaml
@@ -121,17 +121,6 @@ _BUILTIN_ZH: Final = {
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "list_type": "应为列表",
-}
-
-
-#: what a filing that is no object is, in Chinese
-_NOT_OBJECT_ZH: Final = {
-    "nothing": "空内容",
-    "list": "列表",
-    "int": "数字",
-    "float": "数字",
-    "str": "字符串",
-    "bool": "布尔值",
 }
 
 
@@ -333,17 +322,7 @@ def validate_document(
     and where, as they did when they ran first.
     """
     if not isinstance(value, Mapping):
-        kind = "nothing" if value is None else type(value).__name__
-        raise FilingError(
-            [
-                Problem(
-                    "filing_not_object",
-                    f"a filing is an object, got {kind}",
-                    Location(name),
-                    message_zh=f"备案应为对象（映射），实际为{_NOT_OBJECT_ZH.get(kind, kind)}",
-                )
-            ]
-        )
+        raise FilingError([not_object(value, name)])
     if not _v1_safe(model):  # a revision that declares a v1 key as a fact of its own
         v1 = _v1_problems(value, name, doc)
         if v1:

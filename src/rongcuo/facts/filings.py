@@ -16,12 +16,12 @@ import os
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import reader
 from .._guard import check_json_value
 from ..errors import CODES, FilingError, Location, Problem
-from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS
+from .limits import MAX_FILING_BYTES, MAX_LIST_ITEMS, not_object, too_large
 
 if TYPE_CHECKING:  # pydantic, the model and the YAML reader: imported when first needed
     import pydantic
@@ -39,17 +39,6 @@ __all__ = [
 
 
 Format = Literal["json", "yaml", "auto"]
-
-
-#: what a filing that is no object is, in Chinese
-_NOT_OBJECT_ZH: Final = {
-    "nothing": "空内容",
-    "list": "列表",
-    "int": "数字",
-    "float": "数字",
-    "str": "字符串",
-    "bool": "布尔值",
-}
 
 
 def problems_from_validation(exc: pydantic.ValidationError, *, filename: str = "") -> list[Problem]:
@@ -73,17 +62,7 @@ def _validate(
     if not parsed_json:  # jiter's values need no guard: plain types, a tree, no lone surrogate
         _guarded(value, filename)
     if not isinstance(value, Mapping):
-        kind = "nothing" if value is None else type(value).__name__
-        raise FilingError(
-            [
-                Problem(
-                    "filing_not_object",
-                    f"a filing is an object, got {kind}",
-                    Location(filename),
-                    message_zh=f"备案应为对象（映射），实际为{_NOT_OBJECT_ZH.get(kind, kind)}",
-                )
-            ]
-        )
+        raise FilingError([not_object(value, filename)])
     context = {"positions": doc.positions} if doc is not None else None
     import pydantic
 
@@ -168,16 +147,7 @@ def parse_filing_v1(
             ]
         )
     if len(raw) > max_bytes:
-        raise FilingError(
-            [
-                Problem(
-                    "too_large",
-                    f"{len(raw)} bytes; a filing may hold at most {max_bytes}",
-                    Location(filename),
-                    message_zh=f"{len(raw)} 字节；一份备案最多 {max_bytes} 字节",
-                )
-            ]
-        )
+        raise FilingError([too_large(len(raw), max_bytes, filename)])
     if format == "auto":
         format = "json" if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "yaml"
     if format == "json":

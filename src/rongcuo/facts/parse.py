@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import reader
 from .._guard import check_json_value
-from ..errors import FilingError, Location, Problem
+from ..errors import FilingError, Problem
 from .coded import V1_KEYS, _at, validate_document
-from .limits import MAX_FILING_BYTES
+from .limits import MAX_FILING_BYTES, too_large
 from .v2 import Filing
 
 if TYPE_CHECKING:  # the YAML reader is imported when a filing is YAML
@@ -78,16 +78,7 @@ def parse_filing_v2(
             ]
         )
     if len(raw) > max_bytes:
-        raise FilingError(
-            [
-                Problem(
-                    "too_large",
-                    f"{len(raw)} bytes; a filing may hold at most {max_bytes}",
-                    Location(name),
-                    message_zh=f"{len(raw)} 字节；一份备案最多 {max_bytes} 字节",
-                )
-            ]
-        )
+        raise FilingError([too_large(len(raw), max_bytes, name)])
     body = raw.removeprefix(b"\xef\xbb\xbf")
     if format == "auto":
         format = "json" if body.lstrip(b" \t\r\n").startswith(b"{") else "yaml"

@@ -418,31 +418,32 @@ class Records(Generic[T]):
         return {"items": items, "complete": False}
 
 
-def _kind(value: object) -> str:
+#: how a message names a value of each JSON kind: (English, Chinese); a string is shown too
+_KIND_NAMES: Final = {
+    "null": ("null", "null（空值）"),
+    "boolean": ("a boolean", "布尔值"),
+    "string": ("the string", "字符串"),
+    "mapping": ("a mapping", "映射"),
+    "list": ("a list", "列表"),
+}
+
+
+def _kind(value: object, zh: bool = False) -> str:
     if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
+        key = "null"
+    elif isinstance(value, bool):
+        key = "boolean"
+    elif isinstance(value, str):
         shown = repr(value)
-        return f"the string {shown[:60]}{'…' if len(shown) > 60 else ''}"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
+        return f"{_KIND_NAMES['string'][zh]} {shown[:60]}{'…' if len(shown) > 60 else ''}"
+    elif isinstance(value, Mapping):
+        key = "mapping"
+    elif isinstance(value, list | tuple):
+        key = "list"
+    else:
+        return type(value).__name__
+    return _KIND_NAMES[key][zh]
 
 
 def _kind_zh(value: object) -> str:
-    if value is None:
-        return "null（空值）"
-    if isinstance(value, bool):
-        return "布尔值"
-    if isinstance(value, str):
-        shown = repr(value)
-        return f"字符串 {shown[:60]}{'…' if len(shown) > 60 else ''}"
-    if isinstance(value, Mapping):
-        return "映射"
-    if isinstance(value, list | tuple):
-        return "列表"
-    return type(value).__name__
+    return _kind(value, zh=True)
