@@ -45,10 +45,11 @@ from pathlib import Path
 from typing import Any
 
 import jiter
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+import model_versions  # noqa: E402  (beside this script)
 
 import rongcuo  # noqa: E402
 from rongcuo.batch.screen import screen_record  # noqa: E402
@@ -56,22 +57,10 @@ from rongcuo.batch.screen import screen_record  # noqa: E402
 
 def _filings(rules: rongcuo.Ruleset, examples: Path, cases: Path) -> list[bytes]:
     """The JSON bytes of every filing the ruleset's examples, golden cases and clause examples
-    hold, each dumped canonically (unknown facts left out)."""
-    out = [
-        rongcuo.load_filing(p, rules=rules)
-        for p in sorted(examples.iterdir())
-        if p.suffix in (".json", ".yaml")
-    ]
-    for p in sorted(cases.glob("*.yaml")):
-        out.append(
-            rongcuo.parse_filing(yaml.safe_load(p.read_text("utf-8"))["filing"], rules=rules)
-        )
-    for clause in rules.clauses:
-        for ex in clause.examples:
-            out.append(rongcuo.parse_filing(ex.filing_data(), rules=rules))
+    hold (model_versions.py's inputs), each dumped canonically (unknown facts left out)."""
     return [
         json.dumps(f.model_dump(mode="json", exclude_none=True), ensure_ascii=False).encode()
-        for f in out
+        for f in model_versions._filings(rules, examples, cases)
     ]
 
 
