@@ -5,7 +5,8 @@ grow linearly with clauses").
     python benchmarks/trace_scaling.py --sizes 1,2,4 --rounds 3
 
 The bundled rules, with the positive list repeated: size ``k`` holds P1–P15 and then ``k - 1``
-more copies of P1–P14, renumbered (P16, P17, …), so a ruleset of size ``k`` has about ``k`` times
+more copies of P1–P14, renumbered (P16, P17, …), each barred by the bars that bar its original,
+so a ruleset of size ``k`` has about ``k`` times
 the positive clauses, each with its elements, facts and notes, under the same facts declaration
 (the filings are the same). Every ruleset is loaded through ``rongcuo.load_ruleset_texts``, so
 it is checked, compiled and its clause examples run as any other.
@@ -47,14 +48,22 @@ def scaled_texts(k: int) -> dict[str, str]:
     clauses = positive["clauses"]
     base = [c for c in clauses if not c.get("catch_all")]
     out, n = list(clauses), len(clauses)
+    base_of = [c["id"] for c in clauses]  # the clause each one of ``out`` copies
     for _ in range(k - 1):
         for clause in base:
             n += 1
             copied = copy.deepcopy(clause)
             copied["id"], copied["item"] = f"P{n}", n
             out.append(copied)
+            base_of.append(clause["id"])
     positive["clauses"] = out
     texts["positive.yaml"] = yaml.safe_dump(positive, allow_unicode=True, sort_keys=False)
+    # a bar names the clauses it bars: it bars each copy of a clause it bars
+    bars = yaml.safe_load(texts["bars.yaml"])
+    for bar in bars["clauses"]:
+        barred = set(bar.get("bars", ()))
+        bar["bars"] = [c["id"] for c, src in zip(out, base_of, strict=True) if src in barred]
+    texts["bars.yaml"] = yaml.safe_dump(bars, allow_unicode=True, sort_keys=False)
     return texts
 
 

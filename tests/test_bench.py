@@ -59,3 +59,35 @@ def test_bench_prints_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "agreement: every peer gave rongcuo's truth" in (tmp_path / "bench.txt").read_text(
         encoding="utf-8"
     )
+
+
+def test_trace_scaling_rulesets_are_the_bundled_rules_repeated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """benchmarks/trace_scaling.py times rulesets of growing size; each must be a real ruleset
+    whose copies decide as their originals do (the same status on every filing, each copy of a
+    positive clause holding exactly where its original holds), or the growth it prints means
+    nothing."""
+    import trace_scaling
+
+    import rongcuo
+
+    bundled = bundled_ruleset()
+    doubled = rongcuo.load_ruleset_texts(trace_scaling.scaled_texts(2), origin="x2")
+    originals = [c for c in bundled.clauses if c.list.value == "positive" and not c.catch_all]
+    assert len(doubled.clauses) == len(bundled.clauses) + len(originals)
+    copy_of = {f"P{len(originals) + 1 + i + 1}": c.id for i, c in enumerate(originals)}
+    for doc in corpus.generate(60, seed=3, rules=bundled):
+        a = rongcuo.evaluate(bundled.parse_filing(doc), rules=bundled)
+        b = rongcuo.evaluate(doubled.parse_filing(doc), rules=doubled)
+        assert a.status is b.status
+        values = b.clause_values()
+        for copy_id, original in copy_of.items():
+            assert values[copy_id] == values[original], (copy_id, original)
+    assert trace_scaling.main(["--sizes", "1,2", "--rounds", "1", "--filings", "10"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split()[:2] == ["size", "clauses"]
+    assert [line.split()[:2] for line in out[2:]] == [
+        ["1", str(len(bundled.clauses))],
+        ["2", str(len(doubled.clauses))],
+    ]
