@@ -19,8 +19,9 @@ import sys
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .. import reader
-from ..errors import RongcuoError
-from ._output import EXIT_INTERNAL, EXIT_INVALID, _argv_lang, err, out, say
+from ..errors import RongcuoError, escape_terminal
+from . import _output, _plugins
+from ._output import EXIT_INTERNAL, EXIT_INVALID, _argv_lang, print_plain
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -123,9 +124,9 @@ def _fast_check(argv: list[str]) -> bool:
         return False
     try:
         if fmt == "json":
-            out.print(text, markup=False)
+            print_plain(text)  # as the app prints it: out.print(text, markup=False)
         else:
-            say(text, end="")
+            print_plain(escape_terminal(text), end="")  # as the app's say(text, end="")
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
@@ -152,6 +153,7 @@ def main() -> None:
     the process's limit) is ``io_error``, exit 1, never an internal error.
     """
     _closed_streams()
+    _plugins.skip_lookup_without_plugins()  # (pydantic's plugin lookup, when none is declared)
     restore = _checked_stdout()
     try:
         try:
@@ -164,15 +166,15 @@ def main() -> None:
     except OSError as exc:  # the environment failed (disk full, closed stdout, ...): not a bug
         _io_failed(exc)
     except KeyboardInterrupt:
-        err.print("rongcuo: interrupted", markup=False)
+        _output.err.print("rongcuo: interrupted", markup=False)
         sys.exit(130)
     except RongcuoError as exc:  # e.g. a missing optional extra where no command caught it
-        err.print(f"rongcuo: {exc.render(_argv_lang(sys.argv[1:]))}", markup=False)
+        _output.err.print(f"rongcuo: {exc.render(_argv_lang(sys.argv[1:]))}", markup=False)
         sys.exit(EXIT_INVALID)
     except Exception as exc:  # a bug in rongcuo, not bad input: bad input is a RongcuoError
         if os.environ.get("RONGCUO_DEBUG"):
             raise
-        err.print(
+        _output.err.print(
             f"rongcuo: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in rongcuo. Run again with RONGCUO_DEBUG=1 for the traceback.",
             markup=False,
@@ -289,5 +291,5 @@ def _io_failed(exc: OSError) -> None:
             os.dup2(null, 1)
             os.close(null)
     with contextlib.suppress(OSError):  # standard error may be gone too
-        err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
+        _output.err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
     sys.exit(EXIT_INVALID)
