@@ -91,7 +91,8 @@ def _plain_check(argv: list[str]) -> tuple[str, str, Literal["zh", "en"], bool] 
 
 def _fast_check(argv: list[str]) -> bool:
     """Run a plain ``check`` (:func:`_plain_check`) without the typer app, exactly as the app
-    runs it: the same ruleset, reading, evaluation and output, exit status 0. ``False`` when
+    runs it: the same ruleset, reading, evaluation and output; ``True`` when done (the app
+    would exit 0; :func:`main` does). ``False`` when
     ``argv`` is not a plain check, or when anything fails before the verdict is printed (an
     invalid filing, say): the app then runs the command from the start and reports it, so
     every error, usage message and help text is the app's own."""
@@ -100,7 +101,9 @@ def _fast_check(argv: list[str]) -> bool:
         return False
     file, fmt, lang, trace = plain
     # One filing, then exit: the few reference cycles it makes are freed with the process, and
-    # the collector's passes over the objects that importing makes cost more (~5% of a check)
+    # the collector's passes over the objects that importing makes cost more (~5% of a check);
+    # main() turns it on again unless the process ends here
+    collecting = gc.isenabled()
     gc.disable()
     try:
         from ..engine.decide import evaluate
@@ -125,7 +128,8 @@ def _fast_check(argv: list[str]) -> bool:
     except KeyboardInterrupt:
         sys.exit(130)  # as the app's parser ends a command interrupted
     except Exception:
-        gc.enable()  # the app runs the command from the start, collector and all
+        if collecting:
+            gc.enable()  # the app runs the command from the start, collector and all
         return False
     try:
         if fmt == "json":
@@ -145,7 +149,7 @@ def _fast_check(argv: list[str]) -> bool:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
         sys.exit(1)
-    sys.exit(0)  # as the app ends a command that succeeded
+    return True
 
 
 def main() -> None:
@@ -154,19 +158,31 @@ def main() -> None:
     A plain ``rongcuo check FILE`` (see :func:`_fast_check`) is run without building the typer
     app, which costs more to import than the rest of the command (docs/performance.md).
 
+    When ``main`` is the program (the ``rongcuo`` script, ``python -m rongcuo.cli``), a plain
+    check that succeeded ends the process as soon as its output is flushed and the ``atexit``
+    functions have run, without the interpreter's teardown (which frees every object the imports
+    made, one by one: some 50 ms of a ~350 ms check). Called from other code (a test, a program
+    embedding the command line), it raises :class:`SystemExit` as ever.
+
     A failure of the environment (a closed standard stream, a full disk, a file too large for
     the process's limit) is ``io_error``, exit 1, never an internal error.
     """
+    program = _called_as_program()
+    collecting = gc.isenabled()
     _closed_streams()
     _plugins.skip_lookup_without_plugins()  # (pydantic's plugin lookup, when none is declared)
     restore = _checked_stdout()
+    checked = False
     try:
         try:
-            if not _fast_check(sys.argv[1:]):
+            checked = _fast_check(sys.argv[1:])
+            if not checked:
                 from ._app import app
 
                 app()
         finally:
+            if collecting and not program:
+                gc.enable()  # (a plain check turns it off)
             _flush_stdout(restore)
     except OSError as exc:  # the environment failed (disk full, closed stdout, ...): not a bug
         _io_failed(exc)
@@ -185,6 +201,42 @@ def main() -> None:
             markup=False,
         )
         sys.exit(EXIT_INTERNAL)
+    if checked:  # as the app ends a command that succeeded
+        if program:
+            _end_process()
+        sys.exit(0)
+
+
+def _called_as_program() -> bool:
+    """Whether :func:`main`'s caller is the program itself, which ends when main does: the
+    top-level code of the script named on the command line (the ``rongcuo`` script that pip
+    writes, ``sys.exit(main())``), or ``python -m rongcuo.cli``."""
+    caller = sys._getframe(2)
+    scope = caller.f_globals
+    if scope.get("__name__") != "__main__":
+        return False
+    spec = scope.get("__spec__")
+    if spec is not None:
+        return getattr(spec, "name", None) == f"{__name__}.__main__"
+    return caller.f_back is None and caller.f_code.co_filename == scope.get("__file__")
+
+
+def _end_process() -> None:
+    """End the process with status 0 as the interpreter would, without its teardown: standard
+    output and error flushed, the ``atexit`` functions run. When a thread other than the main
+    one is still running (none is, in a plain check), the interpreter ends it as ever."""
+    import atexit
+
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            return  # the interpreter reports it, as ever
+    atexit._run_exitfuncs()
+    os._exit(0)
 
 
 def _checked_stdout() -> TextIO | None:
