@@ -59,6 +59,8 @@ def say(text: str, *, end: str = "\n") -> None:
 
 # what rich's Text drops from a string (rich.control.STRIP_CONTROL_CODES: BEL, BS, VT, FF, CR)
 _RICH_STRIPS = dict.fromkeys((7, 8, 11, 12, 13))
+# what rich's emoji replacement looks for (rich._emoji_replace): ":name:", ":name-text:" ...
+_EMOJI_CODE = re.compile(r"(:(\S*?)(?:(?:\-)(emoji|text))?:)")
 
 
 def print_plain(text: str, *, end: str = "\n") -> None:
@@ -74,9 +76,11 @@ def print_plain(text: str, *, end: str = "\n") -> None:
     if "\t" in text or "\t" in end or sys.platform == "win32":
         _console("out").print(text, markup=False, end=end)
         return
-    from rich._emoji_replace import _emoji_replace  # (rich's package, not its console)
+    if _EMOJI_CODE.search(text):  # (seldom: rich's package then, not its console)
+        from rich._emoji_replace import _emoji_replace
 
-    written = _emoji_replace(text).translate(_RICH_STRIPS) + end
+        text = _emoji_replace(text)
+    written = text.translate(_RICH_STRIPS) + end
     stream = sys.stdout
     try:
         try:

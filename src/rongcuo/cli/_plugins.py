@@ -94,9 +94,13 @@ def _no_plugin_declared() -> bool:
 def _mentions(info: Path) -> bool:
     """Whether the metadata directory ``info`` declares entry points that mention pydantic (or
     cannot be read: then it might)."""
-    try:
-        return _GROUP in (info / "entry_points.txt").read_bytes().lower()
-    except (FileNotFoundError, NotADirectoryError):
+    from .. import reader
+    from ..errors import RongcuoError
+
+    declared = info / "entry_points.txt"
+    if not declared.is_file():  # (as importlib.metadata: no such file, no entry points)
         return False
-    except OSError:
+    try:
+        return _GROUP in reader.read_file(declared, limit=1 << 20).lower()
+    except RongcuoError:
         return True
