@@ -126,6 +126,33 @@ def test_the_plain_check_prints_what_the_app_prints(argv: list[str], tmp_path: P
     assert done.stderr.decode() == by_app.stderr
 
 
+def test_a_check_run_as_the_program_still_runs_atexit_and_flushes(tmp_path: Path) -> None:
+    # the program's check ends without the interpreter's teardown (rongcuo.cli.main), but as
+    # the interpreter would end it: atexit functions run, every byte written out, its status
+    script = tmp_path / "rongcuo"
+    script.write_text(
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n" + _SCRIPT
+    )
+    out = tmp_path / "verdict.json"
+    for argv, status in (
+        (["check", _PLAIN, "-f", "json"], 0),  # plain
+        (["check", _PLAIN, "-f", "json", "--backend", "native"], 0),  # through the app
+        (["check", str(ROOT / "tests" / "examples_expected.yaml"), "-f", "json"], 1),
+    ):
+        with out.open("wb") as fh:
+            done = subprocess.run(
+                [sys.executable, str(script), *argv],
+                stdout=fh,
+                stderr=subprocess.PIPE,
+                cwd=ROOT,
+                timeout=120,
+            )
+        assert done.returncode == status, done.stderr
+        assert done.stderr.decode().endswith("atexit ran\n"), done.stderr
+        json.loads(out.read_bytes())  # whole
+
+
 @pytest.mark.parametrize(
     ("text", "end"),
     [

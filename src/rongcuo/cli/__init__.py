@@ -158,16 +158,32 @@ def main() -> None:
     A plain ``rongcuo check FILE`` (see :func:`_fast_check`) is run without building the typer
     app, which costs more to import than the rest of the command (docs/performance.md).
 
-    When ``main`` is the program (the ``rongcuo`` script, ``python -m rongcuo.cli``), a plain
-    check that succeeded ends the process as soon as its output is flushed and the ``atexit``
-    functions have run, without the interpreter's teardown (which frees every object the imports
-    made, one by one: some 50 ms of a ~350 ms check). Called from other code (a test, a program
-    embedding the command line), it raises :class:`SystemExit` as ever.
+    When ``main`` is the program (the ``rongcuo`` script, ``python -m rongcuo.cli``), a
+    ``check`` (plain or through the app, whatever its exit status) ends the process as soon as
+    its output is flushed and the ``atexit`` functions have run, without the interpreter's
+    teardown, which frees every object the imports made one by one (some 50 ms of a 200 ms
+    check; docs/performance.md). ``check`` writes nothing but standard output and error, so
+    nothing is left for the teardown to do. Called from other code (a test, a program
+    embedding the command line), ``main`` raises :class:`SystemExit` as ever.
 
     A failure of the environment (a closed standard stream, a full disk, a file too large for
     the process's limit) is ``io_error``, exit 1, never an internal error.
     """
     program = _called_as_program()
+    if not program or sys.argv[1:2] != ["check"]:
+        _run(program)
+        return
+    try:
+        _run(program)
+    except SystemExit as exc:
+        status = 0 if exc.code is None else exc.code
+        if isinstance(status, int) and 0 <= status <= 255:
+            _end_process(status)
+        raise
+
+
+def _run(program: bool) -> None:
+    """:func:`main`'s work; ``program``: the process ends with it (the collector may stay off)."""
     collecting = gc.isenabled()
     _closed_streams()
     _plugins.skip_lookup_without_plugins()  # (pydantic's plugin lookup, when none is declared)
@@ -201,10 +217,8 @@ def main() -> None:
             markup=False,
         )
         sys.exit(EXIT_INTERNAL)
-    if checked:  # as the app ends a command that succeeded
-        if program:
-            _end_process()
-        sys.exit(0)
+    if checked:
+        sys.exit(0)  # as the app ends a command that succeeded
 
 
 def _called_as_program() -> bool:
@@ -221,10 +235,11 @@ def _called_as_program() -> bool:
     return caller.f_back is None and caller.f_code.co_filename == scope.get("__file__")
 
 
-def _end_process() -> None:
-    """End the process with status 0 as the interpreter would, without its teardown: standard
+def _end_process(status: int) -> None:
+    """End the process with ``status`` as the interpreter would, without its teardown: standard
     output and error flushed, the ``atexit`` functions run. When a thread other than the main
-    one is still running (none is, in a plain check), the interpreter ends it as ever."""
+    one is still running (none is, in a check), or a stream cannot be flushed, this returns:
+    the interpreter ends the process as ever."""
     import atexit
 
     threading = sys.modules.get("threading")
@@ -236,7 +251,7 @@ def _end_process() -> None:
         except (OSError, ValueError):
             return  # the interpreter reports it, as ever
     atexit._run_exitfuncs()
-    os._exit(0)
+    os._exit(status)
 
 
 def _checked_stdout() -> TextIO | None:
