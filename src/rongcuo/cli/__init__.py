@@ -161,8 +161,8 @@ def main() -> None:
     When ``main`` is the program (the ``rongcuo`` script, ``python -m rongcuo.cli``), a
     ``check`` (plain or through the app, whatever its exit status) ends the process as soon as
     its output is flushed and the ``atexit`` functions have run, without the interpreter's
-    teardown, which frees every object the imports made one by one (some 50 ms of a 200 ms
-    check; docs/performance.md). ``check`` writes nothing but standard output and error, so
+    teardown, which frees every object the imports made, one by one: a sizeable part of a warm
+    check (docs/performance.md). ``check`` writes nothing but standard output and error, so
     nothing is left for the teardown to do. Called from other code (a test, a program
     embedding the command line), ``main`` raises :class:`SystemExit` as ever.
 

@@ -3,7 +3,7 @@ print a verdict (rich's consoles, as every command prints), importable without t
 
 The consoles ``out`` and ``err`` are made on first use: a plain ``check`` prints its verdict
 with :func:`print_plain`, which writes what ``out.print(text, markup=False)`` writes without
-importing rich's console (some 25 ms of a ~400 ms command; docs/performance.md).
+importing rich's console (which costs more than the rest of printing; docs/performance.md).
 """
 
 from __future__ import annotations
