@@ -20,7 +20,11 @@ in CPU milliseconds (user + system, which a loaded machine disturbs less):
   exit, as a shell would time it (issue 13: < 400 ms), cache warm: a plain check, which
   ``rongcuo.cli.main`` runs without the typer app;
 * the same with ``--backend native`` (the default, so the same work), which the typer app runs:
-  what the plain-check path saves, as the ratio of the two, round by round.
+  what the plain-check path saves, as the ratio of the two, round by round;
+* with ``--against DIR`` (another rongcuo checkout, an older commit say: ``git worktree add
+  /tmp/old <commit>``), the plain check run by that checkout's code too (its ``src`` first on
+  ``PYTHONPATH``), in the same rounds, and the ratio of the two, round by round: a before and
+  after measured side by side.
 
 Prints one line a step and whether each target is met (by the wall-clock median); exits 1 when
 one is not.
@@ -51,6 +55,7 @@ IMPORT = _TIMED.format(code="import rongcuo")
 IMPORT_AND_RULES = _TIMED.format(code="import rongcuo; rongcuo.bundled_ruleset()")
 
 Sample = tuple[float, float]  # wall ms, CPU ms
+AGAINST = "rongcuo check, whole process (cache warm), against"
 
 
 def _inside(code: str, env: dict[str, str]) -> Sample:
@@ -80,8 +85,11 @@ def _shown(samples: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--against", type=Path, help="another rongcuo checkout to compare with")
     args = parser.parse_args()
     compileall.compile_dir(ROOT / "src" / "rongcuo", quiet=1)  # bytecode, as an install has
+    if args.against is not None:
+        compileall.compile_dir(args.against / "src" / "rongcuo", quiet=1)
     rongcuo_cmd = [str(Path(sys.executable).with_name("rongcuo"))]
     if not Path(rongcuo_cmd[0]).exists():
         rongcuo_cmd = [sys.executable, "-m", "rongcuo.cli"]
@@ -109,6 +117,13 @@ def main() -> None:
                 lambda: _whole([*rongcuo_cmd, "check", str(EXAMPLE), "--backend", "native"], warm),
             ),
         }
+        if args.against is not None:
+            path = os.pathsep.join(
+                [str(args.against.resolve() / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+            )
+            other = {**warm, "PYTHONPATH": path}
+            _whole([*rongcuo_cmd, "check", str(EXAMPLE)], other)  # fill its cache entry once
+            steps[AGAINST] = (None, lambda: _whole([*rongcuo_cmd, "check", str(EXAMPLE)], other))
         runs: dict[str, list[Sample]] = {name: [] for name in steps}
         for _ in range(args.rounds):
             for name, (_target, run) in steps.items():
@@ -149,6 +164,15 @@ def main() -> None:
             f"{'rongcuo check / the same through the typer app (' + label + ')':<72} "
             f"{statistics.median(ratios):6.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
         )
+    if args.against is not None:
+        print(f"(against: {args.against})")
+        before = runs[AGAINST]
+        for i, label in ((0, "wall"), (1, "CPU")):
+            ratios = [p[i] / b[i] for p, b in zip(plain, before, strict=True)]
+            print(
+                f"{'rongcuo check / the same against (' + label + ')':<72} "
+                f"{statistics.median(ratios):6.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
+            )
     sys.exit(1 if failed else 0)
 
 

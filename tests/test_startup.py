@@ -6,6 +6,7 @@ called shows that a hit neither parses the rules nor runs their clause examples 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -25,13 +26,25 @@ from rongcuo.rules.load import FILES, load_ruleset_texts
 from .conftest import EXAMPLES, ROOT, RULES
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a new process has imported after running ``code``."""
     probe = f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _cache_env(cache_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "RONGCUO_CACHE_DIR": str(cache_dir)}
+    env.pop("RONGCUO_CACHE", None)
+    return env
 
 
 def _top(modules: set[str]) -> set[str]:
@@ -55,19 +68,28 @@ def test_evaluating_imports_no_cli_and_no_extra() -> None:
 
 
 def test_a_plain_check_imports_no_typer() -> None:
-    # rongcuo check FILE is run by rongcuo.cli.main without building the typer app
+    # rongcuo check FILE is run by rongcuo.cli.main without building the typer app, printed
+    # without rich's console, and (no pydantic plugin being installed here) without pydantic's
+    # plugin lookup, which imports importlib.metadata
     example = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
-    loaded = _top(
-        _modules_after(
-            f"import sys\nsys.argv = ['rongcuo', 'check', {example!r}, '--lang=en']\n"
-            "from rongcuo.cli import main\n"
-            "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
-        )
+    loaded = _modules_after(
+        f"import sys\nsys.argv = ['rongcuo', 'check', {example!r}, '--lang=en']\n"
+        "from rongcuo.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
     )
-    assert "typer" not in loaded and "click" not in loaded, loaded
+    assert "typer" not in _top(loaded) and "click" not in _top(loaded), loaded
+    assert not _top(loaded) & {"rich"} and "importlib.metadata" not in loaded, loaded
 
 
 _PLAIN = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
+# the console script pip writes for ``rongcuo = "rongcuo.cli:main"`` (pyproject.toml)
+_SCRIPT = """\
+import sys
+from rongcuo.cli import main
+if __name__ == '__main__':
+    sys.argv[0] = sys.argv[0].removesuffix('.exe')
+    sys.exit(main())
+"""
 
 
 @pytest.mark.parametrize(
@@ -86,14 +108,17 @@ _PLAIN = str(EXAMPLES / "eligible-p3-relief-funds.yaml")
         ["check", str(ROOT / "no-such-filing.yaml"), "-f", "json"],
     ],
 )
-def test_the_plain_check_prints_what_the_app_prints(argv: list[str]) -> None:
+def test_the_plain_check_prints_what_the_app_prints(argv: list[str], tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from rongcuo.cli import app
 
-    code = "import sys\nfrom rongcuo.cli import main\nsys.argv = ['rongcuo', *sys.argv[1:]]\nmain()"
+    # run as the program, by a script as pip writes it for rongcuo (a plain check then ends the
+    # process without the interpreter's teardown)
+    script = tmp_path / "rongcuo"
+    script.write_text(_SCRIPT)
     done = subprocess.run(
-        [sys.executable, "-c", code, *argv], capture_output=True, cwd=ROOT, timeout=120
+        [sys.executable, str(script), *argv], capture_output=True, cwd=ROOT, timeout=120
     )
     by_app = CliRunner().invoke(app, argv, prog_name="rongcuo")
     assert done.returncode == by_app.exit_code
@@ -101,34 +126,114 @@ def test_the_plain_check_prints_what_the_app_prints(argv: list[str]) -> None:
     assert done.stderr.decode() == by_app.stderr
 
 
-def test_a_warm_bundled_ruleset_imports_no_model_and_no_yaml(tmp_path: Path) -> None:
-    # read from the compiled-ruleset cache, the bundled rules need neither the filing model
-    # (pydantic), nor the YAML reader, nor the first model, nor the rules' static checks
-    env = {**os.environ, "RONGCUO_CACHE_DIR": str(tmp_path)}
-    env.pop("RONGCUO_CACHE", None)
-    fill = subprocess.run(
-        [sys.executable, "-c", "import rongcuo; rongcuo.bundled_ruleset()"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
+def test_a_check_run_as_the_program_still_runs_atexit_and_flushes(tmp_path: Path) -> None:
+    # the program's check ends without the interpreter's teardown (rongcuo.cli.main), but as
+    # the interpreter would end it: atexit functions run, every byte written out, its status
+    script = tmp_path / "rongcuo"
+    script.write_text(
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n" + _SCRIPT
     )
-    assert fill.returncode == 0, fill.stderr
-    probe = (
-        "import rongcuo, sys, json; rongcuo.bundled_ruleset(); "
-        "print(json.dumps(sorted(sys.modules)))"
+    out = tmp_path / "verdict.json"
+    for argv, status in (
+        (["check", _PLAIN, "-f", "json"], 0),  # plain
+        (["check", _PLAIN, "-f", "json", "--backend", "native"], 0),  # through the app
+        (["check", str(ROOT / "tests" / "examples_expected.yaml"), "-f", "json"], 1),
+    ):
+        with out.open("wb") as fh:
+            done = subprocess.run(
+                [sys.executable, str(script), *argv],
+                stdout=fh,
+                stderr=subprocess.PIPE,
+                cwd=ROOT,
+                timeout=120,
+            )
+        assert done.returncode == status, done.stderr
+        assert done.stderr.decode().endswith("atexit ran\n"), done.stderr
+        json.loads(out.read_bytes())  # whole
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("结论: 可以纳入 (eligible)\nreceipt: sha256:e9f60f06a58d\n", ""),
+        ('{"a": ":smile:", "b": ":thumbs_up:x:", "c": ":warning-text:", "d": "::"}', "\n"),
+        ("a:no_such_emoji:b :smile-emoji: :SMILE:", "\n"),
+        ("bell\x07 back\x08 vt\x0b ff\x0c cr\r\n esc\x1b[31m del\x7f", "\n"),
+        ("trailing spaces   \n\u3000全角空格\u3000\n" + "长" * 120 + " \n", ""),
+        ("a\ttab\tstops\n", "\n"),  # (rich itself prints this one)
+        ("", ""),
+        ("\n\n", "\n"),
+    ],
+)
+def test_print_plain_writes_what_rich_writes(text: str, end: str) -> None:
+    from rich.console import Console
+
+    from rongcuo.cli._output import print_plain
+
+    def written(write: Any) -> bytes:
+        saved = sys.stdout
+        sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+        try:
+            write()
+            sys.stdout.flush()
+            return sys.stdout.buffer.getvalue()  # type: ignore[attr-defined, no-any-return]
+        finally:
+            sys.stdout = saved
+
+    by_rich = Console(highlight=False, soft_wrap=True)  # as rongcuo.cli._output.out
+    assert written(lambda: print_plain(text, end=end)) == written(
+        lambda: by_rich.print(text, markup=False, end=end)
     )
+
+
+def test_a_declared_pydantic_plugin_is_still_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rongcuo's command skips pydantic's plugin lookup only when no distribution declares a
+    # pydantic entry point: here one does, and pydantic finds and calls it in a plain check
+    site = tmp_path / "site"
+    info = site / "spyplugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spyplugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spyplugin:plugin\n")
+    seen = tmp_path / "seen.txt"
+    (site / "spyplugin.py").write_text(
+        "class Plugin:\n"
+        "    def new_schema_validator(self, schema, schema_type, path, kind, config, settings):\n"
+        f"        with open({str(seen)!r}, 'a') as fh:\n"
+        "            fh.write(f'{path.module}.{path.name}\\n')\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     done = subprocess.run(
-        [sys.executable, "-c", probe],
+        [sys.executable, "-m", "rongcuo.cli", "check", _PLAIN],
         capture_output=True,
-        text=True,
         cwd=ROOT,
         env=env,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "rongcuo.facts.v2.Filing" in seen.read_text().split(), seen.read_text()
+    # the look-up that decides it, in this process: with the declaration on sys.path, a plugin
+    from rongcuo.cli import _plugins
+
+    monkeypatch.syspath_prepend(str(site))
+    assert not _plugins._no_plugin_declared()
+    # where none is declared, the stand-in answers as pydantic's loader would: no plugins
+    stand_in = _plugins._StandIn("pydantic.plugin._loader")
+    assert tuple(stand_in.get_plugins()) == ()
+    assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+
+
+def test_a_warm_bundled_ruleset_imports_no_model_and_no_yaml(tmp_path: Path) -> None:
+    # read from the compiled-ruleset cache, the bundled rules need neither the filing model
+    # (pydantic), nor the YAML reader, nor the first model, nor the rules' static checks
+    env = _cache_env(tmp_path)
+    _modules_after("import rongcuo; rongcuo.bundled_ruleset()", env)  # fills the cache
+    loaded = _modules_after("import rongcuo; rongcuo.bundled_ruleset()", env)
     assert not _top(loaded) & {"pydantic", "yaml", "typer", "rich", "platformdirs"}, loaded
     assert not loaded & {
         "rongcuo._yaml",
@@ -149,26 +254,15 @@ def test_the_bounds_written_out_are_the_yaml_readers() -> None:
 
 
 def test_a_json_filing_is_read_and_decided_without_yaml(tmp_path: Path) -> None:
-    env = {**os.environ, "RONGCUO_CACHE_DIR": str(tmp_path)}
-    env.pop("RONGCUO_CACHE", None)
+    env = _cache_env(tmp_path)
     code = (
-        "import rongcuo, sys, json\n"
+        "import rongcuo\n"
         "rongcuo.bundled_ruleset()\n"  # fills the cache in the first process
         'f = rongcuo.parse_filing(b\'{"subject": {"kind": "unit"}}\')\n'
         "rongcuo.evaluate(f).to_json()\n"
-        "print(json.dumps(sorted(sys.modules)))"
     )
-    for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    _modules_after(code, env)
+    loaded = _modules_after(code, env)
     assert "yaml" not in _top(loaded) and "rongcuo._yaml" not in loaded, loaded
 
 

@@ -27,7 +27,8 @@ which promise:
   loader.
 
 Everything here is I/O at the edge of the pipeline; it sits at the root of the package and
-imports nothing but :mod:`rongcuo.errors` and :mod:`rongcuo._yaml`.
+imports nothing but :mod:`rongcuo.errors` and :mod:`rongcuo._yaml` (and jiter, when it reads
+JSON).
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ import re
 import stat
 import sys
 from typing import IO, TYPE_CHECKING, Any, Final
-
-import jiter
 
 from .errors import Location, Problem, RongcuoError
 
@@ -287,6 +286,8 @@ def parse_json(data: bytes, *, filename: str = "", error: ErrorType = RongcuoErr
         except UnicodeDecodeError as exc:
             raise error([_not_utf8(data, exc.start, filename)]) from None
         data = data.removeprefix(b"\xef\xbb\xbf")
+    import jiter  # (when JSON is read: a YAML filing's check does without it)
+
     try:
         return jiter.from_json(data, allow_inf_nan=False, catch_duplicate_keys=True)
     except ValueError as exc:

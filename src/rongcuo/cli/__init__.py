@@ -13,14 +13,16 @@ the app (and without importing typer).
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .. import reader
-from ..errors import RongcuoError
-from ._output import EXIT_INTERNAL, EXIT_INVALID, _argv_lang, err, out, say
+from ..errors import RongcuoError, escape_terminal
+from . import _output, _plugins
+from ._output import EXIT_INTERNAL, EXIT_INVALID, _argv_lang, print_plain
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -89,7 +91,8 @@ def _plain_check(argv: list[str]) -> tuple[str, str, Literal["zh", "en"], bool] 
 
 def _fast_check(argv: list[str]) -> bool:
     """Run a plain ``check`` (:func:`_plain_check`) without the typer app, exactly as the app
-    runs it: the same ruleset, reading, evaluation and output, exit status 0. ``False`` when
+    runs it: the same ruleset, reading, evaluation and output; ``True`` when done (the app
+    would exit 0; :func:`main` does). ``False`` when
     ``argv`` is not a plain check, or when anything fails before the verdict is printed (an
     invalid filing, say): the app then runs the command from the start and reports it, so
     every error, usage message and help text is the app's own."""
@@ -97,6 +100,11 @@ def _fast_check(argv: list[str]) -> bool:
     if plain is None:
         return False
     file, fmt, lang, trace = plain
+    # One filing, then exit: the few reference cycles it makes are freed with the process, and
+    # the collector's passes over the objects that importing makes cost more (~5% of a check);
+    # main() turns it on again unless the process ends here
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         from ..engine.decide import evaluate
         from ..facts.filings import load_filing
@@ -120,12 +128,14 @@ def _fast_check(argv: list[str]) -> bool:
     except KeyboardInterrupt:
         sys.exit(130)  # as the app's parser ends a command interrupted
     except Exception:
+        if collecting:
+            gc.enable()  # the app runs the command from the start, collector and all
         return False
     try:
         if fmt == "json":
-            out.print(text, markup=False)
+            print_plain(text)  # as the app prints it: out.print(text, markup=False)
         else:
-            say(text, end="")
+            print_plain(escape_terminal(text), end="")  # as the app's say(text, end="")
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
@@ -139,7 +149,7 @@ def _fast_check(argv: list[str]) -> bool:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
         sys.exit(1)
-    sys.exit(0)  # as the app ends a command that succeeded
+    return True
 
 
 def main() -> None:
@@ -148,36 +158,100 @@ def main() -> None:
     A plain ``rongcuo check FILE`` (see :func:`_fast_check`) is run without building the typer
     app, which costs more to import than the rest of the command (docs/performance.md).
 
+    When ``main`` is the program (the ``rongcuo`` script, ``python -m rongcuo.cli``), a
+    ``check`` (plain or through the app, whatever its exit status) ends the process as soon as
+    its output is flushed and the ``atexit`` functions have run, without the interpreter's
+    teardown, which frees every object the imports made, one by one: a sizeable part of a warm
+    check (docs/performance.md). ``check`` writes nothing but standard output and error, so
+    nothing is left for the teardown to do. Called from other code (a test, a program
+    embedding the command line), ``main`` raises :class:`SystemExit` as ever.
+
     A failure of the environment (a closed standard stream, a full disk, a file too large for
     the process's limit) is ``io_error``, exit 1, never an internal error.
     """
+    program = _called_as_program()
+    if not program or sys.argv[1:2] != ["check"]:
+        _run(program)
+        return
+    try:
+        _run(program)
+    except SystemExit as exc:
+        status = 0 if exc.code is None else exc.code
+        if isinstance(status, int) and 0 <= status <= 255:
+            _end_process(status)
+        raise
+
+
+def _run(program: bool) -> None:
+    """:func:`main`'s work; ``program``: the process ends with it (the collector may stay off)."""
+    collecting = gc.isenabled()
     _closed_streams()
+    _plugins.skip_lookup_without_plugins()  # (pydantic's plugin lookup, when none is declared)
     restore = _checked_stdout()
+    checked = False
     try:
         try:
-            if not _fast_check(sys.argv[1:]):
+            checked = _fast_check(sys.argv[1:])
+            if not checked:
                 from ._app import app
 
                 app()
         finally:
+            if collecting and not program:
+                gc.enable()  # (a plain check turns it off)
             _flush_stdout(restore)
     except OSError as exc:  # the environment failed (disk full, closed stdout, ...): not a bug
         _io_failed(exc)
     except KeyboardInterrupt:
-        err.print("rongcuo: interrupted", markup=False)
+        _output.err.print("rongcuo: interrupted", markup=False)
         sys.exit(130)
     except RongcuoError as exc:  # e.g. a missing optional extra where no command caught it
-        err.print(f"rongcuo: {exc.render(_argv_lang(sys.argv[1:]))}", markup=False)
+        _output.err.print(f"rongcuo: {exc.render(_argv_lang(sys.argv[1:]))}", markup=False)
         sys.exit(EXIT_INVALID)
     except Exception as exc:  # a bug in rongcuo, not bad input: bad input is a RongcuoError
         if os.environ.get("RONGCUO_DEBUG"):
             raise
-        err.print(
+        _output.err.print(
             f"rongcuo: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in rongcuo. Run again with RONGCUO_DEBUG=1 for the traceback.",
             markup=False,
         )
         sys.exit(EXIT_INTERNAL)
+    if checked:
+        sys.exit(0)  # as the app ends a command that succeeded
+
+
+def _called_as_program() -> bool:
+    """Whether :func:`main`'s caller is the program itself, which ends when main does: the
+    top-level code of the script named on the command line (the ``rongcuo`` script that pip
+    writes, ``sys.exit(main())``), or ``python -m rongcuo.cli``."""
+    caller = sys._getframe(2)
+    scope = caller.f_globals
+    if scope.get("__name__") != "__main__":
+        return False
+    spec = scope.get("__spec__")
+    if spec is not None:
+        return getattr(spec, "name", None) == f"{__name__}.__main__"
+    return caller.f_back is None and caller.f_code.co_filename == scope.get("__file__")
+
+
+def _end_process(status: int) -> None:
+    """End the process with ``status`` as the interpreter would, without its teardown: standard
+    output and error flushed, the ``atexit`` functions run. When a thread other than the main
+    one is still running (none is, in a check), or a stream cannot be flushed, this returns:
+    the interpreter ends the process as ever."""
+    import atexit
+
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            return  # the interpreter reports it, as ever
+    atexit._run_exitfuncs()
+    os._exit(status)
 
 
 def _checked_stdout() -> TextIO | None:
@@ -289,5 +363,5 @@ def _io_failed(exc: OSError) -> None:
             os.dup2(null, 1)
             os.close(null)
     with contextlib.suppress(OSError):  # standard error may be gone too
-        err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
+        _output.err.print(f"rongcuo: {problem.render(_argv_lang(sys.argv[1:]))}", markup=False)
     sys.exit(EXIT_INVALID)
