@@ -438,12 +438,13 @@ def _sub(
     limit_bytes: int | None = None,
     stdout: Any = subprocess.PIPE,
     cwd: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     def limit() -> None:
         if limit_bytes is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
 
-    env = {**os.environ, "PYTHONPATH": str(Path(rongcuo.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(rongcuo.__file__).parents[1]), **(extra_env or {})}
     env.pop("RONGCUO_DEBUG", None)
     return subprocess.run(
         [
@@ -500,6 +501,26 @@ def test_disk_full_on_standard_output(args: list[str], tmp_path: Path) -> None:
     args = [a.replace("{verdict}", str(verdict)) for a in args]
     with Path("/dev/full").open("wb") as full:
         _io_error(_sub(*args, stdout=full), DISK_FULL)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", str(P3)],
+        ["check", str(P3), "-f", "json"],
+        ["rules"],
+        ["schema"],
+    ],
+    ids=["check", "check-json", "rules", "schema"],
+)
+def test_an_output_encoding_that_cannot_write_chinese_is_an_io_error(args: list[str]) -> None:
+    """Standard output in ASCII (``PYTHONIOENCODING=ascii``, an old terminal): every verdict
+    quotes Chinese, so the output cannot be written: ``io_error`` with what to set, exit 1,
+    nothing half-written on standard output; never an internal error."""
+    run = _sub(*args, extra_env={"PYTHONIOENCODING": "ascii"})
+    _io_error(run, "(ascii) cannot write this text")
+    assert "PYTHONIOENCODING=utf-8" in run.stderr.decode()
+    assert run.stdout == b""
 
 
 @pytest.mark.parametrize("command", ["diff", "screen"])

@@ -205,20 +205,70 @@ def _run(program: bool) -> None:
     except KeyboardInterrupt:
         _output.err.print("rongcuo: interrupted", markup=False)
         sys.exit(130)
+    except UnicodeEncodeError as exc:  # the output's encoding (PYTHONIOENCODING=ascii, say)
+        if os.environ.get("RONGCUO_DEBUG") and not _output_encoding(exc):
+            raise
+        _unencodable(exc)
     except RongcuoError as exc:  # e.g. a missing optional extra where no command caught it
         _output.err.print(f"rongcuo: {exc.render(_argv_lang(sys.argv[1:]))}", markup=False)
         sys.exit(EXIT_INVALID)
     except Exception as exc:  # a bug in rongcuo, not bad input: bad input is a RongcuoError
         if os.environ.get("RONGCUO_DEBUG"):
             raise
-        _output.err.print(
-            f"rongcuo: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in rongcuo. Run again with RONGCUO_DEBUG=1 for the traceback.",
-            markup=False,
-        )
-        sys.exit(EXIT_INTERNAL)
+        _internal_error(exc)
     if checked:
         sys.exit(0)  # as the app ends a command that succeeded
+
+
+def _internal_error(exc: Exception) -> None:
+    """Report a bug in rongcuo (not bad input): exit 70."""
+    _output.err.print(
+        f"rongcuo: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in rongcuo. Run again with RONGCUO_DEBUG=1 for the traceback.",
+        markup=False,
+    )
+    sys.exit(EXIT_INTERNAL)
+
+
+def _output_encoding(exc: UnicodeEncodeError) -> bool:
+    """Whether ``exc`` is a standard stream's encoding failing on text (rongcuo encodes
+    everything else as UTF-8, which fails only on a lone surrogate: a bug)."""
+    codec = exc.encoding.lower().replace("-", "").replace("_", "")
+    return codec not in ("utf8", "utf8sig")
+
+
+def _cannot_write_chinese(stream: Any) -> bool:
+    try:
+        "错误".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
+
+
+def _unencodable(exc: UnicodeEncodeError) -> None:
+    """Standard output (or error) cannot write the text in its encoding: ``io_error``, exit 1,
+    said in English when standard error cannot write Chinese either."""
+    from ..errors import Location, Problem
+
+    if not _output_encoding(exc):
+        _internal_error(exc)
+    problem = Problem(
+        "io_error",
+        f"cannot write: the output's encoding ({exc.encoding}) cannot write this text",
+        Location("<stdout>" if _cannot_write_chinese(sys.stdout) else "<stderr>"),
+        "set PYTHONIOENCODING=utf-8, or use a UTF-8 locale",
+        message_zh=f"无法写入：输出的编码（{exc.encoding}）无法写出这些文字",
+        hint_zh="请设置 PYTHONIOENCODING=utf-8，或使用 UTF-8 区域设置",
+    )
+    lang = "en" if _cannot_write_chinese(sys.stderr) else _argv_lang(sys.argv[1:])
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)  # what is still buffered for stdout: dropped
+        os.dup2(null, 1)
+        os.close(null)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"rongcuo: {problem.render(lang)}\n")
+        sys.stderr.flush()
+    sys.exit(EXIT_INVALID)
 
 
 def _called_as_program() -> bool:
