@@ -36,13 +36,15 @@ import datetime as dt
 import enum
 import functools
 import io
+import itertools
 import marshal
 import pickle
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..facts.declare import FactType
+from ..facts.declare import FactDecl, FactType
 from ..facts.kinds import AnyFiling as Filing
 from ..facts.values import NA
 from ..rules.syntax import (
@@ -63,7 +65,7 @@ from ..rules.syntax import (
 )
 from ..rules.syntax import Any as AnyNode
 from . import ops
-from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, settle, vector_of
+from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, reads, settle, vector_of
 
 __all__ = ["Compiled", "compile_clauses", "freeze", "prebuilt", "thaw"]
 
@@ -161,6 +163,15 @@ class _Writer:
         #: module-level helper functions (quantifiers, deep nodes), written once each
         self.helpers: list[str] = [] if parent is None else parent.helpers
         self.helper_names: dict[Any, str] = {} if parent is None else parent.helper_names
+        #: constants known only once the code runs: ``(constant, function, depth)``, the truth
+        #: of a quantifier's record on the blank record (``function(None, BLANK, …)``)
+        self.blanks: list[tuple[str, str, int]] = [] if parent is None else parent.blanks
+        #: tables made once the code runs: ``(constant, case function, plan, values)``, the
+        #: settled truths of an element that reads only the facts it splits (``values``: what
+        #: each of them may hold)
+        self.tables: list[tuple[str, str, Plan, tuple[tuple[Any, ...], ...]]] = (
+            [] if parent is None else parent.tables
+        )
         #: the first line of every generated top-level function: the filing's fact vector
         self.prologue = "V = f.__pydantic_private__['_facts']"
         self.reads: dict[str, int] = {}
@@ -183,6 +194,16 @@ class _Writer:
             self._constant_names[key] = name
             self.constants[name] = value
         return name
+
+    def deferred(self, key: Any) -> tuple[str, bool]:
+        """A constant whose value is set once the generated code has run (see :attr:`blanks`),
+        one for each ``key``, and whether it is new."""
+        name = self._constant_names.get(("deferred", key))
+        if name is not None:
+            return name, False
+        name = self._constant_names["deferred", key] = f"K{len(self._constant_names)}"
+        self.constants[name] = None
+        return name, True
 
     def read(self, path: str, indent: int, into: str = "x") -> str:
         """Emit a read of a fact into ``into`` and return the name holding it (``None``: unknown).
@@ -327,21 +348,64 @@ class _Context:
         self.exact = exact or {}
         self.scope = scope
         self.plans = plans or {}
+        #: the depth of the record bound to the blank record, whose fields read ``None`` (-1: none)
+        self.blank = -1
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
         return _Context(w, self.by_id, None, self.catalogue, self.exact, scope, self.plans)
 
-    def settle(self, clause_id: str, element_id: str) -> str:
-        """The expression settling an element marked for exact evaluation, on ``V``: its cases
-        run through a generated function of the element (through the closures when the element
-        reads another clause, which a generated function of ``V`` alone cannot)."""
+    def settle(self, var: str, clause_id: str, element_id: str, indent: int) -> None:
+        """Statements settling, when ``var`` is unknown, an element marked for exact evaluation
+        (design-v2 §4), on ``V``: its cases run through a generated function of the element
+        (through the closures when the element reads another clause, which a generated function
+        of ``V`` alone cannot), by :func:`rongcuo.engine.catalogue.settle`, after checks that
+        answer as it would, only sooner:
+
+        * an element that reads nothing but the facts it splits is a function of their values:
+          its settled truths are a table, made when the code is first run;
+        * a fact split because it is read once inside a quantifier over a top-level list (once
+          a record) is read at most once when the list has at most one record to try (the blank
+          record of an incomplete list counts): then Kleene's answer is already exact (a fact
+          read once is split in vain: trying its cases gives what the unknown value gave);
+        * a split fact whose value has no cases (known, and not coarse) is not split: when none
+          has, the element stays unknown.
+        """
+        w = self.w
         plan = self.plans.get((clause_id, element_id))
         test = self.by_id[clause_id].element(element_id).test
+        w.emit(indent, f"if {var} == 1:")
         if plan is None or not _self_contained(test):
-            return f"{self.w.constant(self.exact[clause_id, element_id])}(V)"
-        case = _helper(self.helper(self.w, ()), test)
-        return f"{self.w.constant(settle)}({case}, V, {self.w.constant(plan)})"
+            w.emit(indent + 1, f"{var} = {w.constant(self.exact[clause_id, element_id])}(V)")
+            return
+        cat = self.catalogue
+        assert cat is not None  # a plan is made for a v2 ruleset only
+        case = _helper(self.helper(w, ()), test)
+        cases = w.constant(plan)
+        call = f"{w.constant(settle)}({case}, V, {cases})"
+        key = ", ".join(f"V[{index}]" for index, _ in plan)
+        domain = _split_domain(test, plan, cat)
+        if domain is not None:
+            table, new = w.deferred(("settled", case, cases))
+            if new:
+                w.tables.append((table, case, plan, domain))
+            w.emit(indent + 1, f"{var} = {table}.get({key if len(plan) == 1 else f'({key},)'}, -1)")
+            w.emit(indent + 1, f"if {var} < 0:")  # a value outside the table (none is)
+            w.emit(indent + 2, f"{var} = {call}")
+            return
+        listed = _read_once_in(test, plan, cat)
+        tests = [f"V[{index}] in {w.constant(split)}" for index, split in plan]
+        if listed is not None:  # at most one record read: Kleene's answer stands
+            w.emit(indent + 1, f"x = V[{listed}]")
+            tests.insert(
+                0,
+                f"x is not None and x is not {w.constant(NA)}"
+                " and len(x.items) + (not x.complete) > 1",
+            )
+            w.emit(indent + 1, f"if {' and '.join(tests)}:")
+        else:
+            w.emit(indent + 1, f"if {' or '.join(tests)}:")
+        w.emit(indent + 2, f"{var} = {call}")
 
     def bound(self) -> str:
         """The arguments that pass the bound records on to a helper: ``, b0, b1``."""
@@ -406,8 +470,7 @@ def _fold(
             t = f"t{depth}"
             test = clause.element(node.element).test
             _fold(ctx, test, t, indent, _Mode.SET, None, depth=depth + 1)
-            w.emit(indent, f"if {t} == 1:")
-            w.emit(indent + 1, f"{t} = {ctx.settle(clause.id, node.element)}")
+            ctx.settle(t, clause.id, node.element, indent)
             _fold_expr(w, f"2 - {t}" if negate else t, var, indent, mode)
         return
     if isinstance(node, ClauseRef):
@@ -486,6 +549,70 @@ def _helper(ctx: _Context, node: Node) -> str:
 
 # --------------------------------------------------------------------------- filing model v2
 
+#: the most cases a table of settled truths has (:meth:`_Context.settle`)
+_TABLE_SIZE = 4096
+
+
+def _split_domain(test: Node, plan: Plan, cat: Catalogue) -> tuple[tuple[Any, ...], ...] | None:
+    """Every value each split fact of ``plan`` may hold (unknown, not applicable, each value of
+    its type), when ``test`` reads no other fact and their combinations are few; else ``None``."""
+    split = {index for index, _ in plan}
+    if not all(ref.top and ref.index in split for ref in reads(test, (), cat)):
+        return None
+    domain: list[tuple[Any, ...]] = []
+    size = 1
+    for index, _ in plan:
+        decl = cat.decl.facts[cat.paths[index]]
+        if decl.type is FactType.BOOL:
+            values: tuple[Any, ...] = (None, True, False)
+        elif decl.type is FactType.ENUM and decl.family is not None:
+            values = (None, *cat.leaves(decl.family))
+        else:  # pragma: no cover - only bool and enum facts are split
+            return None
+        if decl.na is not None:
+            values += (NA,)
+        domain.append(values)
+        size *= len(values)
+    return tuple(domain) if size <= _TABLE_SIZE else None
+
+
+def _read_once_in(test: Node, plan: Plan, cat: Catalogue) -> int | None:
+    """The position of the top-level list whose records ``test`` reads the one split fact of
+    ``plan`` for, when it reads it in one place only, inside a quantifier over that list (and no
+    other quantifier): the fact is then read once a record tried. ``None`` otherwise."""
+    if len(plan) != 1:
+        return None
+    index = plan[0][0]
+    found: list[tuple[Ref, ...]] = []
+
+    def walk(node: Node, scope: Scope, lists: tuple[Ref, ...]) -> None:
+        if isinstance(node, Test | SameKind):
+            paths = (
+                [node.left, node.right]
+                if isinstance(node, SameKind)
+                else [node.fact, *([node.value.path] if isinstance(node.value, FactRef) else [])]
+            )
+            for path in paths:
+                ref = cat.resolve(path, scope)
+                if ref.top and ref.index == index:
+                    found.append(lists)
+        elif isinstance(node, Quantifier):
+            of = cat.resolve(node.of, scope)
+            inner: Scope = (*scope, (node.name, of.decl))
+            for part in (node.where, node.that):
+                if part is not None:
+                    walk(part, inner, (*lists, of))
+        elif isinstance(node, All | AnyNode):
+            for item in node.items:
+                walk(item, scope, lists)
+        elif isinstance(node, Not):
+            walk(node.item, scope, lists)
+
+    walk(test, (), ())
+    if len(found) == 1 and len(found[0]) == 1 and found[0][0].top:
+        return found[0][0].index
+    return None
+
 
 def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
     """Emit a read of a v2 fact: from the vector, or a field of a bound record ``b<depth>``."""
@@ -493,6 +620,8 @@ def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
         return ctx.w.read(path, indent, into)
     if not ref.field.isidentifier():  # pragma: no cover - declared ids are snake_case
         raise ValueError(f"not a field name: {ref.field!r}")
+    if ref.depth == ctx.blank:  # a field of the blank record: unknown
+        return "None"
     ctx.w.emit(indent, f"{into} = b{ref.depth}.{ref.field}")
     return into
 
@@ -505,6 +634,10 @@ def _fold_test2(
     assert cat is not None
     ref = cat.resolve(node.fact, ctx.scope)
     x = _read2(ctx, ref, node.fact, indent, "x")
+    if x == "None" and not isinstance(node.value, FactRef):  # a blank record's field
+        truth = cat.unary(node, ref.decl)(None)  # the operator's answer, now rather than later
+        _fold_expr(w, str(2 - truth if negate else truth), var, indent, mode)
+        return
     if isinstance(node.value, FactRef):
         y = _read2(ctx, cat.resolve(node.value.path, ctx.scope), node.value.path, indent, "y")
         expr = f"{w.constant(cat.binary(node))}({x}, {y})"
@@ -537,6 +670,17 @@ def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: 
     if kind is FactType.DATE and compare is not None and isinstance(node.value, dt.date):
         return f"{w.constant(compare)}({x}, {w.constant(node.value)})"
     return f"{w.constant(fn)}({x})"
+
+
+@functools.cache
+def _blank_fields(fields: tuple[str, ...]) -> types.SimpleNamespace:
+    return types.SimpleNamespace(**dict.fromkeys(fields))
+
+
+def _blank_record(records: FactDecl) -> types.SimpleNamespace:
+    """The blank record (:data:`~rongcuo.engine.catalogue.BLANK`) of a records fact as a plain
+    object: every declared field ``None``, read as an attribute without a Python call."""
+    return _blank_fields(tuple(f.name for f in records.fields))
 
 
 def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:
@@ -600,12 +744,35 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     sub.emit(2, "if t == 1:")
     sub.emit(3, "result = 1")
     sub.emit(1, "if not complete:")  # a further record, of which nothing is known
-    sub.emit(2, f"b{depth} = {sub.constant(BLANK)}")
-    item(2)
-    sub.emit(2, "if t != 0:" if some else "if t != 2:")
-    sub.emit(3, "return 1")
-    sub.emit(1, "return result")
-    sub.emit(0, "")
+    stop = "if t != 0:" if some else "if t != 2:"
+    parts = [p for p in (node.where, node.that) if p is not None]
+    inner_scope = inner.scope
+    if all(not ref.top and ref.depth >= depth for p in parts for ref in reads(p, inner_scope, cat)):
+        # the record's truth reads nothing but the record (and records inside it): on a blank
+        # record it is one value, computed once the code runs (see :func:`_settle_deferred`)
+        blank, _ = sub.deferred(("blank", name))
+        ctx.w.blanks.append((blank, f"z{name}", depth))
+        sub.emit(2, f"t = {blank}")
+        sub.emit(2, stop)
+        sub.emit(3, "return 1")
+        sub.emit(1, "return result")
+        sub.emit(0, "")
+        # the record's truth as a function of the record, run on the blank record at load
+        sub.emit(0, f"def z{name}(V{ctx.bound()}, b{depth}):")
+        item(1)
+        sub.emit(1, "return t")
+        sub.emit(0, "")
+    else:
+        # every field of the blank record reads None, written as such; a helper it calls reads
+        # the record's fields as attributes of a plain object whose fields are all None
+        sub.emit(2, f"b{depth} = {sub.constant(_blank_record(records.decl))}")
+        inner.blank = depth
+        item(2)
+        inner.blank = -1
+        sub.emit(2, stop)
+        sub.emit(3, "return 1")
+        sub.emit(1, "return result")
+        sub.emit(0, "")
     ctx.w.helpers.extend(sub.lines)
     return f"{name}(V{ctx.bound()})"
 
@@ -801,8 +968,7 @@ def compile_clauses(
                         computed.add(var)
                         _fold(ctx, e.test, var, 1, _Mode.SET, None)
                         if (cid, e.id) in exact:
-                            w.emit(1, f"if {var} == 1:")
-                            w.emit(2, f"{var} = {ctx.settle(cid, e.id)}")
+                            ctx.settle(var, cid, e.id, 1)
                 # every element is computed: Kleene's all/any are min/max, nothing to skip
                 ctx.fold_clause(cid, _clause_var(cid), 1)
 
@@ -816,6 +982,10 @@ def compile_clauses(
     source = "\n".join([*w.helpers, *w.lines]) + "\n"
     namespace: dict[str, Any] = dict(w.constants)
     exec(compile(source, _FILENAME, "exec"), namespace)
+    for constant, function, depth in w.blanks:  # inner quantifiers' first
+        namespace[constant] = namespace[function](None, *(BLANK,) * (depth + 1))
+    for constant, function, plan, domain in w.tables:
+        namespace[constant] = _settled(namespace[function], plan, domain, len(w.index))
     return Compiled(
         status=namespace["status"],
         decide=namespace["decide"],
@@ -824,6 +994,26 @@ def compile_clauses(
         clauses=order,
         source=source,
     )
+
+
+def _settled(
+    fn: Callable[[tuple[Any, ...]], int],
+    plan: Plan,
+    domain: tuple[tuple[Any, ...], ...],
+    size: int,
+) -> dict[Any, int]:
+    """The settled truth of an element (:func:`rongcuo.engine.catalogue.settle`) for every
+    combination of its split facts' values that Kleene leaves unknown; ``fn`` reads no other
+    fact. Keyed by the value when one fact is split, else by the tuple of values."""
+    table: dict[Any, int] = {}
+    for combo in itertools.product(*domain):
+        vector = [None] * size
+        for (index, _), value in zip(plan, combo, strict=True):
+            vector[index] = value
+        facts = tuple(vector)
+        if fn(facts) == 1:
+            table[combo[0] if len(plan) == 1 else combo] = settle(fn, facts, plan)
+    return table
 
 
 # -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
