@@ -65,7 +65,7 @@ from ..rules.syntax import (
 )
 from ..rules.syntax import Any as AnyNode
 from . import ops
-from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, reads, settle, vector_of
+from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, reads, settle
 
 __all__ = ["Compiled", "compile_clauses", "freeze", "prebuilt", "thaw"]
 
@@ -661,9 +661,17 @@ def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: 
     if isinstance(fn, functools.partial) and not fn.args:
         kw = fn.keywords
         if fn.func is ops.contains and set(kw) == {"t"}:
-            unknown = ops.contains(None, kw["t"])  # fixed by the targets alone
-            call = f"{w.constant(ops.contains)}({x}, {w.constant(kw['t'])})"
-            return f"({unknown} if {x} is None else {call})"
+            # ops.contains written out but for a set with ``no`` values, which it is called on
+            t: ops.SetTest = kw["t"]
+            unknown = ops.contains(None, t)  # fixed by the targets alone, as is ``hit`` below
+            call = f"{w.constant(ops.contains)}({x}, {w.constant(t)})"
+            return (
+                f"({unknown} if {x} is None else 0 if {x} is {w.constant(NA)}"
+                f" else 2 if not {w.constant(t.inside)}.isdisjoint({x}.yes)"
+                f" else {call} if {x}.no"
+                f" else (0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1) if {x}.complete"
+                f" else {1 if t.hit else 0})"
+            )
         if fn.func is ops.empty and set(kw) == {"t", "want"} and isinstance(kw["want"], bool):
             return f"{w.constant(ops.empty)}({x}, {w.constant(kw['t'])}, {kw['want']})"
     compare = DATE_OPS.get(node.op)
@@ -929,8 +937,8 @@ def compile_clauses(
         from ..facts.model import FACT_INDEX
 
     w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
-    if catalogue is not None:
-        w.prologue = f"V = {w.constant(vector_of)}(f)"
+    if catalogue is not None:  # vector_of, written out
+        w.prologue = "V = f if type(f) is tuple else f.__pydantic_private__['_facts']"
     exact = exact or {}
     by_id = {c.id: c for c in clauses}
     order = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
