@@ -938,7 +938,8 @@ def compile_clauses(
 
     w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
     if catalogue is not None:  # vector_of, written out
-        w.prologue = "V = f if type(f) is tuple else f.__pydantic_private__['_facts']"
+        facts = w.constant("_facts")
+        w.prologue = f"V = f if type(f) is tuple else f.__pydantic_private__[{facts}]"
     exact = exact or {}
     by_id = {c.id: c for c in clauses}
     order = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
