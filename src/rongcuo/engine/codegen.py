@@ -479,15 +479,16 @@ def _fold(
         return
     kind = _Mode.ALL if isinstance(node, All) else _Mode.ANY if isinstance(node, AnyNode) else None
     if kind is not None and not negate and isinstance(node, All | AnyNode):
-        if mode is _Mode.SET:
+        if mode is _Mode.SET and not node.items:  # the checker refuses these: the identity
             w.emit(indent, f"{var} = {2 if kind is _Mode.ALL else 0}")
         if mode in (_Mode.SET, kind):  # the same connective: fold the items straight into var
             # an early-exit chain: once var is settled, each later item is one test, skipped;
-            # the chain stays flat however many items it has
+            # the chain stays flat however many items it has. Set, the first item is the value.
             for i, item in enumerate(node.items):
                 if i:
                     w.emit(indent, f"if {var} != {_STOP[kind]}:")
-                _fold(ctx, item, var, indent + (1 if i else 0), kind, clause, depth=depth)
+                first = mode if i == 0 else kind
+                _fold(ctx, item, var, indent + (1 if i else 0), first, clause, depth=depth)
             return
     # anything else: compute into a temporary, then fold it
     t = f"t{depth}"
@@ -528,8 +529,10 @@ def _fold_expr(w: _Writer, expr: str, var: str, indent: int, mode: _Mode) -> Non
     if mode is _Mode.SET:
         w.emit(indent, f"{var} = {expr}")
         return
-    w.emit(indent, f"r = {expr}")
-    _fold_value(w, "r", var, indent, mode)
+    if not expr.isidentifier():  # a local or constant is compared as it is
+        w.emit(indent, f"r = {expr}")
+        expr = "r"
+    _fold_value(w, expr, var, indent, mode)
 
 
 def _helper(ctx: _Context, node: Node) -> str:
