@@ -364,22 +364,29 @@ class _Context:
 
         * an element that reads nothing but the facts it splits is a function of their values:
           its settled truths are a table, made when the code is first run;
-        * a fact split because it is read once inside a quantifier over a top-level list (once
-          a record) is read at most once when the list has at most one record to try (the blank
-          record of an incomplete list counts): then Kleene's answer is already exact (a fact
-          read once is split in vain: trying its cases gives what the unknown value gave);
+        * a fact split because one test of it, and nothing else, reads it inside a quantifier
+          (once a record) is split in vain: Kleene's answer is already exact. Every record reads
+          the one truth of that test, with the same polarity, so the element is monotone in it
+          (and in Kleene's information order): it is true (false) on every case only if it is on
+          the test's unknown value, which is the meet of its cases' values (design-v2 §4);
+        * a fact read once inside a quantifier over a top-level list, in a ``same_kind`` with a
+          record's field (whose truth differs from record to record), is read at most once when
+          the list has at most one record to try (the blank record of an incomplete list
+          counts): then Kleene's answer is exact, as for any formula reading a fact once;
         * a split fact whose value has no cases (known, and not coarse) is not split: when none
           has, the element stays unknown.
         """
-        w = self.w
+        w, cat = self.w, self.catalogue
         plan = self.plans.get((clause_id, element_id))
         test = self.by_id[clause_id].element(element_id).test
-        w.emit(indent, f"if {var} == 1:")
-        if plan is None or not _self_contained(test):
+        if plan is None or cat is None or not _self_contained(test):
+            w.emit(indent, f"if {var} == 1:")
             w.emit(indent + 1, f"{var} = {w.constant(self.exact[clause_id, element_id])}(V)")
             return
-        cat = self.catalogue
-        assert cat is not None  # a plan is made for a v2 ruleset only
+        once = _read_once(test, plan, cat)
+        if once is not None and once[0]:  # one test of the fact, however often: Kleene is exact
+            return
+        w.emit(indent, f"if {var} == 1:")
         case = _helper(self.helper(w, ()), test)
         cases = w.constant(plan)
         call = f"{w.constant(settle)}({case}, V, {cases})"
@@ -393,7 +400,7 @@ class _Context:
             w.emit(indent + 1, f"if {var} < 0:")  # a value outside the table (none is)
             w.emit(indent + 2, f"{var} = {call}")
             return
-        listed = _read_once_in(test, plan, cat)
+        listed = once[1][0].index if once and len(once[1]) == 1 and once[1][0].top else None
         tests = [f"V[{index}] in {w.constant(split)}" for index, split in plan]
         if listed is not None:  # at most one record read: Kleene's answer stands
             w.emit(indent + 1, f"x = V[{listed}]")
@@ -579,14 +586,16 @@ def _split_domain(test: Node, plan: Plan, cat: Catalogue) -> tuple[tuple[Any, ..
     return tuple(domain) if size <= _TABLE_SIZE else None
 
 
-def _read_once_in(test: Node, plan: Plan, cat: Catalogue) -> int | None:
-    """The position of the top-level list whose records ``test`` reads the one split fact of
-    ``plan`` for, when it reads it in one place only, inside a quantifier over that list (and no
-    other quantifier): the fact is then read once a record tried. ``None`` otherwise."""
+def _read_once(test: Node, plan: Plan, cat: Catalogue) -> tuple[bool, tuple[Ref, ...]] | None:
+    """Where ``test`` reads the one split fact of ``plan``, when it reads it in one place only
+    (inside quantifiers: the plan splits a fact read once only when a quantifier repeats the
+    read): whether that place is a test of the fact alone (not a ``same_kind`` of it and a
+    record's field), and the records facts of the quantifiers around it, outermost first.
+    ``None`` when the plan splits several facts, or the fact is read in several places."""
     if len(plan) != 1:
         return None
     index = plan[0][0]
-    found: list[tuple[Ref, ...]] = []
+    found: list[tuple[bool, tuple[Ref, ...]]] = []
 
     def walk(node: Node, scope: Scope, lists: tuple[Ref, ...]) -> None:
         if isinstance(node, Test | SameKind):
@@ -598,7 +607,7 @@ def _read_once_in(test: Node, plan: Plan, cat: Catalogue) -> int | None:
             for path in paths:
                 ref = cat.resolve(path, scope)
                 if ref.top and ref.index == index:
-                    found.append(lists)
+                    found.append((isinstance(node, Test) and len(paths) == 1, lists))
         elif isinstance(node, Quantifier):
             of = cat.resolve(node.of, scope)
             inner: Scope = (*scope, (node.name, of.decl))
@@ -612,9 +621,7 @@ def _read_once_in(test: Node, plan: Plan, cat: Catalogue) -> int | None:
             walk(node.item, scope, lists)
 
     walk(test, (), ())
-    if len(found) == 1 and len(found[0]) == 1 and found[0][0].top:
-        return found[0][0].index
-    return None
+    return found[0] if len(found) == 1 else None
 
 
 def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
