@@ -1038,7 +1038,7 @@ def _settled(
 # -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
 
 _FILENAME = "<rongcuo generated clauses>"
-_FROZEN_FORMAT = 1
+_FROZEN_FORMAT = 2  # 2: constants computed once the code runs (blank records, tables)
 #: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
 _PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
     "rongcuo_prebuilt", default=None
