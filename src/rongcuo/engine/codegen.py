@@ -172,6 +172,8 @@ class _Writer:
         self.tables: list[tuple[str, str, Plan, tuple[tuple[Any, ...], ...]]] = (
             [] if parent is None else parent.tables
         )
+        #: each quantifier function's blank-record constant (``None``: computed when run)
+        self.blank_of: dict[str, str | None] = {} if parent is None else parent.blank_of
         #: the first line of every generated top-level function: the filing's fact vector
         self.prologue = "V = f.__pydantic_private__['_facts']"
         self.reads: dict[str, int] = {}
@@ -350,6 +352,8 @@ class _Context:
         self.plans = plans or {}
         #: the depth of the record bound to the blank record, whose fields read ``None`` (-1: none)
         self.blank = -1
+        #: quantifiers computed into locals by :func:`_fuse`, by node and scope (top level only)
+        self.fused: dict[tuple[Node, tuple[()]], str] = {}
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
@@ -716,6 +720,9 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     cat = ctx.catalogue
     if cat is None:
         raise TypeError("a quantifier in a v1 ruleset")  # the loader rules this out
+    local = ctx.fused.get((node, ()) if not ctx.scope else None)
+    if local is not None:  # computed before, with the other quantifiers over its list
+        return local
     key = ("quantifier", node, tuple(name for name, _ in ctx.scope))
     name = ctx.w.helper_names.get(key)
     if name is not None:
@@ -739,21 +746,7 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     sub.emit(1, f"result = {0 if some else 2}")
 
     def item(indent: int) -> None:
-        """The record's truth into ``t`` (``where:`` folded in: design-v2 §3)."""
-        if node.where is None:
-            _fold(inner, node.that, "t", indent, _Mode.SET, None)
-            return
-        _fold(inner, node.where, "wh", indent, _Mode.SET, None)
-        sub.emit(indent, "if wh == 0:")
-        sub.emit(indent + 1, f"t = {0 if some else 2}")
-        sub.emit(indent, "else:")
-        _fold(inner, node.that, "t", indent + 1, _Mode.SET, None)
-        if some:  # where and that
-            sub.emit(indent + 1, "if wh < t:")
-            sub.emit(indent + 2, "t = wh")
-        else:  # not where, or that
-            sub.emit(indent + 1, "if 2 - wh > t:")
-            sub.emit(indent + 2, "t = 2 - wh")
+        _record_truth(inner, node, indent)
 
     sub.emit(1, f"for b{depth} in items:")
     item(2)
@@ -767,9 +760,10 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     inner_scope = inner.scope
     if all(not ref.top and ref.depth >= depth for p in parts for ref in reads(p, inner_scope, cat)):
         # the record's truth reads nothing but the record (and records inside it): on a blank
-        # record it is one value, computed once the code runs (see :func:`_settle_deferred`)
+        # record it is one value, computed once the code runs (:attr:`_Writer.blanks`)
         blank, _ = sub.deferred(("blank", name))
         ctx.w.blanks.append((blank, f"z{name}", depth))
+        ctx.w.blank_of[name] = blank
         sub.emit(2, f"t = {blank}")
         sub.emit(2, stop)
         sub.emit(3, "return 1")
@@ -783,6 +777,7 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     else:
         # every field of the blank record reads None, written as such; a helper it calls reads
         # the record's fields as attributes of a plain object whose fields are all None
+        ctx.w.blank_of[name] = None
         sub.emit(2, f"b{depth} = {sub.constant(_blank_record(records.decl))}")
         inner.blank = depth
         item(2)
@@ -793,6 +788,95 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
         sub.emit(0, "")
     ctx.w.helpers.extend(sub.lines)
     return f"{name}(V{ctx.bound()})"
+
+
+def _record_truth(inner: _Context, node: Quantifier, indent: int) -> None:
+    """The truth of the record bound by ``node`` (in ``inner``'s scope) into ``t``, its
+    ``where:`` folded in (design-v2 §3)."""
+    w, some = inner.w, node.kind is QuantifierKind.SOME
+    if node.where is None:
+        _fold(inner, node.that, "t", indent, _Mode.SET, None)
+        return
+    _fold(inner, node.where, "wh", indent, _Mode.SET, None)
+    w.emit(indent, "if wh == 0:")
+    w.emit(indent + 1, f"t = {0 if some else 2}")
+    w.emit(indent, "else:")
+    _fold(inner, node.that, "t", indent + 1, _Mode.SET, None)
+    if some:  # where and that
+        w.emit(indent + 1, "if wh < t:")
+        w.emit(indent + 2, "t = wh")
+    else:  # not where, or that
+        w.emit(indent + 1, "if 2 - wh > t:")
+        w.emit(indent + 2, "t = 2 - wh")
+
+
+def _outer_quantifiers(node: Node) -> Iterator[Quantifier]:
+    """The quantifiers of a predicate that no other quantifier holds."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Quantifier):
+            yield n
+        elif isinstance(n, All | AnyNode):
+            stack.extend(reversed(n.items))
+        elif isinstance(n, Not):
+            stack.append(n.item)
+
+
+def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
+    """Every quantifier of ``quantifiers`` (none inside another) computed into a local, in one
+    pass over each list: each record is tried for every quantifier not yet settled, and the
+    blank record of a list not known complete likewise. The locals are what their functions
+    (:func:`_quantify`) return; a later read of such a quantifier reads its local."""
+    cat, w = ctx.catalogue, ctx.w
+    assert cat is not None and not ctx.scope
+    by_list: dict[int, list[tuple[Quantifier, str, str]]] = {}
+    for node in quantifiers:
+        records = cat.resolve(node.of, ())
+        call = _quantify(ctx.helper(w, ()), node)  # its function: for helpers, and its blank
+        name = call.partition("(")[0]
+        if (node, ()) not in ctx.fused:
+            by_list.setdefault(records.index, []).append((node, name, f"{name}_"))
+        ctx.fused[node, ()] = f"{name}_"
+    for index, group in by_list.items():
+        decl = cat.decl.facts[cat.paths[index]]
+        w.emit(1, f"x = V[{index}]")
+        w.emit(1, f"if x is {w.constant(NA)}:")
+        for _, _, local in group:
+            w.emit(2, f"{local} = 0")
+        w.emit(1, "else:")
+        w.emit(2, "if x is None:")
+        w.emit(3, "items = ()")
+        w.emit(3, "complete = False")
+        w.emit(2, "else:")
+        w.emit(3, "items = x.items")
+        w.emit(3, "complete = x.complete")
+        for node, _, local in group:
+            w.emit(2, f"{local} = {0 if node.kind is QuantifierKind.SOME else 2}")
+        w.emit(2, "for b0 in items:")
+        for node, _, local in group:
+            some = node.kind is QuantifierKind.SOME
+            inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
+            w.emit(3, f"if {local} != {2 if some else 0}:")
+            _record_truth(inner, node, 4)
+            w.emit(4, f"if t {'>' if some else '<'} {local}:")
+            w.emit(5, f"{local} = t")
+        w.emit(2, "if not complete:")  # a further record, of which nothing is known
+        w.emit(3, f"b0 = {w.constant(_blank_record(decl))}")
+        for node, name, local in group:
+            some = node.kind is QuantifierKind.SOME
+            stop, open_ = (2, 0) if some else (0, 2)
+            blank = w.blank_of[name]
+            if blank is not None:
+                w.emit(3, f"if {local} != {stop} and {blank} != {open_}:")
+                w.emit(4, f"{local} = 1")
+                continue
+            inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
+            inner.blank = 0
+            w.emit(3, f"if {local} != {stop}:")
+            _record_truth(inner, node, 4)
+            w.emit(4, f"if t != {open_}:")
+            w.emit(5, f"{local} = 1")
 
 
 def _refers(clause: Clause) -> tuple[str, ...]:
@@ -976,8 +1060,19 @@ def compile_clauses(
             element_vars[cid, e.id] = first.setdefault(e.test, f"e{len(first)}")
     ctx = _Context(w, by_id, element_vars, catalogue, exact, plans=plans)
 
+    # the quantifiers of the elements, over top-level lists: computed first, in one pass a list
+    fusable = [
+        q
+        for cid in _dependency_order(order, by_id)
+        for e in by_id[cid].elements
+        for q in _outer_quantifiers(e.test)
+    ]
+
     def truths() -> None:
         computed: set[str] = set()
+        if catalogue is not None and fusable:
+            ctx.fused.clear()
+            w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
         for cid in _dependency_order(order, by_id):
 
             def clause(cid: str = cid) -> None:
