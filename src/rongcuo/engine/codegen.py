@@ -352,8 +352,8 @@ class _Context:
         self.plans = plans or {}
         #: the depth of the record bound to the blank record, whose fields read ``None`` (-1: none)
         self.blank = -1
-        #: quantifiers computed into locals by :func:`_fuse`, by node and scope (top level only)
-        self.fused: dict[tuple[Node, tuple[()]], str] = {}
+        #: quantifiers computed into locals by :func:`_fuse` (outside any quantifier)
+        self.fused: dict[Node, str] = {}
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
@@ -720,7 +720,7 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     cat = ctx.catalogue
     if cat is None:
         raise TypeError("a quantifier in a v1 ruleset")  # the loader rules this out
-    local = ctx.fused.get((node, ()) if not ctx.scope else None)
+    local = None if ctx.scope else ctx.fused.get(node)
     if local is not None:  # computed before, with the other quantifiers over its list
         return local
     key = ("quantifier", node, tuple(name for name, _ in ctx.scope))
@@ -835,9 +835,9 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
         records = cat.resolve(node.of, ())
         call = _quantify(ctx.helper(w, ()), node)  # its function: for helpers, and its blank
         name = call.partition("(")[0]
-        if (node, ()) not in ctx.fused:
+        if node not in ctx.fused:
             by_list.setdefault(records.index, []).append((node, name, f"{name}_"))
-        ctx.fused[node, ()] = f"{name}_"
+        ctx.fused[node] = f"{name}_"
     for index, group in by_list.items():
         decl = cat.decl.facts[cat.paths[index]]
         w.emit(1, f"x = V[{index}]")
