@@ -968,6 +968,13 @@ def _status_function(
 
         if collect:
             w.emit(1, "hits = []")
+        # every negative is evaluated unless one holds (the common outcome is open facts): their
+        # quantifiers first, in one pass over each list (:func:`_fuse`)
+        ctx.fused.clear()
+        if ctx.catalogue is not None:
+            fusable = [q for c in negatives for e in c.elements for q in _outer_quantifiers(e.test)]
+            if fusable:
+                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
         # negatives that read no other clause first: cheap, and they decide most exclusions
         for c in sorted(negatives, key=lambda c: bool(_refers(c))):
             settle(c, INELIGIBLE)
@@ -976,6 +983,11 @@ def _status_function(
             w.emit(2, answer(INELIGIBLE, "tuple(hits)"))
         w.emit(1, "if open_:")
         w.emit(2, answer(INSUFFICIENT))
+        if ctx.catalogue is not None and collect:  # decide evaluates every positive: theirs too
+            fusable = [q for c in positives for e in c.elements for q in _outer_quantifiers(e.test)]
+            fusable = [q for q in dict.fromkeys(fusable) if q not in ctx.fused]
+            if fusable:
+                w.block(lambda: _fuse(ctx, fusable))
         refusable = []
         for c in positives:
             settle(c, ELIGIBLE)
