@@ -354,6 +354,8 @@ class _Context:
         self.blank = -1
         #: quantifiers computed into locals by :func:`_fuse` (outside any quantifier)
         self.fused: dict[Node, str] = {}
+        #: fields of the record bound at depth 0 already read into locals (by :func:`_fuse`)
+        self.fields: Mapping[str, str] = {}
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
@@ -636,6 +638,8 @@ def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
         raise ValueError(f"not a field name: {ref.field!r}")
     if ref.depth == ctx.blank:  # a field of the blank record: unknown
         return "None"
+    if ref.depth == 0 and ref.field in ctx.fields:  # read once a record, for every quantifier
+        return ctx.fields[ref.field]
     ctx.w.emit(indent, f"{into} = b{ref.depth}.{ref.field}")
     return into
 
@@ -854,9 +858,20 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
         for node, _, local in group:
             w.emit(2, f"{local} = {0 if node.kind is QuantifierKind.SOME else 2}")
         w.emit(2, "for b0 in items:")
+        # a field that several quantifiers read is read once a record
+        counts: dict[str, int] = {}
+        for node, _, _ in group:
+            for part in (node.where, node.that):
+                for ref in reads(part, ((node.name, decl),), cat) if part is not None else ():
+                    if ref.depth == 0:
+                        counts[ref.field] = counts.get(ref.field, 0) + 1
+        fields = {f: f"f_{f}" for f, n in counts.items() if n > 1 and f.isidentifier()}
+        for field, local in fields.items():
+            w.emit(3, f"{local} = b0.{field}")
         for node, _, local in group:
             some = node.kind is QuantifierKind.SOME
             inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
+            inner.fields = fields
             w.emit(3, f"if {local} != {2 if some else 0}:")
             _record_truth(inner, node, 4)
             w.emit(4, f"if t {'>' if some else '<'} {local}:")
