@@ -392,6 +392,8 @@ class _Context:
         once = _read_once(test, plan, cat)
         if once is not None and once[0]:  # one test of the fact, however often: Kleene is exact
             return
+        if _split_in_vain(test, plan, cat):  # no case of it settles what Kleene leaves open
+            return
         w.emit(indent, f"if {var} == 1:")
         case = _helper(self.helper(w, ()), test)
         cases = w.constant(plan)
@@ -569,11 +571,14 @@ def _helper(ctx: _Context, node: Node) -> str:
 _TABLE_SIZE = 4096
 
 
-def _split_domain(test: Node, plan: Plan, cat: Catalogue) -> tuple[tuple[Any, ...], ...] | None:
+def _split_domain(
+    test: Node, plan: Plan, cat: Catalogue, *, others: bool = False
+) -> tuple[tuple[Any, ...], ...] | None:
     """Every value each split fact of ``plan`` may hold (unknown, not applicable, each value of
-    its type), when ``test`` reads no other fact and their combinations are few; else ``None``."""
+    its type), when their combinations are few and (unless ``others``) ``test`` reads no other
+    fact; else ``None``."""
     split = {index for index, _ in plan}
-    if not all(ref.top and ref.index in split for ref in reads(test, (), cat)):
+    if not others and not all(ref.top and ref.index in split for ref in reads(test, (), cat)):
         return None
     domain: list[tuple[Any, ...]] = []
     size = 1
@@ -592,6 +597,95 @@ def _split_domain(test: Node, plan: Plan, cat: Catalogue) -> tuple[tuple[Any, ..
     return tuple(domain) if size <= _TABLE_SIZE else None
 
 
+#: the most evaluations :func:`_split_in_vain` makes before it gives up (and the split is kept)
+_VAIN_WORK = 20_000
+
+
+def _split_in_vain(test: Node, plan: Plan, cat: Catalogue) -> bool:
+    """Whether splitting never changes Kleene's answer for an element without quantifiers.
+
+    :func:`rongcuo.engine.catalogue.settle` gives the meet, over the cases of the split facts, of
+    Kleene's truth with the split facts set to the case; every other test keeps the truth Kleene
+    gives it, which depends on nothing split. So its answer is a function of the split facts'
+    values and of those other tests' truths. Tried here on every value the split facts may hold
+    and every truth (0, 1, 2) of each other test — more combinations than any filing has, never
+    fewer: when no combination that Kleene leaves unknown settles, the split is in vain.
+    ``False`` when the element has a quantifier, a test of a split fact and another fact, or
+    too many combinations to try."""
+    domain = _split_domain(test, plan, cat, others=True)
+    if domain is None:
+        return False
+    split = dict(plan)
+    others: list[Node] = []  # tests of facts not split, each a free truth
+    stack: list[Node] = [test]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, All | AnyNode):
+            stack.extend(n.items)
+        elif isinstance(n, Not):
+            stack.append(n.item)
+        elif isinstance(n, Test | SameKind):
+            refs = [cat.resolve(p, ()) for p in _paths_of(n)]
+            inside = [ref.top and ref.index in split for ref in refs]
+            if not any(inside):
+                others.append(n)
+            elif not all(inside) or any(not ref.top for ref in refs):
+                return False
+        else:  # a quantifier, or a reference to a clause or an element
+            return False
+    size = 3 ** len(others)
+    for values in domain:
+        size *= len(values)
+    if size > _VAIN_WORK:
+        return False
+    free = {id(n): i for i, n in enumerate(others)}
+    indexes = [index for index, _ in plan]
+
+    def kleene(n: Node, facts: Mapping[int, Any], truths: Sequence[int]) -> int:
+        if isinstance(n, All):
+            return min((kleene(i, facts, truths) for i in n.items), default=2)
+        if isinstance(n, AnyNode):
+            return max((kleene(i, facts, truths) for i in n.items), default=0)
+        if isinstance(n, Not):
+            return 2 - kleene(n.item, facts, truths)
+        at = free.get(id(n))
+        if at is not None:
+            return truths[at]
+        if isinstance(n, SameKind):
+            left, right = cat.resolve(n.left, ()), cat.resolve(n.right, ())
+            table = cat.same_kind(left.decl, right.decl)
+            return ops.same_kind(facts[left.index], facts[right.index], table)
+        assert isinstance(n, Test)
+        ref = cat.resolve(n.fact, ())
+        return cat.unary(n, ref.decl)(facts[ref.index])
+
+    for combo in itertools.product(*domain):
+        facts = dict(zip(indexes, combo, strict=True))
+        found = [split[i].get(v) for i, v in facts.items()]
+        if all(o is None for o in found):
+            continue  # nothing to split: settle answers unknown, as Kleene did
+        if any(o == () for o in found):  # pragma: no cover - a value has a completion
+            return False
+        options = [(v,) if o is None else o for o, v in zip(found, combo, strict=True)]
+        for truths in itertools.product((0, 1, 2), repeat=len(others)):
+            if kleene(test, facts, truths) != 1:
+                continue
+            seen = {
+                kleene(test, dict(zip(indexes, case, strict=True)), truths)
+                for case in itertools.product(*options)
+            }
+            if seen in ({0}, {2}):
+                return False
+    return True
+
+
+def _paths_of(node: Test | SameKind) -> list[str]:
+    """The facts a test reads."""
+    if isinstance(node, SameKind):
+        return [node.left, node.right]
+    return [node.fact, *([node.value.path] if isinstance(node.value, FactRef) else [])]
+
+
 def _read_once(test: Node, plan: Plan, cat: Catalogue) -> tuple[bool, tuple[Ref, ...]] | None:
     """Where ``test`` reads the one split fact of ``plan``, when it reads it in one place only
     (inside quantifiers: the plan splits a fact read once only when a quantifier repeats the
@@ -605,11 +699,7 @@ def _read_once(test: Node, plan: Plan, cat: Catalogue) -> tuple[bool, tuple[Ref,
 
     def walk(node: Node, scope: Scope, lists: tuple[Ref, ...]) -> None:
         if isinstance(node, Test | SameKind):
-            paths = (
-                [node.left, node.right]
-                if isinstance(node, SameKind)
-                else [node.fact, *([node.value.path] if isinstance(node.value, FactRef) else [])]
-            )
+            paths = _paths_of(node)
             for path in paths:
                 ref = cat.resolve(path, scope)
                 if ref.top and ref.index == index:
