@@ -19,6 +19,14 @@ above it, and every ``all``/``any`` short-circuiting — as two functions:
 Inside the generated code a truth is an ``int``: ``0`` false, ``1`` unknown, ``2`` true, so that
 Kleene's ``all`` is the minimum, ``any`` the maximum and ``not`` is ``2 - x``.
 
+Filing model v2 adds quantifiers over lists of records and exact settlement (docs/design-v2.md §3,
+§4). Each quantifier is a function ``q<n>`` of its own, but ``truths`` computes every element's
+quantifiers first, and ``status`` and ``decide`` the negatives' (``decide`` the positives' too),
+in one pass over each list (:func:`_fuse`). The blank record of a list not known complete is
+computed once, at load, when the record's truth reads only the record, else written with its
+fields as ``None``. An element marked for exact settlement is split only where splitting can
+change Kleene's answer (:meth:`_Context.settle`).
+
 The source is generated from a checked rule tree and nothing else: a fact becomes its position in
 the fact vector (an unknown path is refused here too, though the checker rules it out at load),
 clause ids are ``[PN]<number>``, and every literal is passed in as a named constant, never spelled
