@@ -1082,14 +1082,21 @@ def _status_function(
         if collect:
             w.emit(1, "hits = []")
         # every negative is evaluated unless one holds (the common outcome is open facts): their
-        # quantifiers first, in one pass over each list (:func:`_fuse`)
+        # quantifiers in one pass over each list (:func:`_fuse`), before the first that has one;
+        # status tries the negatives without quantifiers first (cheap, and any that holds ends
+        # it), decide keeps the order in which it cites them
         ctx.fused.clear()
-        if ctx.catalogue is not None:
-            fusable = [q for c in negatives for e in c.elements for q in _outer_quantifiers(e.test)]
-            if fusable:
-                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
+        fusable = [q for c in negatives for e in c.elements for q in _outer_quantifiers(e.test)]
+        fuse = ctx.catalogue is not None and bool(fusable)
+
+        def quantified(c: Clause) -> bool:
+            return not collect and any(True for e in c.elements for _ in _outer_quantifiers(e.test))
+
         # negatives that read no other clause first: cheap, and they decide most exclusions
-        for c in sorted(negatives, key=lambda c: bool(_refers(c))):
+        for c in sorted(negatives, key=lambda c: (quantified(c), bool(_refers(c)))):
+            if fuse and (collect or quantified(c)):
+                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
+                fuse = False
             settle(c, INELIGIBLE)
         if collect:
             w.emit(1, "if hits:")
