@@ -180,6 +180,8 @@ class _Writer:
         self.tables: list[tuple[str, str, Plan, tuple[tuple[Any, ...], ...]]] = (
             [] if parent is None else parent.tables
         )
+        #: whether splitting each marked element is in vain (:func:`_split_in_vain`), by element
+        self.vain: dict[tuple[str, str], bool] = {} if parent is None else parent.vain
         #: each quantifier function's blank-record constant (``None``: computed when run)
         self.blank_of: dict[str, str | None] = {} if parent is None else parent.blank_of
         #: the first line of every generated top-level function: the filing's fact vector
@@ -400,7 +402,10 @@ class _Context:
         once = _read_once(test, plan, cat)
         if once is not None and once[0]:  # one test of the fact, however often: Kleene is exact
             return
-        if _split_in_vain(test, plan, cat):  # no case of it settles what Kleene leaves open
+        vain = w.vain.get((clause_id, element_id))
+        if vain is None:
+            vain = w.vain[clause_id, element_id] = _split_in_vain(test, plan, cat)
+        if vain:  # no case of it settles what Kleene leaves open
             return
         w.emit(indent, f"if {var} == 1:")
         case = _helper(self.helper(w, ()), test)
@@ -648,6 +653,13 @@ def _split_in_vain(test: Node, plan: Plan, cat: Catalogue) -> bool:
         return False
     free = {id(n): i for i, n in enumerate(others)}
     indexes = [index for index, _ in plan]
+    once: dict[int, tuple[Ref, ...]] = {}  # each test's facts, resolved once
+
+    def resolved(n: Test | SameKind) -> tuple[Ref, ...]:
+        found = once.get(id(n))
+        if found is None:
+            found = once[id(n)] = tuple(cat.resolve(p, ()) for p in _paths_of(n))
+        return found
 
     def kleene(n: Node, facts: Mapping[int, Any], truths: Sequence[int]) -> int:
         if isinstance(n, All):
@@ -660,11 +672,11 @@ def _split_in_vain(test: Node, plan: Plan, cat: Catalogue) -> bool:
         if at is not None:
             return truths[at]
         if isinstance(n, SameKind):
-            left, right = cat.resolve(n.left, ()), cat.resolve(n.right, ())
+            left, right = resolved(n)
             table = cat.same_kind(left.decl, right.decl)
             return ops.same_kind(facts[left.index], facts[right.index], table)
         assert isinstance(n, Test)
-        ref = cat.resolve(n.fact, ())
+        (ref,) = resolved(n)
         return cat.unary(n, ref.decl)(facts[ref.index])
 
     for combo in itertools.product(*domain):
