@@ -9,7 +9,9 @@ for Hypothesis-generated rulesets.
 
 from __future__ import annotations
 
+import itertools
 import re
+import types
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rongcuo
+from rongcuo.engine.catalogue import settle, vector_of
 from rongcuo.engine.decide import _STATUSES, _status, codegen, decide_status
 from rongcuo.engine.evaluate import TRUTHS
 from rongcuo.facts.filings import load_filing
+from rongcuo.facts.values import NA, Records
+from rongcuo.rules.load import load_ruleset_texts
 from rongcuo.rules.syntax import Example
 from rongcuo.testing import strategies as S  # v1: delete with the v1 path (generated rulesets)
 from rongcuo.testing import strategies_v2 as S2
@@ -139,3 +144,250 @@ def test_status_codes_are_the_engine_statuses() -> None:
         rongcuo.Status.INSUFFICIENT_FACTS,
         rongcuo.Status.NEEDS_DETERMINATION,
     ]
+
+
+# -- v2: what the generated code computes ahead (blank records, settlement), against the closures
+
+V2_RULES = Path(__file__).parent / "v2_rules"
+
+
+def _agree_vector(rules: rongcuo.Ruleset, vector: tuple[Any, ...]) -> None:
+    """The generated code and the closures (which evaluate the blank record through its
+    ``__getattr__`` and settle every marked element) on a fact vector."""
+    program = rules.program
+    compiled = program.compiled
+    elements, clauses = compiled.truths(vector)
+    memo: dict[str, rongcuo.Truth] = {}
+    reference = [program.element_value(c, e, vector, memo) for c, e in compiled.elements]  # type: ignore[arg-type]
+    assert [TRUTHS[v] for v in elements] == reference
+    values = program.reference_values(vector)  # type: ignore[arg-type]
+    assert dict(zip(compiled.clauses, (TRUTHS[v] for v in clauses), strict=True)) == values
+    status, deciding = _status(rules, values)
+    assert _STATUSES[compiled.status(vector)] is status  # type: ignore[arg-type]
+    code, ids = compiled.decide(vector)  # type: ignore[arg-type]
+    assert _STATUSES[code] is status
+    if status in (rongcuo.Status.ELIGIBLE, rongcuo.Status.INELIGIBLE):
+        assert sorted(ids) == sorted(c.id for c in deciding)
+
+
+def _example_vectors(rules: rongcuo.Ruleset) -> list[tuple[Any, ...]]:
+    return [
+        tuple(vector_of(rongcuo.parse_filing(e.filing_data(), rules=rules)))
+        for _, e in _examples(rules)
+    ]
+
+
+def test_blank_records_computed_ahead_or_read_as_unknown(rules: rongcuo.Ruleset) -> None:
+    """A quantifier over a list not known complete also weighs a record of which nothing is
+    known. Its truth is computed once, at load, when it reads the record only (``zq…``), else
+    written with the record's fields as None: both as the closures' blank record answers."""
+    compiled = rules.program.compiled
+    computed = re.findall(r"^def (zq\d+)\(", compiled.source, re.M)
+    assert computed  # the bundled rules have both kinds
+    assert re.search(r"^ +b0 = K\d+$", compiled.source, re.M)
+    catalogue = rules.program.catalogue
+    assert catalogue is not None
+    lists = [
+        i for i, p in enumerate(catalogue.paths) if catalogue.decl.facts[p].type.value == "records"
+    ]
+    assert lists
+    checked = 0
+    for vector in _example_vectors(rules):
+        known = [vector[i] for i in lists]
+        for replace in (None, Records((), False), "incomplete", NA):
+            changed = list(vector)
+            for i, value in zip(lists, known, strict=True):
+                if replace == "incomplete":
+                    if not isinstance(value, Records):
+                        continue
+                    changed[i] = Records(value.items, False)
+                else:
+                    changed[i] = replace
+            _agree_vector(rules, tuple(changed))
+            checked += 1
+    assert checked > 400
+
+
+def _split_facts_everywhere(
+    rules: rongcuo.Ruleset, plan: Any, domain: Any, bases: list[tuple[Any, ...]]
+) -> None:
+    """Every combination of values of a plan's split facts, on each base vector."""
+    for combo in itertools.product(*domain):
+        for base in bases:
+            vector = list(base)
+            for (index, _), value in zip(plan, combo, strict=True):
+                vector[index] = value
+            _agree_vector(rules, tuple(vector))
+
+
+def test_splits_that_never_settle_are_not_tried(rules: rongcuo.Ruleset) -> None:
+    """The bundled rules mark elements for splitting; no case of any of them ever settles what
+    Kleene leaves unknown (an unknown bool is ``false`` in one case, which no ``any`` of it and
+    ``na`` escapes), so the generated code does not split: on every value of the split facts
+    (others unknown, or an example's) it gives the closures' settled truth."""
+    program = rules.program
+    catalogue = program.catalogue
+    assert catalogue is not None
+    assert len(program.plans) > 1
+    vain = []
+    for (cid, eid), plan in program.plans.items():
+        test = rules.clause(cid).element(eid).test
+        once = codegen._read_once(test, plan, catalogue)
+        if once is not None and once[0]:
+            continue  # N1: the next test
+        assert codegen._split_in_vain(test, plan, catalogue), (cid, eid)
+        domain = codegen._split_domain(test, plan, catalogue, others=True)
+        vain.append((plan, domain))
+    assert vain
+    namespace = rules.program.compiled.status.__globals__
+    assert all(value is not settle for value in namespace.values())  # nothing is split
+    bases = [tuple(None for _ in catalogue.paths), *_example_vectors(rules)[::10]]
+    for plan, domain in vain:
+        _split_facts_everywhere(rules, plan, domain, bases)
+
+
+def test_tables_of_settled_truths_are_the_settlement() -> None:
+    """In the v2 test rules, P4 reads remedy.rectification and remedy.admitted twice each, and
+    splitting them settles (a tautology is true): an element reading only the facts it splits
+    looks its settled truth up in a table made at load, the same as the closures' settlement
+    on every value of those facts; another (spending_admitted, a quantifier) is settled."""
+    files = {p.name: p.read_bytes() for p in sorted(V2_RULES.glob("*.yaml"))}
+    rules = load_ruleset_texts(files, origin=str(V2_RULES))
+    program = rules.program
+    catalogue = program.catalogue
+    assert catalogue is not None
+    source = program.compiled.source
+    assert re.search(r"= K\d+\.get\(V\[\d+\], -1\)", source)  # a table
+    assert re.search(r"if V\[\d+\] in K\d+:", source)  # a fact split when it has cases
+    tabled = []
+    for (cid, eid), plan in program.plans.items():
+        test = rules.clause(cid).element(eid).test
+        assert not codegen._split_in_vain(test, plan, catalogue), (cid, eid)
+        domain = codegen._split_domain(test, plan, catalogue)
+        if domain is not None:
+            tabled.append((plan, domain))
+    assert len(tabled) == 2
+    for plan, domain in tabled:
+        _split_facts_everywhere(rules, plan, domain, [tuple(None for _ in catalogue.paths)])
+
+
+def test_a_fact_one_test_reads_once_a_record_is_not_split(rules: rongcuo.Ruleset) -> None:
+    """N1 reads matter.circumstances in one test inside its quantifier: the loader marks it for
+    splitting, but every record reads that one test's truth, so Kleene's answer is exact and
+    the generated code does not split it; the closures do, on lists of one and two acts."""
+    program = rules.program
+    catalogue = program.catalogue
+    assert catalogue is not None
+    plan = program.plans["N1", "prohibited_act"]
+    test = rules.clause("N1").element("prohibited_act").test
+    assert codegen._read_once(test, plan, catalogue) == (
+        True,
+        (catalogue.resolve("acts.items", ()),),
+    )
+    ((index, _),) = plan
+    acts_at = catalogue.index["acts.items"]
+    decl = catalogue.decl.facts[catalogue.paths[index]]
+    assert decl.family is not None
+    values = [None, *catalogue.leaves(decl.family)]
+    acts: dict[str, Any] = {}
+    for vector in _example_vectors(rules):
+        if isinstance(vector[acts_at], Records):
+            for act in vector[acts_at].items:
+                acts.setdefault(repr(act), act)
+    sample = list(acts.values())[:10]
+    assert len(sample) == 10
+    base = tuple(None for _ in catalogue.paths)
+    for pair in itertools.product(sample, repeat=2):
+        for complete in (True, False):
+            for value in values:
+                vector = list(base)
+                vector[acts_at] = Records(pair, complete)
+                vector[index] = value
+                _agree_vector(rules, tuple(vector))
+
+
+_TONE_FAMILY = """\
+  tone:
+    title: ["语气", "tone"]
+    values:
+      - id: warm
+        kind: true
+        title: ["暖", "warm"]
+        values:
+          - [w1, "暖一", "warm one"]
+          - [w2, "暖二", "warm two"]
+      - id: cool
+        kind: true
+        title: ["冷", "cool"]
+        values:
+          - [c1, "冷一", "cool one"]
+          - [c2, "冷二", "cool two"]
+"""
+_TONE_FACT = (
+    '{id: tone, type: enum, family: tone, title: ["语气", "tone"],'
+    ' question: ["何种语气？", "What tone?"]}'
+)
+_TONE_CLAUSE = """\
+  - id: N4
+    item: 4
+    text: 同一语气之行为
+    summary: An act of the matter's tone.
+    elements:
+      - id: toned
+        phrase: 同一语气之行为
+        test: {some: acts.items, as: act, that: {same_kind: [act.tone, matter.tone]}}
+"""
+
+
+def _tone_rules() -> rongcuo.Ruleset:
+    """The v2 test rules with a ``tone`` family, a top-level fact of it, a field of the acts of
+    it and a clause asking whether some act is of the matter's tone (a ``same_kind``)."""
+    files = {p.name: p.read_text("utf-8") for p in sorted(V2_RULES.glob("*.yaml"))}
+    facts = files["facts.yaml"]
+    facts = facts.replace("\ngroups:\n", "\n" + _TONE_FAMILY + "\ngroups:\n", 1)
+    started = "      - {id: started, type: date,"
+    assert started in facts
+    facts = facts.replace(started, f"      - {_TONE_FACT}\n{started}", 1)
+    kind = "          - {id: kind, type: enum, family: act_kind,"
+    assert kind in facts
+    facts = facts.replace(kind, f"          - {_TONE_FACT}\n{kind}", 1)
+    files["facts.yaml"] = facts
+    files["negative.yaml"] = files["negative.yaml"].rstrip("\n") + "\n" + _TONE_CLAUSE
+    return load_ruleset_texts({k: v.encode() for k, v in files.items()}, origin="tone")
+
+
+def test_a_fact_a_same_kind_reads_once_a_record_is_split_for_two_records() -> None:
+    """A ``same_kind`` of a record's field and a top-level fact reads the fact once a record,
+    each time to a different truth: a warm act and a cool act make an unknown tone of the
+    matter surely one of theirs, which Kleene alone leaves unknown. The generated code splits
+    the fact when the list has two records to try, and not when it has one."""
+    rules = _tone_rules()
+    program = rules.program
+    catalogue = program.catalogue
+    assert catalogue is not None
+    assert ("N4", "toned") in program.plans
+    assert "len(x.items) + (not x.complete) > 1" in program.compiled.source
+    acts_at, tone_at = catalogue.index["acts.items"], catalogue.index["matter.tone"]
+    fields = [f.name for f in catalogue.decl.facts["acts.items"].fields]
+
+    def act(tone: str | None) -> types.SimpleNamespace:
+        return types.SimpleNamespace(**{**dict.fromkeys(fields), "tone": tone})
+
+    tones = [None, "warm", "cool", "w1", "c2"]
+    base = tuple(None for _ in catalogue.paths)
+    seen = set()
+    for n in range(3):
+        for kinds in itertools.product(tones, repeat=n):
+            for complete in (True, False):
+                for tone in [*tones, "w2"]:
+                    vector = list(base)
+                    vector[acts_at] = Records(tuple(act(k) for k in kinds), complete)
+                    vector[tone_at] = tone
+                    _agree_vector(rules, tuple(vector))
+                    element = program.compiled.truths(tuple(vector))[0][
+                        program.compiled.element_index["N4", "toned"]
+                    ]
+                    seen.add((kinds, complete, tone, element))
+    # the split decides: one warm and one cool act, the matter's tone unknown
+    assert (("w1", "c2"), True, None, 2) in seen
+    assert (("w1",), True, None, 1) in seen

@@ -308,10 +308,11 @@ def settle(fn: Callable[[tuple[Any, ...]], int], vector: tuple[Any, ...], plan: 
         options = cases.get(vector[index])
         if options is None:
             return ops.UNKNOWN
-        head, tail = vector[:index], vector[index + 1 :]
+        work = list(vector)  # one list, a tuple of it a case: cheaper than joining slices
         seen = 0
         for option in options:
-            truth = fn((*head, option, *tail))
+            work[index] = option
+            truth = fn(tuple(work))
             if truth == ops.UNKNOWN:
                 return ops.UNKNOWN
             seen |= 1 << truth

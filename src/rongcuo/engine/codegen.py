@@ -19,6 +19,14 @@ above it, and every ``all``/``any`` short-circuiting — as two functions:
 Inside the generated code a truth is an ``int``: ``0`` false, ``1`` unknown, ``2`` true, so that
 Kleene's ``all`` is the minimum, ``any`` the maximum and ``not`` is ``2 - x``.
 
+Filing model v2 adds quantifiers over lists of records and exact settlement (docs/design-v2.md §3,
+§4). Each quantifier is a function ``q<n>`` of its own, but ``truths`` computes every element's
+quantifiers first, and ``status`` and ``decide`` the negatives' (``decide`` the positives' too),
+in one pass over each list (:func:`_fuse`). The blank record of a list not known complete is
+computed once, at load, when the record's truth reads only the record, else written with its
+fields as ``None``. An element marked for exact settlement is split only where splitting can
+change Kleene's answer (:meth:`_Context.settle`).
+
 The source is generated from a checked rule tree and nothing else: a fact becomes its position in
 the fact vector (an unknown path is refused here too, though the checker rules it out at load),
 clause ids are ``[PN]<number>``, and every literal is passed in as a named constant, never spelled
@@ -36,13 +44,15 @@ import datetime as dt
 import enum
 import functools
 import io
+import itertools
 import marshal
 import pickle
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..facts.declare import FactType
+from ..facts.declare import FactDecl, FactType
 from ..facts.kinds import AnyFiling as Filing
 from ..facts.values import NA
 from ..rules.syntax import (
@@ -63,7 +73,7 @@ from ..rules.syntax import (
 )
 from ..rules.syntax import Any as AnyNode
 from . import ops
-from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, settle, vector_of
+from .catalogue import BLANK, DATE_OPS, Catalogue, Plan, Ref, Scope, reads, settle
 
 __all__ = ["Compiled", "compile_clauses", "freeze", "prebuilt", "thaw"]
 
@@ -161,6 +171,19 @@ class _Writer:
         #: module-level helper functions (quantifiers, deep nodes), written once each
         self.helpers: list[str] = [] if parent is None else parent.helpers
         self.helper_names: dict[Any, str] = {} if parent is None else parent.helper_names
+        #: constants known only once the code runs: ``(constant, function, depth)``, the truth
+        #: of a quantifier's record on the blank record (``function(None, BLANK, …)``)
+        self.blanks: list[tuple[str, str, int]] = [] if parent is None else parent.blanks
+        #: tables made once the code runs: ``(constant, case function, plan, values)``, the
+        #: settled truths of an element that reads only the facts it splits (``values``: what
+        #: each of them may hold)
+        self.tables: list[tuple[str, str, Plan, tuple[tuple[Any, ...], ...]]] = (
+            [] if parent is None else parent.tables
+        )
+        #: whether splitting each marked element is in vain (:func:`_split_in_vain`), by element
+        self.vain: dict[tuple[str, str], bool] = {} if parent is None else parent.vain
+        #: each quantifier function's blank-record constant (``None``: computed when run)
+        self.blank_of: dict[str, str | None] = {} if parent is None else parent.blank_of
         #: the first line of every generated top-level function: the filing's fact vector
         self.prologue = "V = f.__pydantic_private__['_facts']"
         self.reads: dict[str, int] = {}
@@ -183,6 +206,16 @@ class _Writer:
             self._constant_names[key] = name
             self.constants[name] = value
         return name
+
+    def deferred(self, key: Any) -> tuple[str, bool]:
+        """A constant whose value is set once the generated code has run (see :attr:`blanks`),
+        one for each ``key``, and whether it is new."""
+        name = self._constant_names.get(("deferred", key))
+        if name is not None:
+            return name, False
+        name = self._constant_names["deferred", key] = f"K{len(self._constant_names)}"
+        self.constants[name] = None
+        return name, True
 
     def read(self, path: str, indent: int, into: str = "x") -> str:
         """Emit a read of a fact into ``into`` and return the name holding it (``None``: unknown).
@@ -327,21 +360,80 @@ class _Context:
         self.exact = exact or {}
         self.scope = scope
         self.plans = plans or {}
+        #: the depth of the record bound to the blank record, whose fields read ``None`` (-1: none)
+        self.blank = -1
+        #: quantifiers computed into locals by :func:`_fuse` (outside any quantifier)
+        self.fused: dict[Node, str] = {}
+        #: fields of the record bound at depth 0 already read into locals (by :func:`_fuse`)
+        self.fields: Mapping[str, str] = {}
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
         return _Context(w, self.by_id, None, self.catalogue, self.exact, scope, self.plans)
 
-    def settle(self, clause_id: str, element_id: str) -> str:
-        """The expression settling an element marked for exact evaluation, on ``V``: its cases
-        run through a generated function of the element (through the closures when the element
-        reads another clause, which a generated function of ``V`` alone cannot)."""
+    def settle(self, var: str, clause_id: str, element_id: str, indent: int) -> None:
+        """Statements settling, when ``var`` is unknown, an element marked for exact evaluation
+        (design-v2 §4), on ``V``: its cases run through a generated function of the element
+        (through the closures when the element reads another clause, which a generated function
+        of ``V`` alone cannot), by :func:`rongcuo.engine.catalogue.settle`, after checks that
+        answer as it would, only sooner:
+
+        * an element that reads nothing but the facts it splits is a function of their values:
+          its settled truths are a table, made when the code is first run;
+        * a fact split because one test of it, and nothing else, reads it inside a quantifier
+          (once a record) is split in vain: Kleene's answer is already exact. Every record reads
+          the one truth of that test, with the same polarity, so the element is monotone in it
+          (and in Kleene's information order): it is true (false) on every case only if it is on
+          the test's unknown value, which is the meet of its cases' values (design-v2 §4);
+        * a fact read once inside a quantifier over a top-level list, in a ``same_kind`` with a
+          record's field (whose truth differs from record to record), is read at most once when
+          the list has at most one record to try (the blank record of an incomplete list
+          counts): then Kleene's answer is exact, as for any formula reading a fact once;
+        * a split fact whose value has no cases (known, and not coarse) is not split: when none
+          has, the element stays unknown.
+        """
+        w, cat = self.w, self.catalogue
         plan = self.plans.get((clause_id, element_id))
         test = self.by_id[clause_id].element(element_id).test
-        if plan is None or not _self_contained(test):
-            return f"{self.w.constant(self.exact[clause_id, element_id])}(V)"
-        case = _helper(self.helper(self.w, ()), test)
-        return f"{self.w.constant(settle)}({case}, V, {self.w.constant(plan)})"
+        if plan is None or cat is None or not _self_contained(test):
+            w.emit(indent, f"if {var} == 1:")
+            w.emit(indent + 1, f"{var} = {w.constant(self.exact[clause_id, element_id])}(V)")
+            return
+        once = _read_once(test, plan, cat)
+        if once is not None and once[0]:  # one test of the fact, however often: Kleene is exact
+            return
+        vain = w.vain.get((clause_id, element_id))
+        if vain is None:
+            vain = w.vain[clause_id, element_id] = _split_in_vain(test, plan, cat)
+        if vain:  # no case of it settles what Kleene leaves open
+            return
+        w.emit(indent, f"if {var} == 1:")
+        case = _helper(self.helper(w, ()), test)
+        cases = w.constant(plan)
+        call = f"{w.constant(settle)}({case}, V, {cases})"
+        key = ", ".join(f"V[{index}]" for index, _ in plan)
+        domain = _split_domain(test, plan, cat)
+        if domain is not None:
+            table, new = w.deferred(("settled", case, cases))
+            if new:
+                w.tables.append((table, case, plan, domain))
+            w.emit(indent + 1, f"{var} = {table}.get({key if len(plan) == 1 else f'({key},)'}, -1)")
+            w.emit(indent + 1, f"if {var} < 0:")  # a value outside the table (none is)
+            w.emit(indent + 2, f"{var} = {call}")
+            return
+        listed = once[1][0].index if once and len(once[1]) == 1 and once[1][0].top else None
+        tests = [f"V[{index}] in {w.constant(split)}" for index, split in plan]
+        if listed is not None:  # at most one record read: Kleene's answer stands
+            w.emit(indent + 1, f"x = V[{listed}]")
+            tests.insert(
+                0,
+                f"x is not None and x is not {w.constant(NA)}"
+                " and len(x.items) + (not x.complete) > 1",
+            )
+            w.emit(indent + 1, f"if {' and '.join(tests)}:")
+        else:
+            w.emit(indent + 1, f"if {' or '.join(tests)}:")
+        w.emit(indent + 2, f"{var} = {call}")
 
     def bound(self) -> str:
         """The arguments that pass the bound records on to a helper: ``, b0, b1``."""
@@ -406,8 +498,7 @@ def _fold(
             t = f"t{depth}"
             test = clause.element(node.element).test
             _fold(ctx, test, t, indent, _Mode.SET, None, depth=depth + 1)
-            w.emit(indent, f"if {t} == 1:")
-            w.emit(indent + 1, f"{t} = {ctx.settle(clause.id, node.element)}")
+            ctx.settle(t, clause.id, node.element, indent)
             _fold_expr(w, f"2 - {t}" if negate else t, var, indent, mode)
         return
     if isinstance(node, ClauseRef):
@@ -416,15 +507,16 @@ def _fold(
         return
     kind = _Mode.ALL if isinstance(node, All) else _Mode.ANY if isinstance(node, AnyNode) else None
     if kind is not None and not negate and isinstance(node, All | AnyNode):
-        if mode is _Mode.SET:
+        if mode is _Mode.SET and not node.items:  # the checker refuses these: the identity
             w.emit(indent, f"{var} = {2 if kind is _Mode.ALL else 0}")
         if mode in (_Mode.SET, kind):  # the same connective: fold the items straight into var
             # an early-exit chain: once var is settled, each later item is one test, skipped;
-            # the chain stays flat however many items it has
+            # the chain stays flat however many items it has. Set, the first item is the value.
             for i, item in enumerate(node.items):
                 if i:
                     w.emit(indent, f"if {var} != {_STOP[kind]}:")
-                _fold(ctx, item, var, indent + (1 if i else 0), kind, clause, depth=depth)
+                first = mode if i == 0 else kind
+                _fold(ctx, item, var, indent + (1 if i else 0), first, clause, depth=depth)
             return
     # anything else: compute into a temporary, then fold it
     t = f"t{depth}"
@@ -465,8 +557,10 @@ def _fold_expr(w: _Writer, expr: str, var: str, indent: int, mode: _Mode) -> Non
     if mode is _Mode.SET:
         w.emit(indent, f"{var} = {expr}")
         return
-    w.emit(indent, f"r = {expr}")
-    _fold_value(w, "r", var, indent, mode)
+    if not expr.isidentifier():  # a local or constant is compared as it is
+        w.emit(indent, f"r = {expr}")
+        expr = "r"
+    _fold_value(w, expr, var, indent, mode)
 
 
 def _helper(ctx: _Context, node: Node) -> str:
@@ -486,6 +580,165 @@ def _helper(ctx: _Context, node: Node) -> str:
 
 # --------------------------------------------------------------------------- filing model v2
 
+#: the most cases a table of settled truths has (:meth:`_Context.settle`)
+_TABLE_SIZE = 4096
+
+
+def _split_domain(
+    test: Node, plan: Plan, cat: Catalogue, *, others: bool = False
+) -> tuple[tuple[Any, ...], ...] | None:
+    """Every value each split fact of ``plan`` may hold (unknown, not applicable, each value of
+    its type), when their combinations are few and (unless ``others``) ``test`` reads no other
+    fact; else ``None``."""
+    split = {index for index, _ in plan}
+    if not others and not all(ref.top and ref.index in split for ref in reads(test, (), cat)):
+        return None
+    domain: list[tuple[Any, ...]] = []
+    size = 1
+    for index, _ in plan:
+        decl = cat.decl.facts[cat.paths[index]]
+        if decl.type is FactType.BOOL:
+            values: tuple[Any, ...] = (None, True, False)
+        elif decl.type is FactType.ENUM and decl.family is not None:
+            values = (None, *cat.leaves(decl.family))
+        else:  # pragma: no cover - only bool and enum facts are split
+            return None
+        if decl.na is not None:
+            values += (NA,)
+        domain.append(values)
+        size *= len(values)
+    return tuple(domain) if size <= _TABLE_SIZE else None
+
+
+#: the most evaluations :func:`_split_in_vain` makes before it gives up (and the split is kept)
+_VAIN_WORK = 20_000
+
+
+def _split_in_vain(test: Node, plan: Plan, cat: Catalogue) -> bool:
+    """Whether splitting never changes Kleene's answer for an element without quantifiers.
+
+    :func:`rongcuo.engine.catalogue.settle` gives the meet, over the cases of the split facts, of
+    Kleene's truth with the split facts set to the case; every other test keeps the truth Kleene
+    gives it, which depends on nothing split. So its answer is a function of the split facts'
+    values and of those other tests' truths. Tried here on every value the split facts may hold
+    and every truth (0, 1, 2) of each other test — more combinations than any filing has, never
+    fewer: when no combination that Kleene leaves unknown settles, the split is in vain.
+    ``False`` when the element has a quantifier, a test of a split fact and another fact, or
+    too many combinations to try."""
+    domain = _split_domain(test, plan, cat, others=True)
+    if domain is None:
+        return False
+    split = dict(plan)
+    others: list[Node] = []  # tests of facts not split, each a free truth
+    stack: list[Node] = [test]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, All | AnyNode):
+            stack.extend(n.items)
+        elif isinstance(n, Not):
+            stack.append(n.item)
+        elif isinstance(n, Test | SameKind):
+            refs = [cat.resolve(p, ()) for p in _paths_of(n)]
+            inside = [ref.top and ref.index in split for ref in refs]
+            if not any(inside):
+                others.append(n)
+            elif not all(inside) or any(not ref.top for ref in refs):
+                return False
+        else:  # a quantifier, or a reference to a clause or an element
+            return False
+    size = 3 ** len(others)
+    for values in domain:
+        size *= len(values)
+    if size > _VAIN_WORK:
+        return False
+    free = {id(n): i for i, n in enumerate(others)}
+    indexes = [index for index, _ in plan]
+    once: dict[int, tuple[Ref, ...]] = {}  # each test's facts, resolved once
+
+    def resolved(n: Test | SameKind) -> tuple[Ref, ...]:
+        found = once.get(id(n))
+        if found is None:
+            found = once[id(n)] = tuple(cat.resolve(p, ()) for p in _paths_of(n))
+        return found
+
+    def kleene(n: Node, facts: Mapping[int, Any], truths: Sequence[int]) -> int:
+        if isinstance(n, All):
+            return min((kleene(i, facts, truths) for i in n.items), default=2)
+        if isinstance(n, AnyNode):
+            return max((kleene(i, facts, truths) for i in n.items), default=0)
+        if isinstance(n, Not):
+            return 2 - kleene(n.item, facts, truths)
+        at = free.get(id(n))
+        if at is not None:
+            return truths[at]
+        if isinstance(n, SameKind):
+            left, right = resolved(n)
+            table = cat.same_kind(left.decl, right.decl)
+            return ops.same_kind(facts[left.index], facts[right.index], table)
+        assert isinstance(n, Test)
+        (ref,) = resolved(n)
+        return cat.unary(n, ref.decl)(facts[ref.index])
+
+    for combo in itertools.product(*domain):
+        facts = dict(zip(indexes, combo, strict=True))
+        found = [split[i].get(v) for i, v in facts.items()]
+        if all(o is None for o in found):
+            continue  # nothing to split: settle answers unknown, as Kleene did
+        if any(o == () for o in found):  # pragma: no cover - a value has a completion
+            return False
+        options = [(v,) if o is None else o for o, v in zip(found, combo, strict=True)]
+        for truths in itertools.product((0, 1, 2), repeat=len(others)):
+            if kleene(test, facts, truths) != 1:
+                continue
+            seen = {
+                kleene(test, dict(zip(indexes, case, strict=True)), truths)
+                for case in itertools.product(*options)
+            }
+            if seen in ({0}, {2}):
+                return False
+    return True
+
+
+def _paths_of(node: Test | SameKind) -> list[str]:
+    """The facts a test reads."""
+    if isinstance(node, SameKind):
+        return [node.left, node.right]
+    return [node.fact, *([node.value.path] if isinstance(node.value, FactRef) else [])]
+
+
+def _read_once(test: Node, plan: Plan, cat: Catalogue) -> tuple[bool, tuple[Ref, ...]] | None:
+    """Where ``test`` reads the one split fact of ``plan``, when it reads it in one place only
+    (inside quantifiers: the plan splits a fact read once only when a quantifier repeats the
+    read): whether that place is a test of the fact alone (not a ``same_kind`` of it and a
+    record's field), and the records facts of the quantifiers around it, outermost first.
+    ``None`` when the plan splits several facts, or the fact is read in several places."""
+    if len(plan) != 1:
+        return None
+    index = plan[0][0]
+    found: list[tuple[bool, tuple[Ref, ...]]] = []
+
+    def walk(node: Node, scope: Scope, lists: tuple[Ref, ...]) -> None:
+        if isinstance(node, Test | SameKind):
+            paths = _paths_of(node)
+            for path in paths:
+                ref = cat.resolve(path, scope)
+                if ref.top and ref.index == index:
+                    found.append((isinstance(node, Test) and len(paths) == 1, lists))
+        elif isinstance(node, Quantifier):
+            of = cat.resolve(node.of, scope)
+            inner: Scope = (*scope, (node.name, of.decl))
+            for part in (node.where, node.that):
+                if part is not None:
+                    walk(part, inner, (*lists, of))
+        elif isinstance(node, All | AnyNode):
+            for item in node.items:
+                walk(item, scope, lists)
+        elif isinstance(node, Not):
+            walk(node.item, scope, lists)
+
+    walk(test, (), ())
+    return found[0] if len(found) == 1 else None
+
 
 def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
     """Emit a read of a v2 fact: from the vector, or a field of a bound record ``b<depth>``."""
@@ -493,6 +746,10 @@ def _read2(ctx: _Context, ref: Ref, path: str, indent: int, into: str) -> str:
         return ctx.w.read(path, indent, into)
     if not ref.field.isidentifier():  # pragma: no cover - declared ids are snake_case
         raise ValueError(f"not a field name: {ref.field!r}")
+    if ref.depth == ctx.blank:  # a field of the blank record: unknown
+        return "None"
+    if ref.depth == 0 and ref.field in ctx.fields:  # read once a record, for every quantifier
+        return ctx.fields[ref.field]
     ctx.w.emit(indent, f"{into} = b{ref.depth}.{ref.field}")
     return into
 
@@ -505,6 +762,10 @@ def _fold_test2(
     assert cat is not None
     ref = cat.resolve(node.fact, ctx.scope)
     x = _read2(ctx, ref, node.fact, indent, "x")
+    if x == "None" and not isinstance(node.value, FactRef):  # a blank record's field
+        truth = cat.unary(node, ref.decl)(None)  # the operator's answer, now rather than later
+        _fold_expr(w, str(2 - truth if negate else truth), var, indent, mode)
+        return
     if isinstance(node.value, FactRef):
         y = _read2(ctx, cat.resolve(node.value.path, ctx.scope), node.value.path, indent, "y")
         expr = f"{w.constant(cat.binary(node))}({x}, {y})"
@@ -528,15 +789,34 @@ def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: 
     if isinstance(fn, functools.partial) and not fn.args:
         kw = fn.keywords
         if fn.func is ops.contains and set(kw) == {"t"}:
-            unknown = ops.contains(None, kw["t"])  # fixed by the targets alone
-            call = f"{w.constant(ops.contains)}({x}, {w.constant(kw['t'])})"
-            return f"({unknown} if {x} is None else {call})"
+            # ops.contains written out but for a set with ``no`` values, which it is called on
+            t: ops.SetTest = kw["t"]
+            unknown = ops.contains(None, t)  # fixed by the targets alone, as is ``hit`` below
+            call = f"{w.constant(ops.contains)}({x}, {w.constant(t)})"
+            return (
+                f"({unknown} if {x} is None else 0 if {x} is {w.constant(NA)}"
+                f" else 2 if not {w.constant(t.inside)}.isdisjoint({x}.yes)"
+                f" else {call} if {x}.no"
+                f" else (0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1) if {x}.complete"
+                f" else {1 if t.hit else 0})"
+            )
         if fn.func is ops.empty and set(kw) == {"t", "want"} and isinstance(kw["want"], bool):
             return f"{w.constant(ops.empty)}({x}, {w.constant(kw['t'])}, {kw['want']})"
     compare = DATE_OPS.get(node.op)
     if kind is FactType.DATE and compare is not None and isinstance(node.value, dt.date):
         return f"{w.constant(compare)}({x}, {w.constant(node.value)})"
     return f"{w.constant(fn)}({x})"
+
+
+@functools.cache
+def _blank_fields(fields: tuple[str, ...]) -> types.SimpleNamespace:
+    return types.SimpleNamespace(**dict.fromkeys(fields))
+
+
+def _blank_record(records: FactDecl) -> types.SimpleNamespace:
+    """The blank record (:data:`~rongcuo.engine.catalogue.BLANK`) of a records fact as a plain
+    object: every declared field ``None``, read as an attribute without a Python call."""
+    return _blank_fields(tuple(f.name for f in records.fields))
 
 
 def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:
@@ -554,6 +834,9 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     cat = ctx.catalogue
     if cat is None:
         raise TypeError("a quantifier in a v1 ruleset")  # the loader rules this out
+    local = None if ctx.scope else ctx.fused.get(node)
+    if local is not None:  # computed before, with the other quantifiers over its list
+        return local
     key = ("quantifier", node, tuple(name for name, _ in ctx.scope))
     name = ctx.w.helper_names.get(key)
     if name is not None:
@@ -577,21 +860,7 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     sub.emit(1, f"result = {0 if some else 2}")
 
     def item(indent: int) -> None:
-        """The record's truth into ``t`` (``where:`` folded in: design-v2 §3)."""
-        if node.where is None:
-            _fold(inner, node.that, "t", indent, _Mode.SET, None)
-            return
-        _fold(inner, node.where, "wh", indent, _Mode.SET, None)
-        sub.emit(indent, "if wh == 0:")
-        sub.emit(indent + 1, f"t = {0 if some else 2}")
-        sub.emit(indent, "else:")
-        _fold(inner, node.that, "t", indent + 1, _Mode.SET, None)
-        if some:  # where and that
-            sub.emit(indent + 1, "if wh < t:")
-            sub.emit(indent + 2, "t = wh")
-        else:  # not where, or that
-            sub.emit(indent + 1, "if 2 - wh > t:")
-            sub.emit(indent + 2, "t = 2 - wh")
+        _record_truth(inner, node, indent)
 
     sub.emit(1, f"for b{depth} in items:")
     item(2)
@@ -600,14 +869,139 @@ def _quantify(ctx: _Context, node: Quantifier) -> str:
     sub.emit(2, "if t == 1:")
     sub.emit(3, "result = 1")
     sub.emit(1, "if not complete:")  # a further record, of which nothing is known
-    sub.emit(2, f"b{depth} = {sub.constant(BLANK)}")
-    item(2)
-    sub.emit(2, "if t != 0:" if some else "if t != 2:")
-    sub.emit(3, "return 1")
-    sub.emit(1, "return result")
-    sub.emit(0, "")
+    stop = "if t != 0:" if some else "if t != 2:"
+    parts = [p for p in (node.where, node.that) if p is not None]
+    inner_scope = inner.scope
+    if all(not ref.top and ref.depth >= depth for p in parts for ref in reads(p, inner_scope, cat)):
+        # the record's truth reads nothing but the record (and records inside it): on a blank
+        # record it is one value, computed once the code runs (:attr:`_Writer.blanks`)
+        blank, _ = sub.deferred(("blank", name))
+        ctx.w.blanks.append((blank, f"z{name}", depth))
+        ctx.w.blank_of[name] = blank
+        sub.emit(2, f"t = {blank}")
+        sub.emit(2, stop)
+        sub.emit(3, "return 1")
+        sub.emit(1, "return result")
+        sub.emit(0, "")
+        # the record's truth as a function of the record, run on the blank record at load
+        sub.emit(0, f"def z{name}(V{ctx.bound()}, b{depth}):")
+        item(1)
+        sub.emit(1, "return t")
+        sub.emit(0, "")
+    else:
+        # every field of the blank record reads None, written as such; a helper it calls reads
+        # the record's fields as attributes of a plain object whose fields are all None
+        ctx.w.blank_of[name] = None
+        sub.emit(2, f"b{depth} = {sub.constant(_blank_record(records.decl))}")
+        inner.blank = depth
+        item(2)
+        inner.blank = -1
+        sub.emit(2, stop)
+        sub.emit(3, "return 1")
+        sub.emit(1, "return result")
+        sub.emit(0, "")
     ctx.w.helpers.extend(sub.lines)
     return f"{name}(V{ctx.bound()})"
+
+
+def _record_truth(inner: _Context, node: Quantifier, indent: int) -> None:
+    """The truth of the record bound by ``node`` (in ``inner``'s scope) into ``t``, its
+    ``where:`` folded in (design-v2 §3)."""
+    w, some = inner.w, node.kind is QuantifierKind.SOME
+    if node.where is None:
+        _fold(inner, node.that, "t", indent, _Mode.SET, None)
+        return
+    _fold(inner, node.where, "wh", indent, _Mode.SET, None)
+    w.emit(indent, "if wh == 0:")
+    w.emit(indent + 1, f"t = {0 if some else 2}")
+    w.emit(indent, "else:")
+    _fold(inner, node.that, "t", indent + 1, _Mode.SET, None)
+    if some:  # where and that
+        w.emit(indent + 1, "if wh < t:")
+        w.emit(indent + 2, "t = wh")
+    else:  # not where, or that
+        w.emit(indent + 1, "if 2 - wh > t:")
+        w.emit(indent + 2, "t = 2 - wh")
+
+
+def _outer_quantifiers(node: Node) -> Iterator[Quantifier]:
+    """The quantifiers of a predicate that no other quantifier holds."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Quantifier):
+            yield n
+        elif isinstance(n, All | AnyNode):
+            stack.extend(reversed(n.items))
+        elif isinstance(n, Not):
+            stack.append(n.item)
+
+
+def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
+    """Every quantifier of ``quantifiers`` (none inside another) computed into a local, in one
+    pass over each list: each record is tried for every quantifier not yet settled, and the
+    blank record of a list not known complete likewise. The locals are what their functions
+    (:func:`_quantify`) return; a later read of such a quantifier reads its local."""
+    cat, w = ctx.catalogue, ctx.w
+    assert cat is not None and not ctx.scope
+    by_list: dict[int, list[tuple[Quantifier, str, str]]] = {}
+    for node in quantifiers:
+        records = cat.resolve(node.of, ())
+        call = _quantify(ctx.helper(w, ()), node)  # its function: for helpers, and its blank
+        name = call.partition("(")[0]
+        if node not in ctx.fused:
+            by_list.setdefault(records.index, []).append((node, name, f"{name}_"))
+        ctx.fused[node] = f"{name}_"
+    for index, group in by_list.items():
+        decl = cat.decl.facts[cat.paths[index]]
+        w.emit(1, f"x = V[{index}]")
+        w.emit(1, f"if x is {w.constant(NA)}:")
+        for _, _, local in group:
+            w.emit(2, f"{local} = 0")
+        w.emit(1, "else:")
+        w.emit(2, "if x is None:")
+        w.emit(3, "items = ()")
+        w.emit(3, "complete = False")
+        w.emit(2, "else:")
+        w.emit(3, "items = x.items")
+        w.emit(3, "complete = x.complete")
+        for node, _, local in group:
+            w.emit(2, f"{local} = {0 if node.kind is QuantifierKind.SOME else 2}")
+        w.emit(2, "for b0 in items:")
+        # a field that several quantifiers read is read once a record
+        counts: dict[str, int] = {}
+        for node, _, _ in group:
+            for part in (node.where, node.that):
+                for ref in reads(part, ((node.name, decl),), cat) if part is not None else ():
+                    if ref.depth == 0:
+                        counts[ref.field] = counts.get(ref.field, 0) + 1
+        fields = {f: f"f_{f}" for f, n in counts.items() if n > 1 and f.isidentifier()}
+        for field, local in fields.items():
+            w.emit(3, f"{local} = b0.{field}")
+        for node, _, local in group:
+            some = node.kind is QuantifierKind.SOME
+            inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
+            inner.fields = fields
+            w.emit(3, f"if {local} != {2 if some else 0}:")
+            _record_truth(inner, node, 4)
+            w.emit(4, f"if t {'>' if some else '<'} {local}:")
+            w.emit(5, f"{local} = t")
+        w.emit(2, "if not complete:")  # a further record, of which nothing is known
+        w.emit(3, f"b0 = {w.constant(_blank_record(decl))}")
+        for node, name, local in group:
+            some = node.kind is QuantifierKind.SOME
+            stop, open_ = (2, 0) if some else (0, 2)
+            blank = w.blank_of[name]
+            if blank is not None:
+                w.emit(3, f"if {local} != {stop} and {blank} != {open_}:")
+                w.emit(4, f"{local} = 1")
+                continue
+            inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
+            inner.blank = 0
+            w.emit(3, f"if {local} != {stop}:")
+            _record_truth(inner, node, 4)
+            w.emit(4, f"if t != {open_}:")
+            w.emit(5, f"{local} = 1")
 
 
 def _refers(clause: Clause) -> tuple[str, ...]:
@@ -699,14 +1093,33 @@ def _status_function(
 
         if collect:
             w.emit(1, "hits = []")
+        # every negative is evaluated unless one holds (the common outcome is open facts): their
+        # quantifiers in one pass over each list (:func:`_fuse`), before the first that has one;
+        # status tries the negatives without quantifiers first (cheap, and any that holds ends
+        # it), decide keeps the order in which it cites them
+        ctx.fused.clear()
+        fusable = [q for c in negatives for e in c.elements for q in _outer_quantifiers(e.test)]
+        fuse = ctx.catalogue is not None and bool(fusable)
+
+        def quantified(c: Clause) -> bool:
+            return not collect and any(True for e in c.elements for _ in _outer_quantifiers(e.test))
+
         # negatives that read no other clause first: cheap, and they decide most exclusions
-        for c in sorted(negatives, key=lambda c: bool(_refers(c))):
+        for c in sorted(negatives, key=lambda c: (quantified(c), bool(_refers(c)))):
+            if fuse and (collect or quantified(c)):
+                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
+                fuse = False
             settle(c, INELIGIBLE)
         if collect:
             w.emit(1, "if hits:")
             w.emit(2, answer(INELIGIBLE, "tuple(hits)"))
         w.emit(1, "if open_:")
         w.emit(2, answer(INSUFFICIENT))
+        if ctx.catalogue is not None and collect:  # decide evaluates every positive: theirs too
+            fusable = [q for c in positives for e in c.elements for q in _outer_quantifiers(e.test)]
+            fusable = [q for q in dict.fromkeys(fusable) if q not in ctx.fused]
+            if fusable:
+                w.block(lambda: _fuse(ctx, fusable))
         refusable = []
         for c in positives:
             settle(c, ELIGIBLE)
@@ -762,8 +1175,9 @@ def compile_clauses(
         from ..facts.model import FACT_INDEX
 
     w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
-    if catalogue is not None:
-        w.prologue = f"V = {w.constant(vector_of)}(f)"
+    if catalogue is not None:  # vector_of, written out
+        facts = w.constant("_facts")
+        w.prologue = f"V = f if type(f) is tuple else f.__pydantic_private__[{facts}]"
     exact = exact or {}
     by_id = {c.id: c for c in clauses}
     order = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
@@ -790,8 +1204,19 @@ def compile_clauses(
             element_vars[cid, e.id] = first.setdefault(e.test, f"e{len(first)}")
     ctx = _Context(w, by_id, element_vars, catalogue, exact, plans=plans)
 
+    # the quantifiers of the elements, over top-level lists: computed first, in one pass a list
+    fusable = [
+        q
+        for cid in _dependency_order(order, by_id)
+        for e in by_id[cid].elements
+        for q in _outer_quantifiers(e.test)
+    ]
+
     def truths() -> None:
         computed: set[str] = set()
+        if catalogue is not None and fusable:
+            ctx.fused.clear()
+            w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
         for cid in _dependency_order(order, by_id):
 
             def clause(cid: str = cid) -> None:
@@ -801,8 +1226,7 @@ def compile_clauses(
                         computed.add(var)
                         _fold(ctx, e.test, var, 1, _Mode.SET, None)
                         if (cid, e.id) in exact:
-                            w.emit(1, f"if {var} == 1:")
-                            w.emit(2, f"{var} = {ctx.settle(cid, e.id)}")
+                            ctx.settle(var, cid, e.id, 1)
                 # every element is computed: Kleene's all/any are min/max, nothing to skip
                 ctx.fold_clause(cid, _clause_var(cid), 1)
 
@@ -816,6 +1240,10 @@ def compile_clauses(
     source = "\n".join([*w.helpers, *w.lines]) + "\n"
     namespace: dict[str, Any] = dict(w.constants)
     exec(compile(source, _FILENAME, "exec"), namespace)
+    for constant, function, depth in w.blanks:  # inner quantifiers' first
+        namespace[constant] = namespace[function](None, *(BLANK,) * (depth + 1))
+    for constant, function, plan, domain in w.tables:
+        namespace[constant] = _settled(namespace[function], plan, domain, len(w.index))
     return Compiled(
         status=namespace["status"],
         decide=namespace["decide"],
@@ -826,10 +1254,30 @@ def compile_clauses(
     )
 
 
+def _settled(
+    fn: Callable[[tuple[Any, ...]], int],
+    plan: Plan,
+    domain: tuple[tuple[Any, ...], ...],
+    size: int,
+) -> dict[Any, int]:
+    """The settled truth of an element (:func:`rongcuo.engine.catalogue.settle`) for every
+    combination of its split facts' values that Kleene leaves unknown; ``fn`` reads no other
+    fact. Keyed by the value when one fact is split, else by the tuple of values."""
+    table: dict[Any, int] = {}
+    for combo in itertools.product(*domain):
+        vector = [None] * size
+        for (index, _), value in zip(plan, combo, strict=True):
+            vector[index] = value
+        facts = tuple(vector)
+        if fn(facts) == 1:
+            table[combo[0] if len(plan) == 1 else combo] = settle(fn, facts, plan)
+    return table
+
+
 # -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
 
 _FILENAME = "<rongcuo generated clauses>"
-_FROZEN_FORMAT = 1
+_FROZEN_FORMAT = 2  # 2: constants computed once the code runs (blank records, tables)
 #: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
 _PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
     "rongcuo_prebuilt", default=None
