@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
@@ -552,7 +553,17 @@ class _Explanation:
     """A verdict's trace and receipt, built when first asked for: the element truths were all
     computed with the verdict; this quotes them, with the facts each element read."""
 
-    __slots__ = ("elements", "facts", "filing", "key", "rules", "traced", "values")
+    __slots__ = (
+        "elements",
+        "facts",
+        "filing",
+        "key",
+        "outcome",
+        "owner",
+        "rules",
+        "traced",
+        "values",
+    )
 
     def __init__(
         self,
@@ -567,6 +578,10 @@ class _Explanation:
         self.rules, self.filing, self.elements = rules, filing, elements
         self.values, self.traced, self.key = values, traced, key
         self.facts: list[Any] | None = None
+        #: the compact JSON without the receipt, and the verdict it was written for (a copy made
+        #: by ``model_copy`` shares this object, but not its outcome)
+        self.outcome: str | None = None
+        self.owner: weakref.ref[Verdict] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
         if not self.traced:
@@ -579,15 +594,29 @@ class _Explanation:
             _trace(c, program, self.filing, truths, self.values) for c in self.rules.clauses
         )
 
-    def receipt(self, verdict: Verdict) -> str:
+    def _outcome(self, verdict: Verdict) -> str:
+        """The verdict's compact JSON without its receipt: what the receipt hashes, and (with the
+        receipt spliced in) what ``to_json(indent=None)`` writes; written once per verdict."""
+        owner = self.owner
+        if owner is not None and owner() is verdict:
+            assert self.outcome is not None
+            return self.outcome
         outcome = self._json(verdict, None, receipt=None)
-        return receipt_for(verdict, self.filing, key=self.key, outcome=outcome)
+        self.outcome, self.owner = outcome, weakref.ref(verdict)
+        return outcome
+
+    def receipt(self, verdict: Verdict) -> str:
+        return receipt_for(verdict, self.filing, key=self.key, outcome=self._outcome(verdict))
 
     def json(self, verdict: Verdict, indent: int | None) -> str | None:
         """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace
         filled into the ruleset's template (:mod:`rongcuo.engine.explain`); ``None`` for an
         indent it has no template for (the caller serialises the verdict itself)."""
-        if indent not in (2, None):
+        if indent is None:
+            # the compact layout is the outcome with the receipt as its last field
+            receipt = verdict.receipt
+            return f'{self._outcome(verdict)[:-1]},"receipt":{_json_string(receipt)}}}'
+        if indent != 2:
             return None
         return self._json(verdict, indent, receipt=verdict.receipt)
 
