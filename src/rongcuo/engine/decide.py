@@ -559,6 +559,7 @@ class _Explanation:
         "filing",
         "key",
         "outcome",
+        "outcome_utf8",
         "owner",
         "rules",
         "traced",
@@ -581,6 +582,7 @@ class _Explanation:
         #: the compact JSON without the receipt, and the verdict it was written for (a copy made
         #: by ``model_copy`` shares this object, but not its outcome)
         self.outcome: str | None = None
+        self.outcome_utf8 = b""
         self.owner: weakref.ref[Verdict] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
@@ -601,12 +603,23 @@ class _Explanation:
         if owner is not None and owner() is verdict:
             assert self.outcome is not None
             return self.outcome
-        outcome = self._json(verdict, None, receipt=None)
-        self.outcome, self.owner = outcome, weakref.ref(verdict)
+        if not self.traced:
+            outcome = self._json(verdict, None, receipt=None)
+            utf8 = outcome.encode()
+        else:
+            head = verdict.model_dump_json(exclude=_DERIVED_FIELDS)[:-1]
+            template = _parts(self.rules).template
+            if self.facts is None:  # shared by both layouts: read and converted once
+                self.facts = template.facts(self.filing)
+            trace, trace_utf8 = template.fill_compact(self.facts, self.elements, self.values)
+            outcome = f'{head},"trace":{trace}}}'
+            utf8 = b"".join((head.encode(), b',"trace":', trace_utf8, b"}"))
+        self.outcome, self.outcome_utf8, self.owner = outcome, utf8, weakref.ref(verdict)
         return outcome
 
     def receipt(self, verdict: Verdict) -> str:
-        return receipt_for(verdict, self.filing, key=self.key, outcome=self._outcome(verdict))
+        self._outcome(verdict)
+        return receipt_for(verdict, self.filing, key=self.key, outcome=self.outcome_utf8)
 
     def json(self, verdict: Verdict, indent: int | None) -> str | None:
         """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace

@@ -100,12 +100,16 @@ def receipt_kind(receipt: str) -> str:
 
 
 def receipt_for(
-    verdict: Verdict, filing: Filing, *, key: bytes | None = None, outcome: str | None = None
+    verdict: Verdict,
+    filing: Filing,
+    *,
+    key: bytes | None = None,
+    outcome: str | bytes | None = None,
 ) -> str:
     """The receipt of a verdict (its ``receipt`` field is ignored); keyed when ``key`` is given.
 
-    ``outcome`` is the verdict's compact JSON without its receipt, when the caller has it already
-    (the engine writes it from its trace template, byte for byte the same).
+    ``outcome`` is the verdict's compact JSON without its receipt (text, or its UTF-8), when the
+    caller has it already (the engine writes it from its trace template, byte for byte the same).
     """
     # pydantic's serializer writes fields in model order, and a verdict holds no free-form
     # mappings, so this JSON is canonical for the verdict
@@ -116,5 +120,5 @@ def receipt_for(
     h.update(b"\x00")
     h.update(canonical_filing(filing).encode("utf-8"))
     h.update(b"\x00")
-    h.update(outcome.encode("utf-8"))
+    h.update(outcome if isinstance(outcome, bytes) else outcome.encode("utf-8"))
     return f"{KEYED if key is not None else UNKEYED}:{h.hexdigest()}"
