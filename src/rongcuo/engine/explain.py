@@ -88,7 +88,7 @@ class _Layout:
         self.statics_utf8 = [s.encode() for s in self.statics]
         slots = [int(s) for s in pieces[1::2]]
         self.size = 2 * len(slots) + 1
-        self.pick: Callable[[Sequence[str]], Any] = (
+        self.pick: Callable[[Sequence[Any]], Any] = (
             operator.itemgetter(*slots)
             if len(slots) > 1
             else (lambda v: (v[slots[0]],))

@@ -142,7 +142,7 @@ def _alternatives(annotation: object) -> tuple[object, ...]:
     return (annotation,)
 
 
-def _is_model(annotation: object) -> bool:
+def _is_model(annotation: object) -> typing.TypeGuard[type[BaseModel]]:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
