@@ -526,13 +526,15 @@ class _Parts:
     def cited(
         self, clause: Clause, value: Truth, filing: Filing, *, barred_by: tuple[str, ...] = ()
     ) -> CitedClause:
-        if clause.catch_all:  # quotes the filing's recorded determination: not shared
-            return _cited(clause, value, filing, barred_by)
         key = (clause.id, value, barred_by)
         found = self._cited.get(key)
         if found is None:
             with self._lock:
-                found = self._cited.setdefault(key, _cited(clause, value, filing, barred_by))
+                found = self._cited.setdefault(key, _cited(clause, value, barred_by))
+        if clause.catch_all:  # quotes the filing's recorded determination: not shared
+            determination = _determination(getattr(filing.determinations, clause.id, None))
+            if determination is not None:
+                return CitedClause._made({**found.__dict__, "determination": determination})
         return found
 
 
@@ -673,12 +675,9 @@ def _citation(c: Citation) -> CitationOut:
     )
 
 
-def _cited(
-    clause: Clause, value: Truth, filing: Filing, barred_by: tuple[str, ...] = ()
-) -> CitedClause:
-    determination = None
-    if clause.catch_all:
-        determination = _determination(getattr(filing.determinations, clause.id, None))
+def _cited(clause: Clause, value: Truth, barred_by: tuple[str, ...] = ()) -> CitedClause:
+    """A clause as a verdict cites it, without a determination (:meth:`_Parts.cited` adds the
+    filing's)."""
     return CitedClause(
         id=clause.id,
         list=clause.list.value,
@@ -686,7 +685,6 @@ def _cited(
         citation=_citation(clause.citation),
         text=clause.text,
         summary=clause.summary,
-        determination=determination,
         barred_by=barred_by,
     )
 
@@ -697,12 +695,17 @@ def _determination(recorded: Any) -> Determination | None:
     if recorded is None:
         return None
     decided_on = recorded.decided_on
-    return Determination(
-        holds=recorded.holds,
-        decided_by=recorded.decided_by,
-        decided_on=decided_on.start if isinstance(decided_on, PartialDate) else decided_on,
-        reason=recorded.reason,
-    )
+    if isinstance(decided_on, PartialDate):
+        decided_on = decided_on.start
+    fields = {
+        "holds": recorded.holds,
+        "decided_by": recorded.decided_by,
+        "decided_on": decided_on,
+        "reason": recorded.reason,
+    }
+    if tuple(map(type, fields.values())) == (bool, str, dt.date, str):  # as the model checks
+        return Determination._made(fields)
+    return Determination(**fields)
 
 
 def _trace(
@@ -815,9 +818,15 @@ def _missing_ranked(
         for c in waiting:
             walk2.found = []
             walk2.clause(plan.clauses[c.id], set())
-            for found in walk2.found:
-                touched.setdefault(found.path, set()).add(c.id)
-                asked.setdefault(found.path, found)
+            cid = c.id
+            for found in walk2.found:  # the first found of a path is the one asked
+                path = found.path
+                cids = touched.get(path)
+                if cids is None:
+                    touched[path] = {cid}
+                    asked[path] = found
+                else:
+                    cids.add(cid)
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
     return [(asked[path], cids) for path, cids in ranked]
 
