@@ -561,7 +561,6 @@ class _Explanation:
         "filing",
         "key",
         "outcome",
-        "outcome_utf8",
         "owner",
         "rules",
         "traced",
@@ -583,8 +582,7 @@ class _Explanation:
         self.facts: list[Any] | None = None
         #: the compact JSON without the receipt, and the verdict it was written for (a copy made
         #: by ``model_copy`` shares this object, but not its outcome)
-        self.outcome: str | None = None
-        self.outcome_utf8 = b""
+        self.outcome: tuple[str, list[str] | None] | None = None
         self.owner: weakref.ref[Verdict] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
@@ -598,30 +596,32 @@ class _Explanation:
             _trace(c, program, self.filing, truths, self.values) for c in self.rules.clauses
         )
 
-    def _outcome(self, verdict: Verdict) -> str:
-        """The verdict's compact JSON without its receipt: what the receipt hashes, and (with the
-        receipt spliced in) what ``to_json(indent=None)`` writes; written once per verdict."""
+    def _outcome(self, verdict: Verdict) -> tuple[str, list[str] | None]:
+        """The verdict's compact JSON without its receipt, in parts: the head (its fields
+        before the trace, without the closing brace) and the trace's fill (``None`` without a
+        trace), made once per verdict. The receipt hashes it, and ``to_json(indent=None)`` is it
+        with the receipt as its last field."""
         owner = self.owner
         if owner is not None and owner() is verdict:
             assert self.outcome is not None
             return self.outcome
-        if not self.traced:
-            outcome = self._json(verdict, None, receipt=None)
-            utf8 = outcome.encode()
-        else:
-            head = verdict.model_dump_json(exclude=_DERIVED_FIELDS)[:-1]
+        head = verdict.model_dump_json(exclude=_DERIVED_FIELDS)[:-1] + ',"trace":'
+        fill = None
+        if self.traced:
             template = _parts(self.rules).template
             if self.facts is None:  # shared by both layouts: read and converted once
                 self.facts = template.facts(self.filing)
-            trace, trace_utf8 = template.fill_compact(self.facts, self.elements, self.values)
-            outcome = f'{head},"trace":{trace}}}'
-            utf8 = b"".join((head.encode(), b',"trace":', trace_utf8, b"}"))
-        self.outcome, self.outcome_utf8, self.owner = outcome, utf8, weakref.ref(verdict)
-        return outcome
+            fill = template.compact_fill(self.facts, self.elements, self.values)
+        self.outcome, self.owner = (head, fill), weakref.ref(verdict)
+        return head, fill
 
     def receipt(self, verdict: Verdict) -> str:
-        self._outcome(verdict)
-        return receipt_for(verdict, self.filing, key=self.key, outcome=self.outcome_utf8)
+        head, fill = self._outcome(verdict)
+        if fill is None:
+            utf8 = f"{head}[]}}".encode()
+        else:
+            utf8 = _parts(self.rules).template.compact_utf8(fill, head, "}")
+        return receipt_for(verdict, self.filing, key=self.key, outcome=utf8)
 
     def json(self, verdict: Verdict, indent: int | None) -> str | None:
         """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace
@@ -629,8 +629,11 @@ class _Explanation:
         indent it has no template for (the caller serialises the verdict itself)."""
         if indent is None:
             # the compact layout is the outcome with the receipt as its last field
-            receipt = verdict.receipt
-            return f'{self._outcome(verdict)[:-1]},"receipt":{_json_string(receipt)}}}'
+            tail = f',"receipt":{_json_string(verdict.receipt)}}}'
+            head, fill = self._outcome(verdict)
+            if fill is None:
+                return f"{head}[]{tail}"
+            return _parts(self.rules).template.compact_text(fill, head, tail)
         if indent != 2:
             return None
         return self._json(verdict, indent, receipt=verdict.receipt)

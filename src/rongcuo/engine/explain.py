@@ -97,16 +97,22 @@ class _Layout:
         )
         self.pad = pad
 
-    def join(self, fill: Sequence[str]) -> str:
+    def join(self, fill: Sequence[str], head: str = "", tail: str = "") -> str:
+        """The text filled in, between ``head`` and ``tail`` (joined once, not copied again)."""
         out: list[Any] = [None] * self.size
         out[0::2] = self.statics
         out[1::2] = self.pick(fill)
+        out[0] = head + out[0]
+        out[-1] += tail
         return "".join(out)
 
-    def join_utf8(self, fill: Sequence[bytes]) -> bytes:
+    def join_utf8(self, fill: Sequence[bytes], head: bytes = b"", tail: bytes = b"") -> bytes:
+        """:meth:`join` in UTF-8, from pieces in UTF-8."""
         out: list[Any] = [None] * self.size
         out[0::2] = self.statics_utf8
         out[1::2] = self.pick(fill)
+        out[0] = head + out[0]
+        out[-1] += tail
         return b"".join(out)
 
 
@@ -226,17 +232,25 @@ class TraceTemplate:
         layout = self.pretty if pretty else self.flat
         return layout.join(self._fill(layout, facts, elements, values))
 
-    def fill_compact(
+    def compact_fill(
         self, facts: Sequence[Any], elements: Sequence[int], values: Mapping[str, Any]
-    ) -> tuple[str, bytes]:
-        """:meth:`fill`'s compact layout, and the same text in UTF-8 (what the receipt hashes),
-        joined from pieces encoded once instead of encoding the whole text."""
-        layout = self.flat
-        fill = self._fill(layout, facts, elements, values)
+    ) -> list[str]:
+        """What :meth:`fill` fills the compact layout with, to join with :meth:`compact_text`
+        and :meth:`compact_utf8` (a verdict's JSON and the receipt's bytes are each joined
+        once, around the trace, not copied again to add the rest)."""
+        return self._fill(self.flat, facts, elements, values)
+
+    def compact_text(self, fill: Sequence[str], head: str, tail: str) -> str:
+        """The compact trace's JSON from :meth:`compact_fill`, between ``head`` and ``tail``."""
+        return self.flat.join(fill, head, tail)
+
+    def compact_utf8(self, fill: Sequence[str], head: str, tail: str) -> bytes:
+        """:meth:`compact_text` in UTF-8, joined from pieces encoded once (the static text per
+        ruleset, the truths as constants): the 40 KB text is not encoded whole per verdict."""
         n = self._fixed
         utf8: list[bytes] = [_UTF8[piece] for piece in fill[:n]]
         utf8 += [piece.encode() for piece in fill[n:]]
-        return layout.join(fill), layout.join_utf8(utf8)
+        return self.flat.join_utf8(utf8, head.encode(), tail.encode())
 
     def _fill(
         self,
