@@ -636,22 +636,21 @@ class _Explanation:
             return _parts(self.rules).template.compact_text(fill, head, tail)
         if indent != 2:
             return None
-        return self._json(verdict, indent, receipt=verdict.receipt)
+        return self._pretty(verdict)
 
-    def _json(self, verdict: Verdict, indent: int | None, *, receipt: str | None) -> str:
-        head = verdict.model_dump_json(indent=indent, exclude=_DERIVED_FIELDS)
-        if self.traced:
-            template = _parts(self.rules).template
-            if self.facts is None:  # shared by both layouts: read and converted once
-                self.facts = template.facts(self.filing)
-            trace = template.fill(self.facts, self.elements, self.values, pretty=indent is not None)
-        else:
-            trace = "[]"
-        if indent is None:
-            tail = "" if receipt is None else f',"receipt":{_json_string(receipt)}'
-            return f'{head[:-1]},"trace":{trace}{tail}}}'
-        tail = "" if receipt is None else f',\n  "receipt": {_json_string(receipt)}'
-        return f'{head[:-2]},\n  "trace": {trace}{tail}\n}}'
+    def _pretty(self, verdict: Verdict) -> str:
+        """``to_json(indent=2)``: the trace filled into the indented layout, joined once with
+        the fields around it."""
+        receipt = f',\n  "receipt": {_json_string(verdict.receipt)}\n}}'
+        head = verdict.model_dump_json(indent=2, exclude=_DERIVED_FIELDS)[:-2] + ',\n  "trace": '
+        if not self.traced:
+            return f"{head}[]{receipt}"
+        template = _parts(self.rules).template
+        if self.facts is None:  # shared by both layouts: read and converted once
+            self.facts = template.facts(self.filing)
+        return template.fill(
+            self.facts, self.elements, self.values, pretty=True, head=head, tail=receipt
+        )
 
     def __copy__(self) -> _Explanation:
         return self

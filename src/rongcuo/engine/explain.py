@@ -225,12 +225,14 @@ class TraceTemplate:
         values: Mapping[str, Any],
         *,
         pretty: bool,
+        head: str = "",
+        tail: str = "",
     ) -> str:
         """The trace's JSON for one filing: ``facts`` as :meth:`facts` gives them, ``elements``
         the element truths in the generated code's order (0, 1, 2), ``values`` every clause's
-        truth (a ``Truth``, by id)."""
+        truth (a ``Truth``, by id); between ``head`` and ``tail`` (joined once)."""
         layout = self.pretty if pretty else self.flat
-        return layout.join(self._fill(layout, facts, elements, values))
+        return layout.join(self._fill(layout, facts, elements, values), head, tail)
 
     def compact_fill(
         self, facts: Sequence[Any], elements: Sequence[int], values: Mapping[str, Any]
