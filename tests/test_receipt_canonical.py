@@ -70,7 +70,7 @@ def test_the_bundled_filing_model_is_written_field_by_field() -> None:
     plan = _plan(type(_filings(_BUNDLED)[0]))
     assert plan is not None and plan is not _DUMPED
     written = {name for name, _, inner in plan if inner is not _DUMPED}
-    assert {"id", "summary", "subject", "remedy"} <= written
+    assert {"id", "summary", "subject", "remedy", "acts", "determinations"} <= written
 
 
 def test_v1_filings_too(v1_rules: rongcuo.Ruleset) -> None:  # v1: delete with the v1 path
@@ -94,6 +94,13 @@ def test_odd_text_partial_values_and_determinations() -> None:
     text = canonical_filing(filing)
     assert text == _by_dump(filing)
     assert '"determinations":{"P15":' in text and '"complete":false' in text
+    # the acts listed in part, and the exemptions (a records fact of a group) too
+    data["acts"] = {"items": data["acts"], "complete": False}
+    data["history"] = {"exemptions": {"items": [], "complete": False}}
+    filing = rongcuo.parse_filing(data, rules=_BUNDLED)
+    text = canonical_filing(filing)
+    assert text == _by_dump(filing)
+    assert '"acts":{"complete":false,"items":[{' in text
     # nothing known at all
     empty = rongcuo.parse_filing({}, rules=_BUNDLED)
     assert canonical_filing(empty) == _by_dump(empty)

@@ -63,10 +63,11 @@ def canonical_filing(filing: Filing) -> str:
     That is ``json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of
     the filing's ``model_dump(mode="json", exclude_none=True)``, every list of strings in it
     sorted (by their JSON) and every empty object left out where it stands. It is written here
-    field by field from the filing's values, each group's fields in sorted order, without
-    dumping the whole model first; a group this does not know how to write (a serializer of its
-    own, a nested model) is dumped and written as before. ``tests/test_receipt_canonical.py``
-    holds the two ways to the same text.
+    field by field from the filing's values, each group's fields in sorted order (records too,
+    each by its model's fields; a generated records group as its records), without dumping the
+    whole model first; a model this does not know how to write (a serializer of its own, a
+    field of an unknown annotation or value type) is dumped and written as before.
+    ``tests/test_receipt_canonical.py`` holds the two ways to the same text.
     """
     plan = _plan(type(filing))
     if plan is not None and plan is not _DUMPED:
@@ -89,7 +90,11 @@ def _dumps(value: object) -> str:
 #: its value: ``None`` a fact (by its value's type), a plan (a model written field by field), or
 #: ``_DUMPED`` (a model dumped, then written as before)
 _Plan = tuple[tuple[str, str, "_Plan | None"], ...]
-_DUMPED: Final[_Plan] = (("", "", None),)  # a sentinel, told apart by identity
+_DUMPED: Final[_Plan] = (("(dumped)", "", None),)  # a sentinel, told apart by identity
+#: a generated records group (``acts``), which dumps as its records fact's form: by class, the
+#: name of that fact (:func:`rongcuo.facts.fields.records_group_dump`)
+_RECORDS_GROUPS: dict[type, str] = {}
+_RECORDS: Final[_Plan] = (("(records)", "", None),)  # a sentinel: written as its records
 _PLANS: dict[type, _Plan | None] = {}
 #: the annotations a fact field may carry: the fact markers, whose dump is known by value type
 #: (:mod:`rongcuo.facts.fields`), and constraints that do not change the dump
@@ -129,11 +134,44 @@ def _make_plan(cls: type) -> _Plan | None:
                 return None
             inner = _plan(models[0])
             if inner is None:
-                inner = _DUMPED  # a group of its own serializer: dumped
+                records = _records_group(models[0])
+                if records:
+                    _RECORDS_GROUPS[models[0]] = records
+                    inner = _RECORDS
+                else:
+                    inner = _DUMPED  # a group of its own serializer: dumped
         elif not all(isinstance(m, _PLAIN_METADATA) for m in info.metadata):
             return None
         out.append((name, f"{_json_ascii(name)}:", inner))
     return tuple(sorted(out))
+
+
+def _records_group(cls: type[BaseModel]) -> str:
+    """The records fact of a generated records group (one records field, dumped in JSON as that
+    field's form by ``records_group_dump``, nothing else of its own), or ``""``."""
+    decorators = cls.__pydantic_decorators__
+    serializers = list(decorators.model_serializers.values())
+    fields = cls.model_fields
+    if (
+        len(serializers) != 1
+        or len(fields) != 1
+        or decorators.field_serializers
+        or cls.__pydantic_computed_fields__
+    ):
+        return ""
+    code = getattr(serializers[0].func, "__code__", None)
+    (name,) = fields
+    info = fields[name]
+    if (
+        code is None
+        or "records_group_dump" not in code.co_names
+        or name not in code.co_consts
+        or not any(isinstance(m, RecordsOf) for m in info.metadata)
+        or info.exclude
+        or info.serialization_alias is not None
+    ):
+        return ""
+    return name
 
 
 def _alternatives(annotation: object) -> tuple[object, ...]:
@@ -160,6 +198,9 @@ def _write(model: object, plan: _Plan) -> str | None:
         known = True
         if inner is None:
             text: str | None = _fact(value)
+        elif inner is _RECORDS:  # dumps as its records' form, or {} when they are unknown
+            records = value.__dict__[_RECORDS_GROUPS[type(value)]]
+            text = None if records is None else _fact(records)
         elif inner is _DUMPED:
             data = cast("BaseModel", value).model_dump(mode="json", exclude_none=True)
             text = _dumps(_sorted_sets(data)) if data != {} else None
@@ -187,7 +228,14 @@ def _fact(value: object) -> str:
             return "[" + ",".join(map(_json_text, sorted(value.yes, key=_json_ascii))) + "]"
         return _dumps(_sorted_sets(value.to_json()))
     if isinstance(value, Records):
-        return _dumps(_sorted_sets(value.to_json(_record_json)))
+        texts = []
+        for record in value.items:  # each as the model dumps it: by its plan, or dumped
+            plan = _plan(type(record))
+            if plan is None or plan is _DUMPED:
+                return _dumps(_sorted_sets(value.to_json(_record_json)))
+            texts.append(_write(record, plan) or "{}")  # a record of nothing known: {}
+        listed = "[" + ",".join(texts) + "]"
+        return listed if value.complete else '{"complete":false,"items":' + listed + "}"
     raise _Unplanned(type(value).__name__)
 
 
