@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
@@ -525,13 +526,15 @@ class _Parts:
     def cited(
         self, clause: Clause, value: Truth, filing: Filing, *, barred_by: tuple[str, ...] = ()
     ) -> CitedClause:
-        if clause.catch_all:  # quotes the filing's recorded determination: not shared
-            return _cited(clause, value, filing, barred_by)
         key = (clause.id, value, barred_by)
         found = self._cited.get(key)
         if found is None:
             with self._lock:
-                found = self._cited.setdefault(key, _cited(clause, value, filing, barred_by))
+                found = self._cited.setdefault(key, _cited(clause, value, barred_by))
+        if clause.catch_all:  # quotes the filing's recorded determination: not shared
+            determination = _determination(getattr(filing.determinations, clause.id, None))
+            if determination is not None:
+                return CitedClause._made({**found.__dict__, "determination": determination})
         return found
 
 
@@ -552,7 +555,17 @@ class _Explanation:
     """A verdict's trace and receipt, built when first asked for: the element truths were all
     computed with the verdict; this quotes them, with the facts each element read."""
 
-    __slots__ = ("elements", "facts", "filing", "key", "rules", "traced", "values")
+    __slots__ = (
+        "elements",
+        "facts",
+        "filing",
+        "key",
+        "outcome",
+        "owner",
+        "rules",
+        "traced",
+        "values",
+    )
 
     def __init__(
         self,
@@ -567,6 +580,10 @@ class _Explanation:
         self.rules, self.filing, self.elements = rules, filing, elements
         self.values, self.traced, self.key = values, traced, key
         self.facts: list[Any] | None = None
+        #: the compact JSON without the receipt, and the verdict it was written for (a copy made
+        #: by ``model_copy`` shares this object, but not its outcome)
+        self.outcome: tuple[str, list[str] | None] | None = None
+        self.owner: weakref.ref[Verdict] | None = None
 
     def trace(self) -> tuple[ClauseTrace, ...]:
         if not self.traced:
@@ -579,32 +596,61 @@ class _Explanation:
             _trace(c, program, self.filing, truths, self.values) for c in self.rules.clauses
         )
 
+    def _outcome(self, verdict: Verdict) -> tuple[str, list[str] | None]:
+        """The verdict's compact JSON without its receipt, in parts: the head (its fields
+        before the trace, without the closing brace) and the trace's fill (``None`` without a
+        trace), made once per verdict. The receipt hashes it, and ``to_json(indent=None)`` is it
+        with the receipt as its last field."""
+        owner = self.owner
+        if owner is not None and owner() is verdict:
+            assert self.outcome is not None
+            return self.outcome
+        head = verdict.model_dump_json(exclude=_DERIVED_FIELDS)[:-1] + ',"trace":'
+        fill = None
+        if self.traced:
+            template = _parts(self.rules).template
+            if self.facts is None:  # shared by both layouts: read and converted once
+                self.facts = template.facts(self.filing)
+            fill = template.compact_fill(self.facts, self.elements, self.values)
+        self.outcome, self.owner = (head, fill), weakref.ref(verdict)
+        return head, fill
+
     def receipt(self, verdict: Verdict) -> str:
-        outcome = self._json(verdict, None, receipt=None)
-        return receipt_for(verdict, self.filing, key=self.key, outcome=outcome)
+        head, fill = self._outcome(verdict)
+        if fill is None:
+            utf8 = f"{head}[]}}".encode()
+        else:
+            utf8 = _parts(self.rules).template.compact_utf8(fill, head, "}")
+        return receipt_for(verdict, self.filing, key=self.key, outcome=utf8)
 
     def json(self, verdict: Verdict, indent: int | None) -> str | None:
         """The verdict's JSON as ``Verdict.model_dump_json(indent=indent)`` writes it, the trace
         filled into the ruleset's template (:mod:`rongcuo.engine.explain`); ``None`` for an
         indent it has no template for (the caller serialises the verdict itself)."""
-        if indent not in (2, None):
-            return None
-        return self._json(verdict, indent, receipt=verdict.receipt)
-
-    def _json(self, verdict: Verdict, indent: int | None, *, receipt: str | None) -> str:
-        head = verdict.model_dump_json(indent=indent, exclude=_DERIVED_FIELDS)
-        if self.traced:
-            template = _parts(self.rules).template
-            if self.facts is None:  # shared by both layouts: read and converted once
-                self.facts = template.facts(self.filing)
-            trace = template.fill(self.facts, self.elements, self.values, pretty=indent is not None)
-        else:
-            trace = "[]"
         if indent is None:
-            tail = "" if receipt is None else f',"receipt":{_json_string(receipt)}'
-            return f'{head[:-1]},"trace":{trace}{tail}}}'
-        tail = "" if receipt is None else f',\n  "receipt": {_json_string(receipt)}'
-        return f'{head[:-2]},\n  "trace": {trace}{tail}\n}}'
+            # the compact layout is the outcome with the receipt as its last field
+            tail = f',"receipt":{_json_string(verdict.receipt)}}}'
+            head, fill = self._outcome(verdict)
+            if fill is None:
+                return f"{head}[]{tail}"
+            return _parts(self.rules).template.compact_text(fill, head, tail)
+        if indent != 2:
+            return None
+        return self._pretty(verdict)
+
+    def _pretty(self, verdict: Verdict) -> str:
+        """``to_json(indent=2)``: the trace filled into the indented layout, joined once with
+        the fields around it."""
+        receipt = f',\n  "receipt": {_json_string(verdict.receipt)}\n}}'
+        head = verdict.model_dump_json(indent=2, exclude=_DERIVED_FIELDS)[:-2] + ',\n  "trace": '
+        if not self.traced:
+            return f"{head}[]{receipt}"
+        template = _parts(self.rules).template
+        if self.facts is None:  # shared by both layouts: read and converted once
+            self.facts = template.facts(self.filing)
+        return template.fill(
+            self.facts, self.elements, self.values, pretty=True, head=head, tail=receipt
+        )
 
     def __copy__(self) -> _Explanation:
         return self
@@ -631,12 +677,9 @@ def _citation(c: Citation) -> CitationOut:
     )
 
 
-def _cited(
-    clause: Clause, value: Truth, filing: Filing, barred_by: tuple[str, ...] = ()
-) -> CitedClause:
-    determination = None
-    if clause.catch_all:
-        determination = _determination(getattr(filing.determinations, clause.id, None))
+def _cited(clause: Clause, value: Truth, barred_by: tuple[str, ...] = ()) -> CitedClause:
+    """A clause as a verdict cites it, without a determination (:meth:`_Parts.cited` adds the
+    filing's)."""
     return CitedClause(
         id=clause.id,
         list=clause.list.value,
@@ -644,7 +687,6 @@ def _cited(
         citation=_citation(clause.citation),
         text=clause.text,
         summary=clause.summary,
-        determination=determination,
         barred_by=barred_by,
     )
 
@@ -655,12 +697,17 @@ def _determination(recorded: Any) -> Determination | None:
     if recorded is None:
         return None
     decided_on = recorded.decided_on
-    return Determination(
-        holds=recorded.holds,
-        decided_by=recorded.decided_by,
-        decided_on=decided_on.start if isinstance(decided_on, PartialDate) else decided_on,
-        reason=recorded.reason,
-    )
+    if isinstance(decided_on, PartialDate):
+        decided_on = decided_on.start
+    fields = {
+        "holds": recorded.holds,
+        "decided_by": recorded.decided_by,
+        "decided_on": decided_on,
+        "reason": recorded.reason,
+    }
+    if tuple(map(type, fields.values())) == (bool, str, dt.date, str):  # as the model checks
+        return Determination._made(fields)
+    return Determination(**fields)
 
 
 def _trace(
@@ -773,9 +820,15 @@ def _missing_ranked(
         for c in waiting:
             walk2.found = []
             walk2.clause(plan.clauses[c.id], set())
-            for found in walk2.found:
-                touched.setdefault(found.path, set()).add(c.id)
-                asked.setdefault(found.path, found)
+            cid = c.id
+            for found in walk2.found:  # the first found of a path is the one asked
+                path = found.path
+                cids = touched.get(path)
+                if cids is None:
+                    touched[path] = {cid}
+                    asked[path] = found
+                else:
+                    cids.add(cid)
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
     return [(asked[path], cids) for path, cids in ranked]
 

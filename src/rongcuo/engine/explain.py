@@ -42,6 +42,8 @@ __all__ = ["TraceTemplate", "json_value"]
 #: a truth of the generated code (0 false, 1 unknown, 2 true) as JSON
 _TRUTH_JSON: Final = ('"false"', '"unknown"', '"true"')
 _TRUTH_OF: Final = {"false": '"false"', "unknown": '"unknown"', "true": '"true"'}
+#: the fill's constant pieces in UTF-8
+_UTF8: Final = {t: t.encode() for t in ('"false"', '"unknown"', '"true"', "true", "false")}
 _DIGIT: Final = ("0", "1", "2")
 _DIGIT_OF: Final = {"false": "0", "unknown": "1", "true": "2"}
 # a placeholder: private-use characters, which pydantic writes as they are (never escaped)
@@ -77,14 +79,16 @@ class _Layout:
     """The trace's JSON in one layout: its static text cut at the slots, where each slot is in
     the fill vector, and the indentation of a fact's value."""
 
-    __slots__ = ("pad", "pick", "size", "statics")
+    __slots__ = ("pad", "pick", "size", "statics", "statics_utf8")
 
     def __init__(self, text: str, pad: str | None) -> None:
         pieces = _SLOT_JSON.split(text)
         self.statics = pieces[0::2]
+        #: the same, encoded once: a filled trace's UTF-8 is joined from them, not encoded whole
+        self.statics_utf8 = [s.encode() for s in self.statics]
         slots = [int(s) for s in pieces[1::2]]
         self.size = 2 * len(slots) + 1
-        self.pick: Callable[[Sequence[str]], Any] = (
+        self.pick: Callable[[Sequence[Any]], Any] = (
             operator.itemgetter(*slots)
             if len(slots) > 1
             else (lambda v: (v[slots[0]],))
@@ -93,11 +97,23 @@ class _Layout:
         )
         self.pad = pad
 
-    def join(self, fill: Sequence[str]) -> str:
+    def join(self, fill: Sequence[str], head: str = "", tail: str = "") -> str:
+        """The text filled in, between ``head`` and ``tail`` (joined once, not copied again)."""
         out: list[Any] = [None] * self.size
         out[0::2] = self.statics
         out[1::2] = self.pick(fill)
+        out[0] = head + out[0]
+        out[-1] += tail
         return "".join(out)
+
+    def join_utf8(self, fill: Sequence[bytes], head: bytes = b"", tail: bytes = b"") -> bytes:
+        """:meth:`join` in UTF-8, from pieces in UTF-8."""
+        out: list[Any] = [None] * self.size
+        out[0::2] = self.statics_utf8
+        out[1::2] = self.pick(fill)
+        out[0] = head + out[0]
+        out[-1] += tail
+        return b"".join(out)
 
 
 class TraceTemplate:
@@ -148,6 +164,9 @@ class TraceTemplate:
             else (lambda v: [v[i] for i in trace_elements])
         )
         self._clause_order = tuple(clause_order)
+        #: the fill vector's leading slots, each one of a few constants: clause and element
+        #: truths, and each fact's known (the fact values follow)
+        self._fixed = base_value
 
         def slot(i: int) -> str:
             return _SLOT.format(i)
@@ -206,11 +225,42 @@ class TraceTemplate:
         values: Mapping[str, Any],
         *,
         pretty: bool,
+        head: str = "",
+        tail: str = "",
     ) -> str:
         """The trace's JSON for one filing: ``facts`` as :meth:`facts` gives them, ``elements``
         the element truths in the generated code's order (0, 1, 2), ``values`` every clause's
-        truth (a ``Truth``, by id)."""
+        truth (a ``Truth``, by id); between ``head`` and ``tail`` (joined once)."""
         layout = self.pretty if pretty else self.flat
+        return layout.join(self._fill(layout, facts, elements, values), head, tail)
+
+    def compact_fill(
+        self, facts: Sequence[Any], elements: Sequence[int], values: Mapping[str, Any]
+    ) -> list[str]:
+        """What :meth:`fill` fills the compact layout with, to join with :meth:`compact_text`
+        and :meth:`compact_utf8` (a verdict's JSON and the receipt's bytes are each joined
+        once, around the trace, not copied again to add the rest)."""
+        return self._fill(self.flat, facts, elements, values)
+
+    def compact_text(self, fill: Sequence[str], head: str, tail: str) -> str:
+        """The compact trace's JSON from :meth:`compact_fill`, between ``head`` and ``tail``."""
+        return self.flat.join(fill, head, tail)
+
+    def compact_utf8(self, fill: Sequence[str], head: str, tail: str) -> bytes:
+        """:meth:`compact_text` in UTF-8, joined from pieces encoded once (the static text per
+        ruleset, the truths as constants): the 40 KB text is not encoded whole per verdict."""
+        n = self._fixed
+        utf8: list[bytes] = [_UTF8[piece] for piece in fill[:n]]
+        utf8 += [piece.encode() for piece in fill[n:]]
+        return self.flat.join_utf8(utf8, head.encode(), tail.encode())
+
+    def _fill(
+        self,
+        layout: _Layout,
+        facts: Sequence[Any],
+        elements: Sequence[int],
+        values: Mapping[str, Any],
+    ) -> list[str]:
         pad = layout.pad
         known: list[str] = []
         shown: list[str] = []
@@ -234,7 +284,7 @@ class TraceTemplate:
         fill += map(_TRUTH_JSON.__getitem__, elements)
         fill += known
         fill += shown
-        return layout.join(fill)
+        return fill
 
     def compact(self, elements: Sequence[int], values: Mapping[str, Any], digest: str) -> str:
         """The compact trace (see the module docstring) as one line of JSON."""
