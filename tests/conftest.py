@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import settings
 
 import rongcuo
@@ -36,3 +38,19 @@ def rules() -> rongcuo.Ruleset:
 @pytest.fixture(scope="session")
 def v1_rules() -> rongcuo.Ruleset:  # v1: delete with the v1 path
     return rongcuo.load_ruleset(V1_RULES)
+
+
+def known_filings(rules: rongcuo.Ruleset) -> list[Any]:
+    """Every filing the project carries for the bundled rules, read with ``rules``: the examples,
+    the golden cases and every clause example of ``rules``."""
+    found = [
+        rongcuo.load_filing(p, rules=rules)
+        for p in sorted(EXAMPLES.iterdir())
+        if p.suffix in (".json", ".yaml")
+    ]
+    for p in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))["filing"]
+        found.append(rongcuo.parse_filing(data, rules=rules))
+    for clause in rules.clauses:
+        found += [rongcuo.parse_filing(ex.filing_data(), rules=rules) for ex in clause.examples]
+    return found

@@ -18,7 +18,7 @@ import rongcuo
 from rongcuo import Status, strategies
 from rongcuo.errors import FilingError
 
-from .conftest import ROOT
+from .conftest import ROOT, known_filings
 
 
 @pytest.fixture(scope="module")
@@ -163,20 +163,6 @@ def test_text_rendering_in_both_languages(rules: rongcuo.Ruleset) -> None:
 # the same verdict (model_dump_json builds the trace as objects and serialises them).
 
 
-def _all_filings(rules: rongcuo.Ruleset) -> list[Any]:
-    found = [
-        rongcuo.load_filing(p, rules=rules)
-        for p in sorted((ROOT / "examples").iterdir())
-        if p.suffix in (".json", ".yaml")
-    ]
-    for p in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))["filing"]
-        found.append(rongcuo.parse_filing(data, rules=rules))
-    for clause in rules.clauses:
-        found += [rongcuo.parse_filing(ex.filing_data(), rules=rules) for ex in clause.examples]
-    return found
-
-
 def _same_bytes(filing: Any, rules: rongcuo.Ruleset, **kwargs: Any) -> None:
     from rongcuo.verdict.receipt import receipt_for
 
@@ -189,9 +175,9 @@ def _same_bytes(filing: Any, rules: rongcuo.Ruleset, **kwargs: Any) -> None:
 
 
 def test_template_json_is_pydantics_bytes(rules: rongcuo.Ruleset) -> None:
-    for filing in _all_filings(rules):
+    for filing in known_filings(rules):
         _same_bytes(filing, rules)
-    filing = _all_filings(rules)[0]
+    filing = known_filings(rules)[0]
     _same_bytes(filing, rules, trace=False)
     _same_bytes(filing, rules, key=b"0123456789abcdef")
     _same_bytes(filing, rules, as_of=dt.date(2030, 1, 1))
@@ -223,7 +209,7 @@ def test_decide_outcome_is_the_verdicts(rules: rongcuo.Ruleset) -> None:
     # what screen records: the status, the decisive clauses and the missing facts of the verdict
     from rongcuo.engine.decide import decide_outcome
 
-    for filing in _all_filings(rules):
+    for filing in known_filings(rules):
         verdict = rongcuo.evaluate(filing, rules=rules, trace=False)
         assert decide_outcome(filing, rules) == (
             verdict.status,
@@ -247,7 +233,7 @@ def test_compact_trace_is_the_full_traces_digits(rules: rongcuo.Ruleset) -> None
     from rongcuo.engine.decide import compact_trace
 
     digit = {"false": "0", "unknown": "1", "true": "2"}
-    for filing in _all_filings(rules)[:40]:
+    for filing in known_filings(rules)[:40]:
         verdict = rongcuo.evaluate(filing, rules=rules)
         compact = json.loads(compact_trace(verdict))
         assert compact == {

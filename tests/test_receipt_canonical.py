@@ -16,7 +16,7 @@ import rongcuo
 from rongcuo import strategies
 from rongcuo.verdict.receipt import canonical_filing
 
-from .conftest import ROOT
+from .conftest import ROOT, known_filings
 
 _ascii = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
@@ -42,22 +42,8 @@ def _by_dump(filing: Any) -> str:
 _BUNDLED = rongcuo.load_ruleset(ROOT / "rules")
 
 
-def _filings(rules: rongcuo.Ruleset) -> list[Any]:
-    found = [
-        rongcuo.load_filing(p, rules=rules)
-        for p in sorted((ROOT / "examples").iterdir())
-        if p.suffix in (".json", ".yaml")
-    ]
-    for p in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))["filing"]
-        found.append(rongcuo.parse_filing(data, rules=rules))
-    for clause in rules.clauses:
-        found += [rongcuo.parse_filing(ex.filing_data(), rules=rules) for ex in clause.examples]
-    return found
-
-
 def test_field_by_field_is_the_dumped_text_on_every_known_filing() -> None:
-    filings = _filings(_BUNDLED)
+    filings = known_filings(_BUNDLED)
     assert len(filings) > 100
     for filing in filings:
         assert canonical_filing(filing) == _by_dump(filing)
@@ -67,7 +53,7 @@ def test_the_bundled_filing_model_is_written_field_by_field() -> None:
     # else the test above would hold the dump to itself
     from rongcuo.verdict.receipt import _DUMPED, _plan
 
-    plan = _plan(type(_filings(_BUNDLED)[0]))
+    plan = _plan(type(known_filings(_BUNDLED)[0]))
     assert plan is not None and plan is not _DUMPED
     written = {name for name, _, inner in plan if inner is not _DUMPED}
     assert {"id", "summary", "subject", "remedy", "acts", "determinations"} <= written
