@@ -510,13 +510,18 @@ def _fold(
         if mode is _Mode.SET and not node.items:  # the checker refuses these: the identity
             w.emit(indent, f"{var} = {2 if kind is _Mode.ALL else 0}")
         if mode in (_Mode.SET, kind):  # the same connective: fold the items straight into var
-            # an early-exit chain: once var is settled, each later item is one test, skipped;
-            # the chain stays flat however many items it has. Set, the first item is the value.
+            # an early-exit chain: each later item inside the test that var is not yet settled,
+            # so that settling it skips the rest at once; past _MAX_NEST the tests go on flat
+            # (each later item is then one test, skipped). Set, the first item is the value.
+            at = indent
             for i, item in enumerate(node.items):
                 if i:
-                    w.emit(indent, f"if {var} != {_STOP[kind]}:")
-                first = mode if i == 0 else kind
-                _fold(ctx, item, var, indent + (1 if i else 0), first, clause, depth=depth)
+                    w.emit(at, f"if {var}:" if kind is _Mode.ALL else f"if {var} != 2:")
+                    _fold(ctx, item, var, at + 1, kind, clause, depth=depth)
+                    if at < _MAX_NEST:
+                        at += 1
+                else:
+                    _fold(ctx, item, var, at, mode, clause, depth=depth)
             return
     # anything else: compute into a temporary, then fold it
     t = f"t{depth}"
@@ -534,6 +539,9 @@ def _fold(
 #: past this indentation a nested node is written as a function of its own (Python's parser
 #: refuses 100 levels)
 _MAX_INDENT = 24
+#: a connective's items nest, each inside the test that the ones before left it open, to this
+#: indentation (then they go on at one level)
+_MAX_NEST = 16
 
 
 def _self_contained(node: Node) -> bool:
@@ -793,11 +801,14 @@ def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: 
             t: ops.SetTest = kw["t"]
             unknown = ops.contains(None, t)  # fixed by the targets alone, as is ``hit`` below
             call = f"{w.constant(ops.contains)}({x}, {w.constant(t)})"
+            # complete, no ``yes`` inside: false unless one meets the targets, which none can
+            # when every value meeting them is inside (the usual case): then no second test
+            meets = f"(0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1)"
             return (
                 f"({unknown} if {x} is None else 0 if {x} is {w.constant(NA)}"
                 f" else 2 if not {w.constant(t.inside)}.isdisjoint({x}.yes)"
                 f" else {call} if {x}.no"
-                f" else (0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1) if {x}.complete"
+                f" else {'0' if t.meets == t.inside else meets} if {x}.complete"
                 f" else {1 if t.hit else 0})"
             )
         if fn.func is ops.empty and set(kw) == {"t", "want"} and isinstance(kw["want"], bool):
@@ -1055,8 +1066,13 @@ def _status_function(
             w.emit(1, f"{_clause_var(cid)} = -1")
         w.emit(1, "open_ = False")
 
-        def value(c: Clause) -> None:
+        def value(c: Clause) -> int:
+            """The clause's effective truth into ``v``; the indentation at which it is set, each
+            bar nested inside the test that ``v`` is not yet false (``v`` is false outside)."""
+            at = 1
+
             def compute() -> None:
+                nonlocal at
                 if c.id in referenced:
                     w.emit(1, f"v = {ctx.clause(c.id, 1, 0)}")
                 else:
@@ -1064,29 +1080,33 @@ def _status_function(
                 if c.catch_all and c.id in bars_of:
                     w.emit(1, "raw = v")  # a refusal is the determination's, not a bar's
                 for bar in bars_of.get(c.id, ()):
-                    w.emit(1, "if v:")
-                    w.emit(2, f"v = min(v, 2 - {ctx.clause(bar, 2, 0)})")
+                    w.emit(at, "if v:")
+                    name = ctx.clause(bar, at + 1, 0)
+                    w.emit(at + 1, f"if {name}:")  # v = min(v, 2 - bar)
+                    w.emit(at + 2, f"v = 0 if {name} == 2 else 1")
+                    at += 1
 
             w.block(compute)
+            return at
 
         def settle(c: Clause, holds: int) -> None:
             """True returns ``holds``; unknown leaves the outcome open, except for a catch-all."""
-            value(c)
+            at = value(c)
             if collect:  # every clause that holds is cited: note it and go on
-                w.emit(1, "if v == 2:")
-                w.emit(2, f"hits.append({w.constant(c.id)})")
+                w.emit(at, "if v == 2:")
+                w.emit(at + 1, f"hits.append({w.constant(c.id)})")
                 if not c.catch_all:
-                    w.emit(1, "elif v:")
-                    w.emit(2, "open_ = True")
+                    w.emit(at, "elif v:")
+                    w.emit(at + 1, "open_ = True")
                 return
             if c.catch_all:
-                w.emit(1, "if v == 2:")
-                w.emit(2, f"return {holds}")
+                w.emit(at, "if v == 2:")
+                w.emit(at + 1, f"return {holds}")
             else:
-                w.emit(1, "if v:")
-                w.emit(2, "if v == 2:")
-                w.emit(3, f"return {holds}")
-                w.emit(2, "open_ = True")
+                w.emit(at, "if v:")
+                w.emit(at + 1, "if v == 2:")
+                w.emit(at + 2, f"return {holds}")
+                w.emit(at + 1, "open_ = True")
 
         def answer(status: int, ids: str = "()") -> str:
             return f"return {status}, {ids}" if collect else f"return {status}"
@@ -1277,7 +1297,7 @@ def _settled(
 # -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
 
 _FILENAME = "<rongcuo generated clauses>"
-_FROZEN_FORMAT = 2  # 2: constants computed once the code runs (blank records, tables)
+_FROZEN_FORMAT = 3  # 2: constants computed once the code runs (blank records, tables); 3: nested chains
 #: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
 _PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
     "rongcuo_prebuilt", default=None
