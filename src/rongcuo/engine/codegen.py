@@ -164,6 +164,7 @@ class _Writer:
     def __init__(self, index: Mapping[str, int], parent: _Writer | None = None) -> None:
         self.lines: list[str] = []
         self.index = index
+        self.parent = parent
         self.constants: dict[str, Any] = {} if parent is None else parent.constants
         self._constant_names: dict[tuple[Any, ...], str] = (
             {} if parent is None else parent._constant_names
@@ -190,6 +191,10 @@ class _Writer:
         self.hoisted: dict[str, str] = {}
         self.needed: dict[str, str] = {}
         self.loaded: set[str] = set()
+        #: quantifier functions called outside any record, by call site (a function's first pass)
+        self.calls: dict[str, int] | None = None
+        #: those called at more than one site: each computed once a call, into a local
+        self.cached: tuple[str, ...] = ()
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
@@ -241,15 +246,19 @@ class _Writer:
     def function(self, signature: str, body: Callable[[], None]) -> None:
         """Write a function whose body is a sequence of :meth:`block` calls."""
         mark = len(self.lines)
-        self.reads, self.hoisted, self.loaded = {}, {}, set()
-        body()  # a first pass, to count the reads
+        self.reads, self.hoisted, self.loaded, self.calls = {}, {}, set(), {}
+        body()  # a first pass, to count the reads and the quantifiers' call sites
         shared = [p for p, n in self.reads.items() if n >= _SHARED_READS]
+        cached = tuple(name for name, n in self.calls.items() if n > 1)
         del self.lines[mark:]
         self.emit(0, f"def {signature}:")
         self.emit(1, self.prologue)
-        self.reads, self.loaded = {}, set()
+        for name in cached:
+            self.emit(1, f"h_{name} = -1")
+        self.reads, self.loaded, self.calls, self.cached = {}, set(), None, cached
         self.hoisted = {p: "x_" + p.replace(".", "_") for p in shared}
         body()
+        self.cached = ()
         self.emit(0, "")
 
     def block(self, body: Callable[[], None]) -> None:
@@ -483,7 +492,10 @@ def _fold(
         _fold(ctx, node.item, var, indent, mode, clause, not negate, depth)
         return
     if isinstance(node, SameKind | Quantifier):
-        expr = _same_kind(ctx, node, indent) if isinstance(node, SameKind) else _quantify(ctx, node)
+        if isinstance(node, SameKind):
+            expr = _same_kind(ctx, node, indent)
+        else:
+            expr = _quantify(ctx, node, indent)
         _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
         return
     if isinstance(node, ElementRef) and clause is not None:
@@ -840,7 +852,25 @@ def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:
     return f"{w.constant(ops.same_kind)}({x}, {y}, {table})"
 
 
-def _quantify(ctx: _Context, node: Quantifier) -> str:
+def _quantify(ctx: _Context, node: Quantifier, indent: int | None = None) -> str:
+    """A quantifier's truth: its function's call (written the first time), or the local that
+    :func:`_fuse` computed it into. Given ``indent``, a call outside any record that the function
+    being written makes at more than one site is made once, into a local (``h_<name>``)."""
+    call = _quantify_call(ctx, node)
+    w = ctx.w
+    if indent is None or ctx.scope or w.parent is not None or not call.endswith("(V)"):
+        return call
+    name = call[: -len("(V)")]
+    if w.calls is not None:
+        w.calls[name] = w.calls.get(name, 0) + 1
+    if name not in w.cached:
+        return call
+    w.emit(indent, f"if h_{name} < 0:")
+    w.emit(indent + 1, f"h_{name} = {call}")
+    return f"h_{name}"
+
+
+def _quantify_call(ctx: _Context, node: Quantifier) -> str:
     """A quantifier as a call of its own function ``q<n>(V, b0, …)``, written once."""
     cat = ctx.catalogue
     if cat is None:
@@ -1297,7 +1327,9 @@ def _settled(
 # -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
 
 _FILENAME = "<rongcuo generated clauses>"
-_FROZEN_FORMAT = 3  # 2: constants computed once the code runs (blank records, tables); 3: nested chains
+#: 2: constants computed once the code runs (blank records, tables); 3: nested chains, cached
+#: quantifier calls
+_FROZEN_FORMAT = 3
 #: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
 _PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
     "rongcuo_prebuilt", default=None
