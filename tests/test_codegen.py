@@ -432,7 +432,7 @@ def test_chains_nest_and_quantifiers_called_at_several_sites_run_once(
     The agreement tests above hold these to the closures; this, that they are written."""
     source = rules.program.compiled.source
     status = source[source.index("def status(") : source.index("def decide(")]
-    assert re.search(r"^( +)if v:\n(?:\1    .*\n)*?\1    if v:$", status, re.M)
+    assert re.search(r"^ {24,}if v:$", status, re.M)  # a clause's sixth item, say, nested
     assert re.search(r"^ +if c_B1:\n +v = 0 if c_B1 == 2 else 1\n( +)if v:$", status, re.M)
     cached = re.findall(r"^    (h_q\d+) = -1$", status, re.M)
     assert cached
