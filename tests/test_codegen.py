@@ -450,3 +450,37 @@ def test_chains_nest_and_quantifiers_called_at_several_sites_run_once(
         for i in lists:
             changed[i] = None
         _agree_vector(rules, tuple(changed))
+
+
+def test_quantifiers_gated_by_a_field_on_every_value_of_it(rules: rongcuo.Ruleset) -> None:
+    """In one pass over a list, the ``some`` quantifiers whose record truth is false unless a
+    field holds one of a few values (their first test a ``within`` of it) are tried under one
+    test of that field, on the values any of them passes. Every record of the examples given
+    each value of each such field (and an unknown one): the closures' truths."""
+    source = rules.program.compiled.source
+    gated = sorted(set(re.findall(r"^ +if f_(\w+) in K\d+:$", source, re.M)))
+    assert gated  # the acts' kind, in the bundled rules
+    catalogue = rules.program.catalogue
+    assert catalogue is not None
+    lists = [
+        (i, catalogue.decl.facts[p])
+        for i, p in enumerate(catalogue.paths)
+        if catalogue.decl.facts[p].type.value == "records"
+    ]
+    checked = 0
+    for vector in _example_vectors(rules)[::4]:
+        for i, decl in lists:
+            value = vector[i]
+            if not isinstance(value, Records) or not value.items:
+                continue
+            for field in gated:
+                fdecl = next((f for f in decl.fields if f.name == field), None)
+                if fdecl is None or fdecl.family is None:
+                    continue
+                for kind in (None, *catalogue.leaves(fdecl.family)):
+                    items = tuple(r.model_copy(update={field: kind}) for r in value.items)
+                    changed = list(vector)
+                    changed[i] = Records(items, value.complete)
+                    _agree_vector(rules, tuple(changed))
+                    checked += 1
+    assert checked > 200

@@ -1019,14 +1019,30 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
         fields = {f: f"f_{f}" for f, n in counts.items() if n > 1 and f.isidentifier()}
         for field, local in fields.items():
             w.emit(3, f"{local} = b0.{field}")
-        for node, _, local in group:
+        # the quantifiers gated by one field go together, under one test of it
+        gates = {node: _gate(cat, node, decl, fields) for node, _, _ in group}
+        passing: dict[str, set[object]] = {}  # a field: the values that some of them pass
+        for gate in gates.values():
+            if gate is not None:
+                passing.setdefault(gate[0], set()).update(gate[1])
+        at, gated = 3, None
+        fields_gating = {node: gate[0] if gate else "" for node, gate in gates.items()}
+        order = sorted(group, key=lambda g: fields_gating[g[0]])
+        for node, _, local in order:
+            gate = gates[node]
+            if gate is None or gate[0] != gated:
+                at, gated = 3, None
+                if gate is not None:
+                    keys = w.constant(frozenset(passing[gate[0]]))
+                    w.emit(3, f"if {fields[gate[0]]} in {keys}:")
+                    at, gated = 4, gate[0]
             some = node.kind is QuantifierKind.SOME
             inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
             inner.fields = fields
-            w.emit(3, f"if {local} != {2 if some else 0}:")
-            _record_truth(inner, node, 4)
-            w.emit(4, f"if t {'>' if some else '<'} {local}:")
-            w.emit(5, f"{local} = t")
+            w.emit(at, f"if {local} != {2 if some else 0}:")
+            _record_truth(inner, node, at + 1)
+            w.emit(at + 1, f"if t {'>' if some else '<'} {local}:")
+            w.emit(at + 2, f"{local} = t")
         w.emit(2, "if not complete:")  # a further record, of which nothing is known
         w.emit(3, f"b0 = {w.constant(_blank_record(decl))}")
         for node, name, local in group:
@@ -1043,6 +1059,27 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
             _record_truth(inner, node, 4)
             w.emit(4, f"if t != {open_}:")
             w.emit(5, f"{local} = 1")
+
+
+def _gate(
+    cat: Catalogue, node: Quantifier, decl: FactDecl, fields: Mapping[str, str]
+) -> tuple[str, tuple[object, ...]] | None:
+    """A ``some`` quantifier whose record truth is false unless a field read into a local holds
+    one of a few values (its first conjunct is a ``within`` table of that field): the field and
+    those values. A record whose field holds none of them is false, which ``some`` passes over,
+    so the quantifier is not tried on it."""
+    if node.kind is not QuantifierKind.SOME or node.where is not None:
+        return None
+    first = node.that.items[0] if isinstance(node.that, All) and node.that.items else node.that
+    if not isinstance(first, Test) or first.op not in (Op.EQ, Op.WITHIN):
+        return None
+    if isinstance(first.value, FactRef):
+        return None
+    ref = cat.resolve(first.fact, ((node.name, decl),))
+    if ref.depth != 0 or ref.decl.type is not FactType.ENUM or ref.field not in fields:
+        return None
+    table = cat.within(ref.decl, first.value)
+    return ref.field, tuple(sorted((k for k, v in table.items() if v), key=repr))
 
 
 def _refers(clause: Clause) -> tuple[str, ...]:
