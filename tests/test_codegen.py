@@ -484,3 +484,32 @@ def test_quantifiers_gated_by_a_field_on_every_value_of_it(rules: rongcuo.Rulese
                     _agree_vector(rules, tuple(changed))
                     checked += 1
     assert checked > 200
+
+
+def test_a_negative_a_quantifier_decides_returns_from_the_pass(rules: rongcuo.Ruleset) -> None:
+    """In status, the pass over a list returns ineligible as soon as a record makes true a
+    quantifier that a negative holds with (the negative is the quantifier, or an ``any`` with it
+    as an item), before the other negatives and the rest of the records; a negative that needs
+    more (an ``all`` with the quantifier and another item) is left to its clause. Each example
+    with its acts in either order and the list made incomplete: the closures' status."""
+    source = rules.program.compiled.source
+    status = source[source.index("def status(") : source.index("def decide(")]
+    returns = re.findall(r"^ {20,}if t == 2:\n +return 1$", status, re.M)
+    quantified = {
+        c.id
+        for c in rules.clauses
+        if c.list.value == "negative"
+        and any(isinstance(e.test, codegen.Quantifier) for e in c.elements)
+    }
+    assert 1 < len(returns) < len(quantified)  # not N6: its quantifier and an `any` of tests
+    checked = 0
+    for vector in _example_vectors(rules):
+        for i, value in enumerate(vector):
+            if isinstance(value, Records) and len(value.items) > 1:
+                changed = list(vector)
+                changed[i] = Records(value.items[::-1], value.complete)
+                _agree_vector(rules, tuple(changed))
+                changed[i] = Records(value.items, False)
+                _agree_vector(rules, tuple(changed))
+                checked += 1
+    assert checked > 5

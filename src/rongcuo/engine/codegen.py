@@ -978,11 +978,16 @@ def _outer_quantifiers(node: Node) -> Iterator[Quantifier]:
             stack.append(n.item)
 
 
-def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
+def _fuse(
+    ctx: _Context, quantifiers: Sequence[Quantifier], decisive: Mapping[Node, int] | None = None
+) -> None:
     """Every quantifier of ``quantifiers`` (none inside another) computed into a local, in one
     pass over each list: each record is tried for every quantifier not yet settled, and the
     blank record of a list not known complete likewise. The locals are what their functions
-    (:func:`_quantify`) return; a later read of such a quantifier reads its local."""
+    (:func:`_quantify`) return; a later read of such a quantifier reads its local. A quantifier
+    of ``decisive`` that a record makes true returns its answer there (status: a negative that
+    is the quantifier and nothing else holds)."""
+    decisive = decisive or {}
     cat, w = ctx.catalogue, ctx.w
     assert cat is not None and not ctx.scope
     by_list: dict[int, list[tuple[Quantifier, str, str]]] = {}
@@ -1043,6 +1048,9 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
             _record_truth(inner, node, at + 1)
             w.emit(at + 1, f"if t {'>' if some else '<'} {local}:")
             w.emit(at + 2, f"{local} = t")
+            if some and node in decisive:
+                w.emit(at + 2, "if t == 2:")
+                w.emit(at + 3, f"return {decisive[node]}")
         w.emit(2, "if not complete:")  # a further record, of which nothing is known
         w.emit(3, f"b0 = {w.constant(_blank_record(decl))}")
         for node, name, local in group:
@@ -1191,10 +1199,22 @@ def _status_function(
         def quantified(c: Clause) -> bool:
             return not collect and any(True for e in c.elements for _ in _outer_quantifiers(e.test))
 
+        # status: a negative that holds whenever a quantifier does (the quantifier, or an item
+        # of its ``any``) holds once a record makes that quantifier true: the pass over the list
+        # returns there
+        decisive: dict[Node, int] = {}
+        for c in negatives if not collect else ():
+            node = c.holds_when
+            while isinstance(node, All | AnyNode) and len(node.items) == 1:
+                node = node.items[0]
+            for item in node.items if isinstance(node, AnyNode) else (node,):
+                test = c.element(item.element).test if isinstance(item, ElementRef) else item
+                if isinstance(test, Quantifier) and c.id not in bars_of:
+                    decisive[test] = INELIGIBLE
         # negatives that read no other clause first: cheap, and they decide most exclusions
         for c in sorted(negatives, key=lambda c: (quantified(c), bool(_refers(c)))):
             if fuse and (collect or quantified(c)):
-                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
+                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable)), decisive))
                 fuse = False
             settle(c, INELIGIBLE)
         if collect:
