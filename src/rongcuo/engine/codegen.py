@@ -25,7 +25,12 @@ quantifiers first, and ``status`` and ``decide`` the negatives' (``decide`` the 
 in one pass over each list (:func:`_fuse`). The blank record of a list not known complete is
 computed once, at load, when the record's truth reads only the record, else written with its
 fields as ``None``. An element marked for exact settlement is split only where splitting can
-change Kleene's answer (:meth:`_Context.settle`).
+change Kleene's answer (:meth:`_Context.settle`). In that pass, the ``some`` quantifiers that a
+field gates (their record truth false unless it holds one of a few values) are tried under one
+test of it, and ``status`` returns there once a record makes true a quantifier a negative holds
+with. A connective's items nest, each inside the test that those before left it open, so a
+settled value skips the rest at once; a quantifier's function called at several sites of one
+generated function runs once a call.
 
 The source is generated from a checked rule tree and nothing else: a fact becomes its position in
 the fact vector (an unknown path is refused here too, though the checker rules it out at load),
