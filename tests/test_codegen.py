@@ -24,7 +24,7 @@ from rongcuo.engine.catalogue import settle, vector_of
 from rongcuo.engine.decide import _STATUSES, _status, codegen, decide_status
 from rongcuo.engine.evaluate import TRUTHS
 from rongcuo.facts.filings import load_filing
-from rongcuo.facts.values import NA, Records
+from rongcuo.facts.values import NA, PartialSet, Records
 from rongcuo.rules.load import load_ruleset_texts
 from rongcuo.rules.syntax import Example
 from rongcuo.testing import strategies as S  # v1: delete with the v1 path (generated rulesets)
@@ -391,3 +391,125 @@ def test_a_fact_a_same_kind_reads_once_a_record_is_split_for_two_records() -> No
     # the split decides: one warm and one cool act, the matter's tone unknown
     assert (("w1", "c2"), True, None, 2) in seen
     assert (("w1",), True, None, 1) in seen
+
+
+def test_contains_of_one_value_each_complete_or_not(rules: rongcuo.Ruleset) -> None:
+    """``contains`` of a complete set with no ``yes`` value inside the targets is written as
+    false without a second test when every value meeting the targets is inside them, and asks
+    the second test otherwise (a coarse ``yes`` value above a target: unknown). Every set fact
+    holding each one value of its family, complete or not, on example vectors: the closures'
+    truths, and both kinds of test are in the bundled rules' code."""
+    source = rules.program.compiled.source
+    assert re.search(r" else 0 if (x|x_\w+)\.complete else ", source)
+    assert re.search(r" else \(0 if K\d+\.isdisjoint\((x|x_\w+)\.yes\) else 1\) if ", source)
+    catalogue = rules.program.catalogue
+    assert catalogue is not None
+    sets = [
+        (i, catalogue.leaves(decl.family))
+        for i, decl in enumerate(catalogue.decl.facts[p] for p in catalogue.paths)
+        if decl.type.value == "set" and decl.family is not None
+    ]
+    assert len(sets) > 3
+    bases = _example_vectors(rules)[::30]
+    checked = 0
+    for i, leaves in sets:
+        for value in leaves:
+            for complete in (True, False):
+                for base in bases:
+                    vector = list(base)
+                    vector[i] = PartialSet(frozenset({value}), frozenset(), complete)
+                    _agree_vector(rules, tuple(vector))
+                    checked += 1
+    assert checked > 500
+
+
+def test_chains_nest_and_quantifiers_called_at_several_sites_run_once(
+    rules: rongcuo.Ruleset,
+) -> None:
+    """In status, a clause's items nest, each inside the test that those before left it open
+    (a false first item skips the rest at once), and a positive's bars nest after it; a
+    quantifier's function called at several sites is run once, into a local set to -1 first.
+    The agreement tests above hold these to the closures; this, that they are written."""
+    source = rules.program.compiled.source
+    status = source[source.index("def status(") : source.index("def decide(")]
+    assert re.search(r"^ {24,}if v:$", status, re.M)  # a clause's sixth item, say, nested
+    assert re.search(r"^ +if c_B1:\n +v = 0 if c_B1 == 2 else 1\n( +)if v:$", status, re.M)
+    cached = re.findall(r"^    (h_q\d+) = -1$", status, re.M)
+    assert cached
+    for name in cached:
+        assert status.count(f"if {name} < 0:") > 1
+    # on every example the status and decide agree with the closures (held above); here with
+    # each list of records made unknown, so that the cached quantifiers answer unknown
+    catalogue = rules.program.catalogue
+    assert catalogue is not None
+    lists = [
+        i for i, p in enumerate(catalogue.paths) if catalogue.decl.facts[p].type.value == "records"
+    ]
+    for vector in _example_vectors(rules)[::5]:
+        changed = list(vector)
+        for i in lists:
+            changed[i] = None
+        _agree_vector(rules, tuple(changed))
+
+
+def test_quantifiers_gated_by_a_field_on_every_value_of_it(rules: rongcuo.Ruleset) -> None:
+    """In one pass over a list, the ``some`` quantifiers whose record truth is false unless a
+    field holds one of a few values (their first test a ``within`` of it) are tried under one
+    test of that field, on the values any of them passes. Every record of the examples given
+    each value of each such field (and an unknown one): the closures' truths."""
+    source = rules.program.compiled.source
+    gated = sorted(set(re.findall(r"^ +if f_(\w+) in K\d+:$", source, re.M)))
+    assert gated  # the acts' kind, in the bundled rules
+    catalogue = rules.program.catalogue
+    assert catalogue is not None
+    lists = [
+        (i, catalogue.decl.facts[p])
+        for i, p in enumerate(catalogue.paths)
+        if catalogue.decl.facts[p].type.value == "records"
+    ]
+    checked = 0
+    for vector in _example_vectors(rules)[::4]:
+        for i, decl in lists:
+            value = vector[i]
+            if not isinstance(value, Records) or not value.items:
+                continue
+            for field in gated:
+                fdecl = next((f for f in decl.fields if f.name == field), None)
+                if fdecl is None or fdecl.family is None:
+                    continue
+                for kind in (None, *catalogue.leaves(fdecl.family)):
+                    items = tuple(r.model_copy(update={field: kind}) for r in value.items)
+                    changed = list(vector)
+                    changed[i] = Records(items, value.complete)
+                    _agree_vector(rules, tuple(changed))
+                    checked += 1
+    assert checked > 200
+
+
+def test_a_negative_a_quantifier_decides_returns_from_the_pass(rules: rongcuo.Ruleset) -> None:
+    """In status, the pass over a list returns ineligible as soon as a record makes true a
+    quantifier that a negative holds with (the negative is the quantifier, or an ``any`` with it
+    as an item), before the other negatives and the rest of the records; a negative that needs
+    more (an ``all`` with the quantifier and another item) is left to its clause. Each example
+    with its acts in either order and the list made incomplete: the closures' status."""
+    source = rules.program.compiled.source
+    status = source[source.index("def status(") : source.index("def decide(")]
+    returns = re.findall(r"^ {20,}if t == 2:\n +return 1$", status, re.M)
+    quantified = {
+        c.id
+        for c in rules.clauses
+        if c.list.value == "negative"
+        and any(isinstance(e.test, codegen.Quantifier) for e in c.elements)
+    }
+    assert 1 < len(returns) < len(quantified)  # not N6: its quantifier and an `any` of tests
+    checked = 0
+    for vector in _example_vectors(rules):
+        for i, value in enumerate(vector):
+            if isinstance(value, Records) and len(value.items) > 1:
+                changed = list(vector)
+                changed[i] = Records(value.items[::-1], value.complete)
+                _agree_vector(rules, tuple(changed))
+                changed[i] = Records(value.items, False)
+                _agree_vector(rules, tuple(changed))
+                checked += 1
+    assert checked > 5

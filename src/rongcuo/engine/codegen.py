@@ -25,7 +25,12 @@ quantifiers first, and ``status`` and ``decide`` the negatives' (``decide`` the 
 in one pass over each list (:func:`_fuse`). The blank record of a list not known complete is
 computed once, at load, when the record's truth reads only the record, else written with its
 fields as ``None``. An element marked for exact settlement is split only where splitting can
-change Kleene's answer (:meth:`_Context.settle`).
+change Kleene's answer (:meth:`_Context.settle`). In that pass, the ``some`` quantifiers that a
+field gates (their record truth false unless it holds one of a few values) are tried under one
+test of it, and ``status`` returns there once a record makes true a quantifier a negative holds
+with. A connective's items nest, each inside the test that those before left it open, so a
+settled value skips the rest at once; a quantifier's function called at several sites of one
+generated function runs once a call.
 
 The source is generated from a checked rule tree and nothing else: a fact becomes its position in
 the fact vector (an unknown path is refused here too, though the checker rules it out at load),
@@ -164,6 +169,7 @@ class _Writer:
     def __init__(self, index: Mapping[str, int], parent: _Writer | None = None) -> None:
         self.lines: list[str] = []
         self.index = index
+        self.parent = parent
         self.constants: dict[str, Any] = {} if parent is None else parent.constants
         self._constant_names: dict[tuple[Any, ...], str] = (
             {} if parent is None else parent._constant_names
@@ -190,6 +196,10 @@ class _Writer:
         self.hoisted: dict[str, str] = {}
         self.needed: dict[str, str] = {}
         self.loaded: set[str] = set()
+        #: quantifier functions called outside any record, by call site (a function's first pass)
+        self.calls: dict[str, int] | None = None
+        #: those called at more than one site: each computed once a call, into a local
+        self.cached: tuple[str, ...] = ()
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
@@ -241,15 +251,19 @@ class _Writer:
     def function(self, signature: str, body: Callable[[], None]) -> None:
         """Write a function whose body is a sequence of :meth:`block` calls."""
         mark = len(self.lines)
-        self.reads, self.hoisted, self.loaded = {}, {}, set()
-        body()  # a first pass, to count the reads
+        self.reads, self.hoisted, self.loaded, self.calls = {}, {}, set(), {}
+        body()  # a first pass, to count the reads and the quantifiers' call sites
         shared = [p for p, n in self.reads.items() if n >= _SHARED_READS]
+        cached = tuple(name for name, n in self.calls.items() if n > 1)
         del self.lines[mark:]
         self.emit(0, f"def {signature}:")
         self.emit(1, self.prologue)
-        self.reads, self.loaded = {}, set()
+        for name in cached:
+            self.emit(1, f"h_{name} = -1")
+        self.reads, self.loaded, self.calls, self.cached = {}, set(), None, cached
         self.hoisted = {p: "x_" + p.replace(".", "_") for p in shared}
         body()
+        self.cached = ()
         self.emit(0, "")
 
     def block(self, body: Callable[[], None]) -> None:
@@ -483,7 +497,10 @@ def _fold(
         _fold(ctx, node.item, var, indent, mode, clause, not negate, depth)
         return
     if isinstance(node, SameKind | Quantifier):
-        expr = _same_kind(ctx, node, indent) if isinstance(node, SameKind) else _quantify(ctx, node)
+        if isinstance(node, SameKind):
+            expr = _same_kind(ctx, node, indent)
+        else:
+            expr = _quantify(ctx, node, indent)
         _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
         return
     if isinstance(node, ElementRef) and clause is not None:
@@ -510,13 +527,18 @@ def _fold(
         if mode is _Mode.SET and not node.items:  # the checker refuses these: the identity
             w.emit(indent, f"{var} = {2 if kind is _Mode.ALL else 0}")
         if mode in (_Mode.SET, kind):  # the same connective: fold the items straight into var
-            # an early-exit chain: once var is settled, each later item is one test, skipped;
-            # the chain stays flat however many items it has. Set, the first item is the value.
+            # an early-exit chain: each later item inside the test that var is not yet settled,
+            # so that settling it skips the rest at once; past _MAX_NEST the tests go on flat
+            # (each later item is then one test, skipped). Set, the first item is the value.
+            at = indent
             for i, item in enumerate(node.items):
                 if i:
-                    w.emit(indent, f"if {var} != {_STOP[kind]}:")
-                first = mode if i == 0 else kind
-                _fold(ctx, item, var, indent + (1 if i else 0), first, clause, depth=depth)
+                    w.emit(at, f"if {var}:" if kind is _Mode.ALL else f"if {var} != 2:")
+                    _fold(ctx, item, var, at + 1, kind, clause, depth=depth)
+                    if at < _MAX_NEST:
+                        at += 1
+                else:
+                    _fold(ctx, item, var, at, mode, clause, depth=depth)
             return
     # anything else: compute into a temporary, then fold it
     t = f"t{depth}"
@@ -534,6 +556,9 @@ def _fold(
 #: past this indentation a nested node is written as a function of its own (Python's parser
 #: refuses 100 levels)
 _MAX_INDENT = 24
+#: a connective's items nest, each inside the test that the ones before left it open, to this
+#: indentation (then they go on at one level)
+_MAX_NEST = 16
 
 
 def _self_contained(node: Node) -> bool:
@@ -793,11 +818,14 @@ def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: 
             t: ops.SetTest = kw["t"]
             unknown = ops.contains(None, t)  # fixed by the targets alone, as is ``hit`` below
             call = f"{w.constant(ops.contains)}({x}, {w.constant(t)})"
+            # complete, no ``yes`` inside: false unless one meets the targets, which none can
+            # when every value meeting them is inside (the usual case): then no second test
+            meets = f"(0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1)"
             return (
                 f"({unknown} if {x} is None else 0 if {x} is {w.constant(NA)}"
                 f" else 2 if not {w.constant(t.inside)}.isdisjoint({x}.yes)"
                 f" else {call} if {x}.no"
-                f" else (0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1) if {x}.complete"
+                f" else {'0' if t.meets == t.inside else meets} if {x}.complete"
                 f" else {1 if t.hit else 0})"
             )
         if fn.func is ops.empty and set(kw) == {"t", "want"} and isinstance(kw["want"], bool):
@@ -829,7 +857,25 @@ def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:
     return f"{w.constant(ops.same_kind)}({x}, {y}, {table})"
 
 
-def _quantify(ctx: _Context, node: Quantifier) -> str:
+def _quantify(ctx: _Context, node: Quantifier, indent: int | None = None) -> str:
+    """A quantifier's truth: its function's call (written the first time), or the local that
+    :func:`_fuse` computed it into. Given ``indent``, a call outside any record that the function
+    being written makes at more than one site is made once, into a local (``h_<name>``)."""
+    call = _quantify_call(ctx, node)
+    w = ctx.w
+    if indent is None or ctx.scope or w.parent is not None or not call.endswith("(V)"):
+        return call
+    name = call[: -len("(V)")]
+    if w.calls is not None:
+        w.calls[name] = w.calls.get(name, 0) + 1
+    if name not in w.cached:
+        return call
+    w.emit(indent, f"if h_{name} < 0:")
+    w.emit(indent + 1, f"h_{name} = {call}")
+    return f"h_{name}"
+
+
+def _quantify_call(ctx: _Context, node: Quantifier) -> str:
     """A quantifier as a call of its own function ``q<n>(V, b0, …)``, written once."""
     cat = ctx.catalogue
     if cat is None:
@@ -937,11 +983,16 @@ def _outer_quantifiers(node: Node) -> Iterator[Quantifier]:
             stack.append(n.item)
 
 
-def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
+def _fuse(
+    ctx: _Context, quantifiers: Sequence[Quantifier], decisive: Mapping[Node, int] | None = None
+) -> None:
     """Every quantifier of ``quantifiers`` (none inside another) computed into a local, in one
     pass over each list: each record is tried for every quantifier not yet settled, and the
     blank record of a list not known complete likewise. The locals are what their functions
-    (:func:`_quantify`) return; a later read of such a quantifier reads its local."""
+    (:func:`_quantify`) return; a later read of such a quantifier reads its local. A quantifier
+    of ``decisive`` that a record makes true returns its answer there (status: a negative that
+    is the quantifier and nothing else holds)."""
+    decisive = decisive or {}
     cat, w = ctx.catalogue, ctx.w
     assert cat is not None and not ctx.scope
     by_list: dict[int, list[tuple[Quantifier, str, str]]] = {}
@@ -978,14 +1029,33 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
         fields = {f: f"f_{f}" for f, n in counts.items() if n > 1 and f.isidentifier()}
         for field, local in fields.items():
             w.emit(3, f"{local} = b0.{field}")
-        for node, _, local in group:
+        # the quantifiers gated by one field go together, under one test of it
+        gates = {node: _gate(cat, node, decl, fields) for node, _, _ in group}
+        passing: dict[str, set[object]] = {}  # a field: the values that some of them pass
+        for gate in gates.values():
+            if gate is not None:
+                passing.setdefault(gate[0], set()).update(gate[1])
+        at, gated = 3, None
+        fields_gating = {node: gate[0] if gate else "" for node, gate in gates.items()}
+        order = sorted(group, key=lambda g: fields_gating[g[0]])
+        for node, _, local in order:
+            gate = gates[node]
+            if gate is None or gate[0] != gated:
+                at, gated = 3, None
+                if gate is not None:
+                    keys = w.constant(frozenset(passing[gate[0]]))
+                    w.emit(3, f"if {fields[gate[0]]} in {keys}:")
+                    at, gated = 4, gate[0]
             some = node.kind is QuantifierKind.SOME
             inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
             inner.fields = fields
-            w.emit(3, f"if {local} != {2 if some else 0}:")
-            _record_truth(inner, node, 4)
-            w.emit(4, f"if t {'>' if some else '<'} {local}:")
-            w.emit(5, f"{local} = t")
+            w.emit(at, f"if {local} != {2 if some else 0}:")
+            _record_truth(inner, node, at + 1)
+            w.emit(at + 1, f"if t {'>' if some else '<'} {local}:")
+            w.emit(at + 2, f"{local} = t")
+            if some and node in decisive:
+                w.emit(at + 2, "if t == 2:")
+                w.emit(at + 3, f"return {decisive[node]}")
         w.emit(2, "if not complete:")  # a further record, of which nothing is known
         w.emit(3, f"b0 = {w.constant(_blank_record(decl))}")
         for node, name, local in group:
@@ -1002,6 +1072,27 @@ def _fuse(ctx: _Context, quantifiers: Sequence[Quantifier]) -> None:
             _record_truth(inner, node, 4)
             w.emit(4, f"if t != {open_}:")
             w.emit(5, f"{local} = 1")
+
+
+def _gate(
+    cat: Catalogue, node: Quantifier, decl: FactDecl, fields: Mapping[str, str]
+) -> tuple[str, tuple[object, ...]] | None:
+    """A ``some`` quantifier whose record truth is false unless a field read into a local holds
+    one of a few values (its first conjunct is a ``within`` table of that field): the field and
+    those values. A record whose field holds none of them is false, which ``some`` passes over,
+    so the quantifier is not tried on it."""
+    if node.kind is not QuantifierKind.SOME or node.where is not None:
+        return None
+    first = node.that.items[0] if isinstance(node.that, All) and node.that.items else node.that
+    if not isinstance(first, Test) or first.op not in (Op.EQ, Op.WITHIN):
+        return None
+    if isinstance(first.value, FactRef):
+        return None
+    ref = cat.resolve(first.fact, ((node.name, decl),))
+    if ref.depth != 0 or ref.decl.type is not FactType.ENUM or ref.field not in fields:
+        return None
+    table = cat.within(ref.decl, first.value)
+    return ref.field, tuple(sorted((k for k, v in table.items() if v), key=repr))
 
 
 def _refers(clause: Clause) -> tuple[str, ...]:
@@ -1055,8 +1146,13 @@ def _status_function(
             w.emit(1, f"{_clause_var(cid)} = -1")
         w.emit(1, "open_ = False")
 
-        def value(c: Clause) -> None:
+        def value(c: Clause) -> int:
+            """The clause's effective truth into ``v``; the indentation at which it is set, each
+            bar nested inside the test that ``v`` is not yet false (``v`` is false outside)."""
+            at = 1
+
             def compute() -> None:
+                nonlocal at
                 if c.id in referenced:
                     w.emit(1, f"v = {ctx.clause(c.id, 1, 0)}")
                 else:
@@ -1064,29 +1160,33 @@ def _status_function(
                 if c.catch_all and c.id in bars_of:
                     w.emit(1, "raw = v")  # a refusal is the determination's, not a bar's
                 for bar in bars_of.get(c.id, ()):
-                    w.emit(1, "if v:")
-                    w.emit(2, f"v = min(v, 2 - {ctx.clause(bar, 2, 0)})")
+                    w.emit(at, "if v:")
+                    name = ctx.clause(bar, at + 1, 0)
+                    w.emit(at + 1, f"if {name}:")  # v = min(v, 2 - bar)
+                    w.emit(at + 2, f"v = 0 if {name} == 2 else 1")
+                    at += 1
 
             w.block(compute)
+            return at
 
         def settle(c: Clause, holds: int) -> None:
             """True returns ``holds``; unknown leaves the outcome open, except for a catch-all."""
-            value(c)
+            at = value(c)
             if collect:  # every clause that holds is cited: note it and go on
-                w.emit(1, "if v == 2:")
-                w.emit(2, f"hits.append({w.constant(c.id)})")
+                w.emit(at, "if v == 2:")
+                w.emit(at + 1, f"hits.append({w.constant(c.id)})")
                 if not c.catch_all:
-                    w.emit(1, "elif v:")
-                    w.emit(2, "open_ = True")
+                    w.emit(at, "elif v:")
+                    w.emit(at + 1, "open_ = True")
                 return
             if c.catch_all:
-                w.emit(1, "if v == 2:")
-                w.emit(2, f"return {holds}")
+                w.emit(at, "if v == 2:")
+                w.emit(at + 1, f"return {holds}")
             else:
-                w.emit(1, "if v:")
-                w.emit(2, "if v == 2:")
-                w.emit(3, f"return {holds}")
-                w.emit(2, "open_ = True")
+                w.emit(at, "if v:")
+                w.emit(at + 1, "if v == 2:")
+                w.emit(at + 2, f"return {holds}")
+                w.emit(at + 1, "open_ = True")
 
         def answer(status: int, ids: str = "()") -> str:
             return f"return {status}, {ids}" if collect else f"return {status}"
@@ -1104,10 +1204,22 @@ def _status_function(
         def quantified(c: Clause) -> bool:
             return not collect and any(True for e in c.elements for _ in _outer_quantifiers(e.test))
 
+        # status: a negative that holds whenever a quantifier does (the quantifier, or an item
+        # of its ``any``) holds once a record makes that quantifier true: the pass over the list
+        # returns there
+        decisive: dict[Node, int] = {}
+        for c in negatives if not collect else ():
+            node = c.holds_when
+            while isinstance(node, All | AnyNode) and len(node.items) == 1:
+                node = node.items[0]
+            for item in node.items if isinstance(node, AnyNode) else (node,):
+                test = c.element(item.element).test if isinstance(item, ElementRef) else item
+                if isinstance(test, Quantifier) and c.id not in bars_of:
+                    decisive[test] = INELIGIBLE
         # negatives that read no other clause first: cheap, and they decide most exclusions
         for c in sorted(negatives, key=lambda c: (quantified(c), bool(_refers(c)))):
             if fuse and (collect or quantified(c)):
-                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
+                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable)), decisive))
                 fuse = False
             settle(c, INELIGIBLE)
         if collect:
@@ -1277,7 +1389,9 @@ def _settled(
 # -- the caching hook: the generated code stored with a compiled ruleset (rules/cache.py)
 
 _FILENAME = "<rongcuo generated clauses>"
-_FROZEN_FORMAT = 2  # 2: constants computed once the code runs (blank records, tables)
+#: 2: constants computed once the code runs (blank records, tables); 3: nested chains, cached
+#: quantifier calls
+_FROZEN_FORMAT = 3
 #: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
 _PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
     "rongcuo_prebuilt", default=None
