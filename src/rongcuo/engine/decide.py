@@ -982,6 +982,9 @@ class _ClausePlan(NamedTuple):
     id: str
     catch_all: bool
     holds_when: _Combo
+    #: the plans of the elements the walk goes down on given element truths, in its order
+    #: (:func:`_opens`: ``holds_when`` made one generated function)
+    opens: Callable[[tuple[int, ...]], list[_Step]]
 
 
 class _WalkPlan:
@@ -997,9 +1000,8 @@ class _WalkPlan:
         self.clauses: dict[str, _ClausePlan] = {}
         for c in rules.clauses:
             steps = {e.id: self.step(e.test, ()) for e in c.elements}
-            self.clauses[c.id] = _ClausePlan(
-                c.id, c.catch_all, self.combo(c.holds_when, c.id, index, steps)
-            )
+            combo = self.combo(c.holds_when, c.id, index, steps)
+            self.clauses[c.id] = _ClausePlan(c.id, c.catch_all, combo, _opens(combo))
 
     def combo(
         self,
@@ -1082,6 +1084,48 @@ def _walk_plan(rules: Ruleset) -> _WalkPlan:
     return plan
 
 
+def _kleene(c: _Combo) -> str:
+    """A planned ``holds_when`` (or part of it) as a Python expression over the element truths
+    ``e`` (0 false, 1 unknown, 2 true): in Kleene's logic ``and`` is the least, ``or`` the
+    greatest, ``not`` the complement to 2 (as :func:`_combined` reads it)."""
+    if c.kind == _EL:
+        return f"e[{c.at}]"
+    if c.kind == _NOT:
+        return f"(2 - {_kleene(c.items[0])})"
+    items = [_kleene(item) for item in c.items]
+    if len(items) == 1:
+        return items[0]
+    return f"{'min' if c.kind == _ALL else 'max'}({', '.join(items)})"
+
+
+def _opens(root: _Combo) -> Callable[[tuple[int, ...]], list[_Step]]:
+    """``holds_when`` as one generated function of the element truths: the plans of the
+    elements the walk goes down, in the order :meth:`_Walk.combination` met them (an unknown
+    part is gone into, its items in order; a part settled by some of its elements is moot; an
+    unknown element is gone down)."""
+    steps: list[_Step] = []
+    lines = ["def opens(e):", "    out = []"]
+
+    def emit(c: _Combo, depth: int) -> None:
+        pad = "    " * depth
+        if c.kind == _EL:
+            assert c.step is not None
+            lines.append(f"{pad}if e[{c.at}] == 1:")
+            lines.append(f"{pad}    out.append(S[{len(steps)}])")
+            steps.append(c.step)
+            return
+        lines.append(f"{pad}if {_kleene(c)} == 1:")
+        for item in c.items:
+            emit(item, depth + 1)
+
+    emit(root, 1)
+    lines.append("    return out")
+    namespace: dict[str, Any] = {"S": tuple(steps)}
+    exec(compile("\n".join(lines), "<rongcuo walk plan>", "exec"), namespace)
+    opens: Callable[[tuple[int, ...]], list[_Step]] = namespace["opens"]
+    return opens
+
+
 def _combined(c: _Combo, elements: tuple[int, ...]) -> int:
     """A planned ``holds_when`` (or part of it) on the element truths (0 false, 1 unknown, 2
     true), in Kleene's logic, as :func:`rongcuo.engine.evaluate.combine` reads it."""
@@ -1124,7 +1168,8 @@ class _Walk:
         if c.id in seen or self.values[c.id] is not U or c.catch_all:
             return
         seen.add(c.id)
-        self.combination(c.holds_when, seen)
+        for step in c.opens(self.elements):  # each unknown, so its test is unknown too
+            self.node(step, seen, (), (), open_=True)
 
     def combination(self, c: _Combo, seen: set[str]) -> None:
         if c.kind == _EL:
