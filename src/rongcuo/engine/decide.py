@@ -788,6 +788,8 @@ def _missing_ranked(
 ) -> list[tuple[_Asked, set[str]]]:
     """The facts :func:`_missing_facts` lists, in its order, each with the ids of the clauses
     waiting on it (what ``screen`` records needs only the paths)."""
+    if rules.program.catalogue is not None:
+        return _ranked_v2(_walk_plan(rules), filing, values, elements)
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
     ]
@@ -808,27 +810,52 @@ def _missing_ranked(
     waiting = list({c.id: c for c in waiting}.values())
     touched: dict[str, set[str]] = {}
     asked: dict[str, _Asked] = {}
-    if rules.program.catalogue is None:  # v1: delete with the v1 path
-        walk = _Unknowns(rules, filing, dict(values), values, elements)
-        for c in waiting:
-            for found in walk.clause(c, set()):
-                touched.setdefault(found.path, set()).add(c.id)
-                asked.setdefault(found.path, found)
-    else:
-        plan = _walk_plan(rules)
-        walk2 = _Walk(plan, vector_of(filing), dict(values), values, elements)
-        for c in waiting:
-            walk2.found = []
-            walk2.clause(plan.clauses[c.id], set())
-            cid = c.id
-            for found in walk2.found:  # the first found of a path is the one asked
-                path = found.path
-                cids = touched.get(path)
-                if cids is None:
-                    touched[path] = {cid}
-                    asked[path] = found
-                else:
-                    cids.add(cid)
+    walk = _Unknowns(rules, filing, dict(values), values, elements)  # v1: delete with v1
+    for c in waiting:
+        for found in walk.clause(c, set()):
+            touched.setdefault(found.path, set()).add(c.id)
+            asked.setdefault(found.path, found)
+    ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
+    return [(asked[path], cids) for path, cids in ranked]
+
+
+def _ranked_v2(
+    plan: _WalkPlan,
+    filing: Filing,
+    values: Mapping[str, Truth],
+    elements: tuple[int, ...],
+    *,
+    compiled: bool = True,
+) -> list[tuple[_Asked, set[str]]]:
+    """:func:`_missing_ranked` under filing model v2, on the ruleset's :class:`_WalkPlan`: the
+    clauses the outcome waits on worked out from lists made once per ruleset (``compiled``:
+    see :class:`_Walk`)."""
+    waiting = [cid for cid in plan.negatives if values[cid] is U]
+    table = plan.bars
+    held = plan.effective(values) if table else values
+    positives = plan.positives
+    if not any(held[pid] is T for pid in positives):
+        for pid in plan.open_positives:  # effectively unknown: the positive, or a bar naming it
+            if held[pid] is U:
+                if values[pid] is U:
+                    waiting.append(pid)
+                waiting.extend(b for b in table.get(pid, ()) if values[b] is U)
+    touched: dict[str, set[str]] = {}
+    asked: dict[str, _Asked] = {}
+    walk = _Walk(plan, vector_of(filing), dict(values), values, elements, compiled=compiled)
+    clauses = plan.clauses
+    # each clause once, first place kept
+    for cid in dict.fromkeys(waiting):
+        walk.found = []
+        walk.clause(clauses[cid], set())
+        for found in walk.found:  # the first found of a path is the one asked
+            path = found.path
+            cids = touched.get(path)
+            if cids is None:
+                touched[path] = {cid}
+                asked[path] = found
+            else:
+                cids.add(cid)
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
     return [(asked[path], cids) for path, cids in ranked]
 
@@ -982,9 +1009,8 @@ class _ClausePlan(NamedTuple):
     id: str
     catch_all: bool
     holds_when: _Combo
-    #: the plans of the elements the walk goes down on given element truths, in its order
-    #: (:func:`_opens`: ``holds_when`` made one generated function)
-    opens: Callable[[tuple[int, ...]], list[_Step]]
+    #: the clause's walk as one generated function (:func:`_compiled_walk`)
+    walk: _ClauseWalk
 
 
 class _WalkPlan:
@@ -996,12 +1022,21 @@ class _WalkPlan:
         assert catalogue is not None, "the planned walk is for filing model v2"
         self.program, self.catalogue, self.model = program, catalogue, rules.filing_model
         self.families = catalogue.decl.families
+        self.rules = rules
+        #: the negatives that are not catch-alls, the positives, those that are not catch-alls,
+        #: and the bars naming each positive some bar names (ids)
+        negatives = rules.of_list(ListKind.NEGATIVE)
+        positives = rules.of_list(ListKind.POSITIVE)
+        self.negatives = tuple(c.id for c in negatives if not c.catch_all)
+        self.positives = tuple(c.id for c in positives)
+        self.open_positives = tuple(c.id for c in positives if not c.catch_all)
+        self.bars = dict(barred_by(rules))
         index = program.compiled.element_index
         self.clauses: dict[str, _ClausePlan] = {}
         for c in rules.clauses:
             steps = {e.id: self.step(e.test, ()) for e in c.elements}
             combo = self.combo(c.holds_when, c.id, index, steps)
-            self.clauses[c.id] = _ClausePlan(c.id, c.catch_all, combo, _opens(combo))
+            self.clauses[c.id] = _ClausePlan(c.id, c.catch_all, combo, _compiled_walk(combo))
 
     def combo(
         self,
@@ -1054,6 +1089,9 @@ class _WalkPlan:
             return _Step(_QUANT, fn, items=parts, reads=(self.read(n.of, scope),))
         raise TypeError(f"an element reference outside holds_when: {n!r}")  # pragma: no cover
 
+    def effective(self, values: Mapping[str, Truth]) -> Mapping[str, Truth]:
+        return effective(self.rules, values)
+
     def coarse(self, decl: Any, value: Any) -> bool:
         """Whether an enum or set value names a value with values below it (it may be refined)."""
         family = getattr(decl, "family", None)
@@ -1098,32 +1136,72 @@ def _kleene(c: _Combo) -> str:
     return f"{'min' if c.kind == _ALL else 'max'}({', '.join(items)})"
 
 
-def _opens(root: _Combo) -> Callable[[tuple[int, ...]], list[_Step]]:
-    """``holds_when`` as one generated function of the element truths: the plans of the
-    elements the walk goes down, in the order :meth:`_Walk.combination` met them (an unknown
-    part is gone into, its items in order; a part settled by some of its elements is moot; an
-    unknown element is gone down)."""
-    steps: list[_Step] = []
-    lines = ["def opens(e):", "    out = []"]
+#: a clause's generated walk: (the walk, the element truths, the fact vector, the clause memo,
+#: the clauses already walked, the list the unknown facts are appended to)
+_ClauseWalk = Callable[
+    ["_Walk", tuple[int, ...], tuple[Any, ...], Memo, set[str], list["_Asked"]], None
+]
 
-    def emit(c: _Combo, depth: int) -> None:
+
+def _compiled_walk(root: _Combo) -> _ClauseWalk:
+    """A clause's walk (:meth:`_Walk.combination` over its ``holds_when``, then
+    :meth:`_Walk.node` down each unknown element) as one generated function: the connectives
+    and the tests of top-level facts written out, quantifiers and tests of records left to
+    :meth:`_Walk.node`. The same facts in the same order as the interpreted walk
+    (tests/test_walk_compiled.py holds them to it)."""
+    consts: list[Any] = []
+    lines = ["def walk(w, e, V, m, seen, found):"]
+
+    def const(value: Any) -> str:
+        consts.append(value)
+        return f"K[{len(consts) - 1}]"
+
+    def combo(c: _Combo, depth: int) -> None:
         pad = "    " * depth
-        if c.kind == _EL:
+        if c.kind == _EL:  # an unknown element: its test is unknown in Kleene's logic too
             assert c.step is not None
             lines.append(f"{pad}if e[{c.at}] == 1:")
-            lines.append(f"{pad}    out.append(S[{len(steps)}])")
-            steps.append(c.step)
+            node(c.step, depth + 1, open_=True)
             return
-        lines.append(f"{pad}if {_kleene(c)} == 1:")
+        lines.append(f"{pad}if {_kleene(c)} == 1:")  # else settled by some of its elements
         for item in c.items:
-            emit(item, depth + 1)
+            combo(item, depth + 1)
+        if not c.items:
+            lines.append(f"{pad}    pass")
 
-    emit(root, 1)
-    lines.append("    return out")
-    namespace: dict[str, Any] = {"S": tuple(steps)}
+    def node(n: _Step, depth: int, *, open_: bool) -> None:
+        pad = "    " * depth
+        kind = n.kind
+        if kind == _TOP1:  # one fact: asked whether or not it is known exactly
+            if open_:
+                lines.append(f"{pad}found.append({const(n.asked)})")
+            else:
+                lines.append(f"{pad}if {const(n.unary)}(V[{n.at}]) == 1:")
+                lines.append(f"{pad}    found.append({const(n.asked)})")
+            return
+        if not open_:
+            lines.append(f"{pad}if {const(n.fn)}(V, (), m) == 1:")
+            pad += "    "
+            depth += 1
+        if kind == _TOP and len(n.reads) == 1:
+            lines.append(f"{pad}found.append({const(n.asked)})")
+        elif kind == _REF:
+            lines.append(f"{pad}w.clause(w.plan.clauses[{n.clause!r}], seen)")
+        elif kind == _NOT:  # unknown exactly when its item is
+            node(n.items[0], depth, open_=True)
+        elif kind in (_ALL, _ANY):
+            for item in n.items:
+                node(item, depth, open_=False)
+            if not n.items:
+                lines.append(f"{pad}pass")
+        else:  # several top-level facts, a quantifier, a test of records: interpreted
+            lines.append(f"{pad}w.node({const(n)}, seen, (), (), open_=True)")
+
+    combo(root, 1)
+    namespace: dict[str, Any] = {"K": tuple(consts)}
     exec(compile("\n".join(lines), "<rongcuo walk plan>", "exec"), namespace)
-    opens: Callable[[tuple[int, ...]], list[_Step]] = namespace["opens"]
-    return opens
+    walk: _ClauseWalk = namespace["walk"]
+    return walk
 
 
 def _combined(c: _Combo, elements: tuple[int, ...]) -> int:
@@ -1148,9 +1226,11 @@ def _combined(c: _Combo, elements: tuple[int, ...]) -> int:
 class _Walk:
     """One filing's walk over a :class:`_WalkPlan`: the unknown facts under the undecided parts
     of a clause, appended to ``found`` in the order they are met (a class, not nested closures,
-    so that it leaves no cycles)."""
+    so that it leaves no cycles). ``compiled``: each clause walked by its generated function
+    (:func:`_compiled_walk`), else by interpreting its plan (the reference the tests hold the
+    generated walk to)."""
 
-    __slots__ = ("elements", "found", "memo", "plan", "values", "vector")
+    __slots__ = ("compiled", "elements", "found", "memo", "plan", "values", "vector")
 
     def __init__(
         self,
@@ -1159,17 +1239,21 @@ class _Walk:
         memo: Memo,
         values: Mapping[str, Truth],
         elements: tuple[int, ...],
+        *,
+        compiled: bool = True,
     ) -> None:
         self.plan, self.vector, self.memo, self.values = plan, vector, memo, values
-        self.elements = elements
+        self.elements, self.compiled = elements, compiled
         self.found: list[_Asked] = []
 
     def clause(self, c: _ClausePlan, seen: set[str]) -> None:
         if c.id in seen or self.values[c.id] is not U or c.catch_all:
             return
         seen.add(c.id)
-        for step in c.opens(self.elements):  # each unknown, so its test is unknown too
-            self.node(step, seen, (), (), open_=True)
+        if self.compiled:
+            c.walk(self, self.elements, self.vector, self.memo, seen, self.found)
+        else:
+            self.combination(c.holds_when, seen)
 
     def combination(self, c: _Combo, seen: set[str]) -> None:
         if c.kind == _EL:
