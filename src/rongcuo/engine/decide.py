@@ -1009,8 +1009,8 @@ class _ClausePlan(NamedTuple):
     id: str
     catch_all: bool
     holds_when: _Combo
-    #: the clause's walk as one generated function (:func:`_compiled_walk`)
-    walk: _ClauseWalk
+    #: the clause's walk as one generated function (:func:`_compiled_walk`); ``None``: interpreted
+    walk: _ClauseWalk | None
 
 
 class _WalkPlan:
@@ -1143,12 +1143,13 @@ _ClauseWalk = Callable[
 ]
 
 
-def _compiled_walk(root: _Combo) -> _ClauseWalk:
+def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
     """A clause's walk (:meth:`_Walk.combination` over its ``holds_when``, then
-    :meth:`_Walk.node` down each unknown element) as one generated function: the connectives
-    and the tests of top-level facts written out, quantifiers and tests of records left to
+    :meth:`_Walk.node` down each unknown element) as one generated function: the connectives,
+    the quantifiers and the tests of one fact written out; a test of several facts left to
     :meth:`_Walk.node`. The same facts in the same order as the interpreted walk
-    (tests/test_walk_compiled.py holds them to it)."""
+    (tests/test_walk_compiled.py holds them to it). A clause whose walk does not compile (too
+    deeply nested for Python's parser) is interpreted."""
     consts: list[Any] = []
     lines = ["def walk(w, e, V, m, seen, found):"]
 
@@ -1161,7 +1162,7 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk:
         if c.kind == _EL:  # an unknown element: its test is unknown in Kleene's logic too
             assert c.step is not None
             lines.append(f"{pad}if e[{c.at}] == 1:")
-            node(c.step, depth + 1, open_=True)
+            node(c.step, depth + 1, 0, open_=True)
             return
         lines.append(f"{pad}if {_kleene(c)} == 1:")  # else settled by some of its elements
         for item in c.items:
@@ -1169,9 +1170,12 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk:
         if not c.items:
             lines.append(f"{pad}    pass")
 
-    def node(n: _Step, depth: int, *, open_: bool) -> None:
+    def node(n: _Step, depth: int, level: int, *, open_: bool) -> None:
+        """``level``: the quantifiers around the node; their records are bound in ``B<level>``
+        and their document paths and ranks in ``W<level>`` (``()`` outside any)."""
         pad = "    " * depth
         kind = n.kind
+        bound, where = (f"B{level}", f"W{level}") if level else ("()", "()")
         if kind == _TOP1:  # one fact: asked whether or not it is known exactly
             if open_:
                 lines.append(f"{pad}found.append({const(n.asked)})")
@@ -1180,26 +1184,78 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk:
                 lines.append(f"{pad}    found.append({const(n.asked)})")
             return
         if not open_:
-            lines.append(f"{pad}if {const(n.fn)}(V, (), m) == 1:")
+            lines.append(f"{pad}if {const(n.fn)}(V, {bound}, m) == 1:")
             pad += "    "
             depth += 1
         if kind == _TOP and len(n.reads) == 1:
             lines.append(f"{pad}found.append({const(n.asked)})")
+        elif kind == _TEST and len(n.reads) == 1:  # a field of a bound record: asked, unless
+            r = n.reads[0]  # the record is a further one (asked with its list)
+            lines.append(f"{pad}p, rank = {where}[{r.depth}]")
+            lines.append(f"{pad}if p:")
+            lines.append(
+                f"{pad}    found.append(Asked(p + {'.' + r.field!r}, {const(r.decl)}, "
+                f"(*rank, {r.decl.order!r})))"
+            )
         elif kind == _REF:
             lines.append(f"{pad}w.clause(w.plan.clauses[{n.clause!r}], seen)")
         elif kind == _NOT:  # unknown exactly when its item is
-            node(n.items[0], depth, open_=True)
+            node(n.items[0], depth, level, open_=True)
         elif kind in (_ALL, _ANY):
             for item in n.items:
-                node(item, depth, open_=False)
+                node(item, depth, level, open_=False)
             if not n.items:
                 lines.append(f"{pad}pass")
-        else:  # several top-level facts, a quantifier, a test of records: interpreted
-            lines.append(f"{pad}w.node({const(n)}, seen, (), (), open_=True)")
+        elif kind == _QUANT:
+            quantifier(n, depth, level)
+        else:  # a test of several facts: interpreted
+            lines.append(f"{pad}w.node({const(n)}, seen, {bound}, {where}, open_=True)")
+
+    def quantifier(n: _Step, depth: int, level: int) -> None:
+        pad = "    " * depth
+        bound, where = (f"B{level}", f"W{level}") if level else ("()", "()")
+        inner = level + 1
+        read = n.reads[0]
+        if read.asked is not None:  # a top-level list
+            lines.append(f"{pad}asked{inner}, rec{inner} = {const(read.asked)}, V[{read.at}]")
+        else:  # a list in a bound record: none for a further record (asked with its list)
+            lines.append(f"{pad}asked{inner}, rec{inner} = w.ref({const(read)}, {bound}, {where})")
+            lines.append(f"{pad}if asked{inner} is not None:")
+            pad += "    "
+            depth += 1
+        a, rec = f"asked{inner}", f"rec{inner}"
+        lines.append(f"{pad}if not isinstance({rec}, Records) or not {rec}.complete:")
+        lines.append(f"{pad}    found.append({a})  # the list itself is open")
+        lines.append(f"{pad}if not isinstance({rec}, Records):  # unknown: an empty open list")
+        lines.append(f"{pad}    {rec} = EMPTY")
+        lines.append(f"{pad}base{inner} = {a}.path.removesuffix('.items')")
+        lines.append(f"{pad}for i{inner}, r{inner} in enumerate({rec}.items):")
+        lines.append(f"{pad}    B{inner} = (*{bound}, r{inner})")
+        lines.append(
+            f"{pad}    W{inner} = (*{where}, (f'{{base{inner}}}[{{i{inner}}}]', "
+            f"(*{a}.rank, i{inner})))"
+        )
+        for part in n.items:
+            node(part, depth + 1, inner, open_=False)
+        lines.append(f"{pad}    pass")
+        lines.append(f"{pad}if not {rec}.complete:  # a further record: the facts outside it")
+        lines.append(f"{pad}    B{inner} = (*{bound}, BLANK)")
+        lines.append(f"{pad}    W{inner} = (*{where}, ('', {a}.rank))")
+        for part in n.items:
+            node(part, depth + 1, inner, open_=False)
 
     combo(root, 1)
-    namespace: dict[str, Any] = {"K": tuple(consts)}
-    exec(compile("\n".join(lines), "<rongcuo walk plan>", "exec"), namespace)
+    namespace: dict[str, Any] = {
+        "K": tuple(consts),
+        "Asked": _Asked,
+        "Records": Records,
+        "EMPTY": Records((), complete=False),
+        "BLANK": BLANK,
+    }
+    try:
+        exec(compile("\n".join(lines), "<rongcuo walk plan>", "exec"), namespace)
+    except (SyntaxError, RecursionError, MemoryError):  # pragma: no cover - nested too deeply
+        return None
     walk: _ClauseWalk = namespace["walk"]
     return walk
 
@@ -1250,7 +1306,7 @@ class _Walk:
         if c.id in seen or self.values[c.id] is not U or c.catch_all:
             return
         seen.add(c.id)
-        if self.compiled:
+        if self.compiled and c.walk is not None:
             c.walk(self, self.elements, self.vector, self.memo, seen, self.found)
         else:
             self.combination(c.holds_when, seen)
