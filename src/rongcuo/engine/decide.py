@@ -989,7 +989,8 @@ class _Step:
         unary: Callable[[Any], int] | None = None,
     ) -> None:
         self.kind, self.fn, self.items, self.reads, self.clause = kind, fn, items, reads, clause
-        #: _TOP1: the test's operator (the one its closure calls) and its fact's place
+        #: _TOP1, and _TEST of one record field: the test's operator (the one its closure
+        #: calls); _TOP1: its fact's place
         self.unary = unary
         self.at = reads[0].at if reads else -1
         self.asked = reads[0].asked if reads else None
@@ -1071,6 +1072,9 @@ class _WalkPlan:
                 paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
             reads = tuple(self.read(p, scope) for p in paths)
             if not all(r.asked is not None for r in reads):
+                if isinstance(n, Test) and len(reads) == 1:  # a field of a bound record
+                    unary = self.catalogue.unary(n, self.catalogue.resolve(n.fact, scope).decl)
+                    return _Step(_TEST, fn, reads=reads, unary=unary)
                 return _Step(_TEST, fn, reads=reads)
             if isinstance(n, Test) and len(reads) == 1:
                 unary = self.catalogue.unary(n, self.catalogue.resolve(n.fact, scope).decl)
@@ -1184,7 +1188,12 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
                 lines.append(f"{pad}    found.append({const(n.asked)})")
             return
         if not open_:
-            lines.append(f"{pad}if {const(n.fn)}(V, {bound}, m) == 1:")
+            field = n.reads[0].field if kind == _TEST and n.unary is not None else ""
+            if field.isidentifier():  # its operator on the field of the record, read directly
+                d = n.reads[0].depth
+                lines.append(f"{pad}if {const(n.unary)}({bound}[{d}].{field}) == 1:")
+            else:
+                lines.append(f"{pad}if {const(n.fn)}(V, {bound}, m) == 1:")
             pad += "    "
             depth += 1
         if kind == _TOP and len(n.reads) == 1:
