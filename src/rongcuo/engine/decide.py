@@ -1166,7 +1166,7 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
         if c.kind == _EL:  # an unknown element: its test is unknown in Kleene's logic too
             assert c.step is not None
             lines.append(f"{pad}if e[{c.at}] == 1:")
-            node(c.step, depth + 1, 0, open_=True)
+            node(c.step, depth + 1, (), open_=True)
             return
         lines.append(f"{pad}if {_kleene(c)} == 1:")  # else settled by some of its elements
         for item in c.items:
@@ -1174,12 +1174,20 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
         if not c.items:
             lines.append(f"{pad}    pass")
 
-    def node(n: _Step, depth: int, level: int, *, open_: bool) -> None:
-        """``level``: the quantifiers around the node; their records are bound in ``B<level>``
-        and their document paths and ranks in ``W<level>`` (``()`` outside any)."""
+    def node(n: _Step, depth: int, blank: tuple[bool, ...], *, open_: bool) -> None:
+        """``blank``: for each quantifier around the node, whether the record it binds is the
+        further record of an open list (:data:`BLANK`) in this part of the code; the records
+        are bound in ``B<level>``, their document paths and ranks in ``W<level>`` (``()``
+        outside any quantifier)."""
         pad = "    " * depth
         kind = n.kind
+        level = len(blank)
         bound, where = (f"B{level}", f"W{level}") if level else ("()", "()")
+        first = n.reads[0].depth if kind == _QUANT or (kind == _TEST and len(n.reads) == 1) else -1
+        if first >= 0 and blank[first]:
+            # all it reads is a field of a further record (the records of a list in it, for a
+            # quantifier): asked with that record's list, so nothing found, nothing evaluated
+            return
         if kind == _TOP1:  # one fact: asked whether or not it is known exactly
             if open_:
                 lines.append(f"{pad}found.append({const(n.asked)})")
@@ -1198,30 +1206,30 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
             depth += 1
         if kind == _TOP and len(n.reads) == 1:
             lines.append(f"{pad}found.append({const(n.asked)})")
-        elif kind == _TEST and len(n.reads) == 1:  # a field of a bound record: asked, unless
-            r = n.reads[0]  # the record is a further one (asked with its list)
+        elif kind == _TEST and len(n.reads) == 1:  # a field of a bound record (not a further
+            r = n.reads[0]  # one: that is left out above): asked
             lines.append(f"{pad}p, rank = {where}[{r.depth}]")
-            lines.append(f"{pad}if p:")
             lines.append(
-                f"{pad}    found.append(Asked(p + {'.' + r.field!r}, {const(r.decl)}, "
+                f"{pad}found.append(Asked(p + {'.' + r.field!r}, {const(r.decl)}, "
                 f"(*rank, {r.decl.order!r})))"
             )
         elif kind == _REF:
             lines.append(f"{pad}w.clause(w.plan.clauses[{n.clause!r}], seen)")
         elif kind == _NOT:  # unknown exactly when its item is
-            node(n.items[0], depth, level, open_=True)
+            node(n.items[0], depth, blank, open_=True)
         elif kind in (_ALL, _ANY):
             for item in n.items:
-                node(item, depth, level, open_=False)
+                node(item, depth, blank, open_=False)
             if not n.items:
                 lines.append(f"{pad}pass")
         elif kind == _QUANT:
-            quantifier(n, depth, level)
+            quantifier(n, depth, blank)
         else:  # a test of several facts: interpreted
             lines.append(f"{pad}w.node({const(n)}, seen, {bound}, {where}, open_=True)")
 
-    def quantifier(n: _Step, depth: int, level: int) -> None:
+    def quantifier(n: _Step, depth: int, blank: tuple[bool, ...]) -> None:
         pad = "    " * depth
+        level = len(blank)
         bound, where = (f"B{level}", f"W{level}") if level else ("()", "()")
         inner = level + 1
         read = n.reads[0]
@@ -1245,13 +1253,14 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
             f"(*{a}.rank, i{inner})))"
         )
         for part in n.items:
-            node(part, depth + 1, inner, open_=False)
+            node(part, depth + 1, (*blank, False), open_=False)
         lines.append(f"{pad}    pass")
         lines.append(f"{pad}if not {rec}.complete:  # a further record: the facts outside it")
         lines.append(f"{pad}    B{inner} = (*{bound}, BLANK)")
         lines.append(f"{pad}    W{inner} = (*{where}, ('', {a}.rank))")
         for part in n.items:
-            node(part, depth + 1, inner, open_=False)
+            node(part, depth + 1, (*blank, True), open_=False)
+        lines.append(f"{pad}    pass")
 
     combo(root, 1)
     namespace: dict[str, Any] = {
