@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
 
@@ -833,8 +833,7 @@ def _ranked_v2(
     waiting = [cid for cid in plan.negatives if values[cid] is U]
     table = plan.bars
     held = plan.effective(values) if table else values
-    positives = plan.positives
-    if not any(held[pid] is T for pid in positives):
+    if T not in [held[pid] for pid in plan.positives]:
         for pid in plan.open_positives:  # effectively unknown: the positive, or a bar naming it
             if held[pid] is U:
                 if values[pid] is U:
@@ -1037,7 +1036,7 @@ class _WalkPlan:
         for c in rules.clauses:
             steps = {e.id: self.step(e.test, ()) for e in c.elements}
             combo = self.combo(c.holds_when, c.id, index, steps)
-            self.clauses[c.id] = _ClausePlan(c.id, c.catch_all, combo, _compiled_walk(combo))
+            self.clauses[c.id] = _ClausePlan(c.id, c.catch_all, combo, _compiled_walk(combo, c.id))
 
     def combo(
         self,
@@ -1147,7 +1146,7 @@ _ClauseWalk = Callable[
 ]
 
 
-def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
+def _compiled_walk(root: _Combo, name: str) -> _ClauseWalk | None:
     """A clause's walk (:meth:`_Walk.combination` over its ``holds_when``, then
     :meth:`_Walk.node` down each unknown element) as one generated function: the connectives,
     the quantifiers and the tests of one fact written out; a test of several facts left to
@@ -1174,11 +1173,41 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
         if not c.items:
             lines.append(f"{pad}    pass")
 
-    def node(n: _Step, depth: int, blank: tuple[bool, ...], *, open_: bool) -> None:
+    temps = iter(range(1 << 30))
+
+    def simple(n: _Step, bound: str) -> str | None:
+        """The node's truth as an expression of operators on values, if it is one: a test of
+        one top-level fact, or of one field of a bound record, or a connective of those (in
+        Kleene's logic, as :func:`_kleene`; every part evaluated: none has side effects)."""
+        if n.kind == _TOP1:
+            return f"{const(n.unary)}(V[{n.at}])"
+        field = n.reads[0].field if n.kind == _TEST and n.unary is not None else ""
+        if field.isidentifier():
+            return f"{const(n.unary)}({bound}[{n.reads[0].depth}].{field})"
+        if n.kind == _NOT:
+            inner = simple(n.items[0], bound)
+            return None if inner is None else f"(2 - {inner})"
+        if n.kind in (_ALL, _ANY) and n.items:
+            parts = [simple(item, bound) for item in n.items]
+            if not all(parts):
+                return None
+            if len(parts) == 1:
+                return parts[0]
+            return f"{'min' if n.kind == _ALL else 'max'}({', '.join(map(str, parts))})"
+        return None
+
+    def node(
+        n: _Step,
+        depth: int,
+        blank: tuple[bool, ...],
+        *,
+        open_: bool,
+        value: str | None = None,
+    ) -> None:
         """``blank``: for each quantifier around the node, whether the record it binds is the
         further record of an open list (:data:`BLANK`) in this part of the code; the records
         are bound in ``B<level>``, their document paths and ranks in ``W<level>`` (``()``
-        outside any quantifier)."""
+        outside any quantifier). ``value``: a variable that holds the node's truth already."""
         pad = "    " * depth
         kind = n.kind
         level = len(blank)
@@ -1192,16 +1221,28 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
             if open_:
                 lines.append(f"{pad}found.append({const(n.asked)})")
             else:
-                lines.append(f"{pad}if {const(n.unary)}(V[{n.at}]) == 1:")
+                lines.append(f"{pad}if {value or simple(n, bound)} == 1:")
                 lines.append(f"{pad}    found.append({const(n.asked)})")
             return
+        items = n.items if kind in (_ALL, _ANY) else ()
+        given: Sequence[str | None] = [None] * len(items)
         if not open_:
-            field = n.reads[0].field if kind == _TEST and n.unary is not None else ""
-            if field.isidentifier():  # its operator on the field of the record, read directly
-                d = n.reads[0].depth
-                lines.append(f"{pad}if {const(n.unary)}({bound}[{d}].{field}) == 1:")
-            else:
-                lines.append(f"{pad}if {const(n.fn)}(V, {bound}, m) == 1:")
+            # its truth: given; or, of a connective of items each an expression, each item's
+            # kept in a variable for it (all: the least, any: the greatest); or an expression;
+            # else its closure's
+            exprs = [simple(item, bound) for item in items] if value is None else []
+            if value is None and items and all(exprs):
+                names = [f"t{next(temps)}" for _ in items]
+                for var, expr in zip(names, exprs, strict=True):
+                    lines.append(f"{pad}{var} = {expr}")
+                fold = "min" if kind == _ALL else "max"
+                value = names[0] if len(names) == 1 else f"{fold}({', '.join(names)})"
+                given = names
+            if value is None:
+                value = simple(n, bound)
+            if value is None:
+                value = f"{const(n.fn)}(V, {bound}, m)"
+            lines.append(f"{pad}if {value} == 1:")
             pad += "    "
             depth += 1
         if kind == _TOP and len(n.reads) == 1:
@@ -1218,8 +1259,8 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
         elif kind == _NOT:  # unknown exactly when its item is
             node(n.items[0], depth, blank, open_=True)
         elif kind in (_ALL, _ANY):
-            for item in n.items:
-                node(item, depth, blank, open_=False)
+            for item, kept in zip(n.items, given, strict=True):
+                node(item, depth, blank, open_=False, value=kept)
             if not n.items:
                 lines.append(f"{pad}pass")
         elif kind == _QUANT:
@@ -1271,7 +1312,7 @@ def _compiled_walk(root: _Combo) -> _ClauseWalk | None:
         "BLANK": BLANK,
     }
     try:
-        exec(compile("\n".join(lines), "<rongcuo walk plan>", "exec"), namespace)
+        exec(compile("\n".join(lines), f"<rongcuo walk of {name}>", "exec"), namespace)
     except (SyntaxError, RecursionError, MemoryError):  # pragma: no cover - nested too deeply
         return None
     walk: _ClauseWalk = namespace["walk"]
