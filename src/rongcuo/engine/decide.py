@@ -1248,11 +1248,11 @@ def _compiled_walk(root: _Combo, name: str) -> _ClauseWalk | None:
         if kind == _TOP and len(n.reads) == 1:
             lines.append(f"{pad}found.append({const(n.asked)})")
         elif kind == _TEST and len(n.reads) == 1:  # a field of a bound record (not a further
-            r = n.reads[0]  # one: that is left out above): asked
-            lines.append(f"{pad}p, rank = {where}[{r.depth}]")
+            r = n.reads[0]  # one: that is left out above): asked, at the loop's record
+            at = r.depth + 1
             lines.append(
-                f"{pad}found.append(Asked(p + {'.' + r.field!r}, {const(r.decl)}, "
-                f"(*rank, {r.decl.order!r})))"
+                f"{pad}found.append(Asked(f'{{base{at}}}[{{i{at}}}].{r.field}', "
+                f"{const(r.decl)}, (*asked{at}.rank, i{at}, {r.decl.order!r})))"
             )
         elif kind == _REF:
             lines.append(f"{pad}w.clause(w.plan.clauses[{n.clause!r}], seen)")
@@ -1267,6 +1267,15 @@ def _compiled_walk(root: _Combo, name: str) -> _ClauseWalk | None:
             quantifier(n, depth, blank)
         else:  # a test of several facts: interpreted
             lines.append(f"{pad}w.node({const(n)}, seen, {bound}, {where}, open_=True)")
+
+    def interprets(n: _Step) -> bool:
+        """Whether the code written for the node calls the interpreter with the records'
+        paths (``W<level>``): a test of several facts, a list in a bound record."""
+        if n.kind in (_TEST, _TOP) and len(n.reads) > 1:
+            return True
+        if n.kind == _QUANT and n.reads[0].asked is None:
+            return True
+        return n.kind in (_ALL, _ANY, _NOT, _QUANT) and any(map(interprets, n.items))
 
     def quantifier(n: _Step, depth: int, blank: tuple[bool, ...]) -> None:
         pad = "    " * depth
@@ -1289,16 +1298,18 @@ def _compiled_walk(root: _Combo, name: str) -> _ClauseWalk | None:
         lines.append(f"{pad}base{inner} = {a}.path.removesuffix('.items')")
         lines.append(f"{pad}for i{inner}, r{inner} in enumerate({rec}.items):")
         lines.append(f"{pad}    B{inner} = (*{bound}, r{inner})")
-        lines.append(
-            f"{pad}    W{inner} = (*{where}, (f'{{base{inner}}}[{{i{inner}}}]', "
-            f"(*{a}.rank, i{inner})))"
-        )
+        if any(map(interprets, n.items)):  # the records' paths and ranks, for the interpreter
+            lines.append(
+                f"{pad}    W{inner} = (*{where}, (f'{{base{inner}}}[{{i{inner}}}]', "
+                f"(*{a}.rank, i{inner})))"
+            )
         for part in n.items:
             node(part, depth + 1, (*blank, False), open_=False)
         lines.append(f"{pad}    pass")
         lines.append(f"{pad}if not {rec}.complete:  # a further record: the facts outside it")
         lines.append(f"{pad}    B{inner} = (*{bound}, BLANK)")
-        lines.append(f"{pad}    W{inner} = (*{where}, ('', {a}.rank))")
+        if any(map(interprets, n.items)):
+            lines.append(f"{pad}    W{inner} = (*{where}, ('', {a}.rank))")
         for part in n.items:
             node(part, depth + 1, (*blank, True), open_=False)
         lines.append(f"{pad}    pass")
