@@ -954,6 +954,10 @@ class _Unknowns:
 # (its vector position, or the depth and field of a bound record) with the fact's declaration and
 # rank, each clause's elements by their position in the generated code's truths. A filing's walk
 # then only reads values and calls closures: nothing is resolved, hashed or looked up by name.
+# Each clause's walk is then written out as one Python function (:func:`_compiled_walk`), so that
+# a filing's walk does not interpret the tree either; the interpreted walk (:class:`_Walk` with
+# ``compiled=False``) stays, as the reference tests/test_walk_compiled.py holds it to, and for
+# the parts the generated code hands back to it (a test of several facts, a list in a record).
 
 _TEST, _ALL, _ANY, _NOT, _REF, _QUANT, _TOP = range(7)  # _TOP: a test of top-level facts
 _TOP1 = 7  # a test of one top-level fact's value: its operator called on the value directly
