@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any, Final, Literal, NamedTuple, get_args
 
@@ -788,6 +788,8 @@ def _missing_ranked(
 ) -> list[tuple[_Asked, set[str]]]:
     """The facts :func:`_missing_facts` lists, in its order, each with the ids of the clauses
     waiting on it (what ``screen`` records needs only the paths)."""
+    if rules.program.catalogue is not None:
+        return _ranked_v2(_walk_plan(rules), filing, values, elements)
     open_negatives = [
         c for c in rules.of_list(ListKind.NEGATIVE) if not c.catch_all and values[c.id] is U
     ]
@@ -808,27 +810,51 @@ def _missing_ranked(
     waiting = list({c.id: c for c in waiting}.values())
     touched: dict[str, set[str]] = {}
     asked: dict[str, _Asked] = {}
-    if rules.program.catalogue is None:  # v1: delete with the v1 path
-        walk = _Unknowns(rules, filing, dict(values), values, elements)
-        for c in waiting:
-            for found in walk.clause(c, set()):
-                touched.setdefault(found.path, set()).add(c.id)
-                asked.setdefault(found.path, found)
-    else:
-        plan = _walk_plan(rules)
-        walk2 = _Walk(plan, vector_of(filing), dict(values), values, elements)
-        for c in waiting:
-            walk2.found = []
-            walk2.clause(plan.clauses[c.id], set())
-            cid = c.id
-            for found in walk2.found:  # the first found of a path is the one asked
-                path = found.path
-                cids = touched.get(path)
-                if cids is None:
-                    touched[path] = {cid}
-                    asked[path] = found
-                else:
-                    cids.add(cid)
+    walk = _Unknowns(rules, filing, dict(values), values, elements)  # v1: delete with v1
+    for c in waiting:
+        for found in walk.clause(c, set()):
+            touched.setdefault(found.path, set()).add(c.id)
+            asked.setdefault(found.path, found)
+    ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
+    return [(asked[path], cids) for path, cids in ranked]
+
+
+def _ranked_v2(
+    plan: _WalkPlan,
+    filing: Filing,
+    values: Mapping[str, Truth],
+    elements: tuple[int, ...],
+    *,
+    compiled: bool = True,
+) -> list[tuple[_Asked, set[str]]]:
+    """:func:`_missing_ranked` under filing model v2, on the ruleset's :class:`_WalkPlan`: the
+    clauses the outcome waits on worked out from lists made once per ruleset (``compiled``:
+    see :class:`_Walk`)."""
+    waiting = [cid for cid in plan.negatives if values[cid] is U]
+    table = plan.bars
+    held = plan.effective(values) if table else values
+    if T not in [held[pid] for pid in plan.positives]:
+        for pid in plan.open_positives:  # effectively unknown: the positive, or a bar naming it
+            if held[pid] is U:
+                if values[pid] is U:
+                    waiting.append(pid)
+                waiting.extend(b for b in table.get(pid, ()) if values[b] is U)
+    touched: dict[str, set[str]] = {}
+    asked: dict[str, _Asked] = {}
+    walk = _Walk(plan, vector_of(filing), dict(values), values, elements, compiled=compiled)
+    clauses = plan.clauses
+    # each clause once, first place kept
+    for cid in dict.fromkeys(waiting):
+        walk.found = []
+        walk.clause(clauses[cid], set())
+        for found in walk.found:  # the first found of a path is the one asked
+            path = found.path
+            cids = touched.get(path)
+            if cids is None:
+                touched[path] = {cid}
+                asked[path] = found
+            else:
+                cids.add(cid)
     ranked = sorted(touched.items(), key=lambda kv: (-len(kv[1]), asked[kv[0]].rank))
     return [(asked[path], cids) for path, cids in ranked]
 
@@ -928,6 +954,10 @@ class _Unknowns:
 # (its vector position, or the depth and field of a bound record) with the fact's declaration and
 # rank, each clause's elements by their position in the generated code's truths. A filing's walk
 # then only reads values and calls closures: nothing is resolved, hashed or looked up by name.
+# Each clause's walk is then written out as one Python function (:func:`_compiled_walk`), so that
+# a filing's walk does not interpret the tree either; the interpreted walk (:class:`_Walk` with
+# ``compiled=False``) stays, as the reference tests/test_walk_compiled.py holds it to, and for
+# the parts the generated code hands back to it (a test of several facts, a list in a record).
 
 _TEST, _ALL, _ANY, _NOT, _REF, _QUANT, _TOP = range(7)  # _TOP: a test of top-level facts
 _TOP1 = 7  # a test of one top-level fact's value: its operator called on the value directly
@@ -962,7 +992,8 @@ class _Step:
         unary: Callable[[Any], int] | None = None,
     ) -> None:
         self.kind, self.fn, self.items, self.reads, self.clause = kind, fn, items, reads, clause
-        #: _TOP1: the test's operator (the one its closure calls) and its fact's place
+        #: _TOP1, and _TEST of one record field: the test's operator (the one its closure
+        #: calls); _TOP1: its fact's place
         self.unary = unary
         self.at = reads[0].at if reads else -1
         self.asked = reads[0].asked if reads else None
@@ -982,6 +1013,8 @@ class _ClausePlan(NamedTuple):
     id: str
     catch_all: bool
     holds_when: _Combo
+    #: the clause's walk as one generated function (:func:`_compiled_walk`); ``None``: interpreted
+    walk: _ClauseWalk | None
 
 
 class _WalkPlan:
@@ -993,13 +1026,21 @@ class _WalkPlan:
         assert catalogue is not None, "the planned walk is for filing model v2"
         self.program, self.catalogue, self.model = program, catalogue, rules.filing_model
         self.families = catalogue.decl.families
+        self.rules = rules
+        #: the negatives that are not catch-alls, the positives, those that are not catch-alls,
+        #: and the bars naming each positive some bar names (ids)
+        negatives = rules.of_list(ListKind.NEGATIVE)
+        positives = rules.of_list(ListKind.POSITIVE)
+        self.negatives = tuple(c.id for c in negatives if not c.catch_all)
+        self.positives = tuple(c.id for c in positives)
+        self.open_positives = tuple(c.id for c in positives if not c.catch_all)
+        self.bars = dict(barred_by(rules))
         index = program.compiled.element_index
         self.clauses: dict[str, _ClausePlan] = {}
         for c in rules.clauses:
             steps = {e.id: self.step(e.test, ()) for e in c.elements}
-            self.clauses[c.id] = _ClausePlan(
-                c.id, c.catch_all, self.combo(c.holds_when, c.id, index, steps)
-            )
+            combo = self.combo(c.holds_when, c.id, index, steps)
+            self.clauses[c.id] = _ClausePlan(c.id, c.catch_all, combo, _compiled_walk(combo, c.id))
 
     def combo(
         self,
@@ -1034,6 +1075,9 @@ class _WalkPlan:
                 paths = (n.fact, *([n.value.path] if isinstance(n.value, FactRef) else ()))
             reads = tuple(self.read(p, scope) for p in paths)
             if not all(r.asked is not None for r in reads):
+                if isinstance(n, Test) and len(reads) == 1:  # a field of a bound record
+                    unary = self.catalogue.unary(n, self.catalogue.resolve(n.fact, scope).decl)
+                    return _Step(_TEST, fn, reads=reads, unary=unary)
                 return _Step(_TEST, fn, reads=reads)
             if isinstance(n, Test) and len(reads) == 1:
                 unary = self.catalogue.unary(n, self.catalogue.resolve(n.fact, scope).decl)
@@ -1051,6 +1095,9 @@ class _WalkPlan:
             parts = tuple(self.step(p, inner) for p in (n.where, n.that) if p is not None)
             return _Step(_QUANT, fn, items=parts, reads=(self.read(n.of, scope),))
         raise TypeError(f"an element reference outside holds_when: {n!r}")  # pragma: no cover
+
+    def effective(self, values: Mapping[str, Truth]) -> Mapping[str, Truth]:
+        return effective(self.rules, values)
 
     def coarse(self, decl: Any, value: Any) -> bool:
         """Whether an enum or set value names a value with values below it (it may be refined)."""
@@ -1082,6 +1129,211 @@ def _walk_plan(rules: Ruleset) -> _WalkPlan:
     return plan
 
 
+def _kleene(c: _Combo) -> str:
+    """A planned ``holds_when`` (or part of it) as a Python expression over the element truths
+    ``e`` (0 false, 1 unknown, 2 true): in Kleene's logic ``and`` is the least, ``or`` the
+    greatest, ``not`` the complement to 2 (as :func:`_combined` reads it)."""
+    if c.kind == _EL:
+        return f"e[{c.at}]"
+    if c.kind == _NOT:
+        return f"(2 - {_kleene(c.items[0])})"
+    items = [_kleene(item) for item in c.items]
+    if len(items) == 1:
+        return items[0]
+    return f"{'min' if c.kind == _ALL else 'max'}({', '.join(items)})"
+
+
+#: a clause's generated walk: (the walk, the element truths, the fact vector, the clause memo,
+#: the clauses already walked, the list the unknown facts are appended to)
+_ClauseWalk = Callable[
+    ["_Walk", tuple[int, ...], tuple[Any, ...], Memo, set[str], list["_Asked"]], None
+]
+
+
+def _compiled_walk(root: _Combo, name: str) -> _ClauseWalk | None:
+    """A clause's walk (:meth:`_Walk.combination` over its ``holds_when``, then
+    :meth:`_Walk.node` down each unknown element) as one generated function: the connectives,
+    the quantifiers and the tests of one fact written out; a test of several facts left to
+    :meth:`_Walk.node`. The same facts in the same order as the interpreted walk
+    (tests/test_walk_compiled.py holds them to it). A clause whose walk does not compile (too
+    deeply nested for Python's parser) is interpreted."""
+    consts: list[Any] = []
+    lines = ["def walk(w, e, V, m, seen, found):"]
+
+    def const(value: Any) -> str:
+        consts.append(value)
+        return f"K[{len(consts) - 1}]"
+
+    def combo(c: _Combo, depth: int) -> None:
+        pad = "    " * depth
+        if c.kind == _EL:  # an unknown element: its test is unknown in Kleene's logic too
+            assert c.step is not None
+            lines.append(f"{pad}if e[{c.at}] == 1:")
+            node(c.step, depth + 1, (), open_=True)
+            return
+        lines.append(f"{pad}if {_kleene(c)} == 1:")  # else settled by some of its elements
+        for item in c.items:
+            combo(item, depth + 1)
+        if not c.items:
+            lines.append(f"{pad}    pass")
+
+    temps = iter(range(1 << 30))
+
+    def simple(n: _Step, bound: str) -> str | None:
+        """The node's truth as an expression of operators on values, if it is one: a test of
+        one top-level fact, or of one field of a bound record, or a connective of those (in
+        Kleene's logic, as :func:`_kleene`; every part evaluated: none has side effects)."""
+        if n.kind == _TOP1:
+            return f"{const(n.unary)}(V[{n.at}])"
+        field = n.reads[0].field if n.kind == _TEST and n.unary is not None else ""
+        if field.isidentifier():
+            return f"{const(n.unary)}({bound}[{n.reads[0].depth}].{field})"
+        if n.kind == _NOT:
+            inner = simple(n.items[0], bound)
+            return None if inner is None else f"(2 - {inner})"
+        if n.kind in (_ALL, _ANY) and n.items:
+            parts = [simple(item, bound) for item in n.items]
+            if not all(parts):
+                return None
+            if len(parts) == 1:
+                return parts[0]
+            return f"{'min' if n.kind == _ALL else 'max'}({', '.join(map(str, parts))})"
+        return None
+
+    def node(
+        n: _Step,
+        depth: int,
+        blank: tuple[bool, ...],
+        *,
+        open_: bool,
+        value: str | None = None,
+    ) -> None:
+        """``blank``: for each quantifier around the node, whether the record it binds is the
+        further record of an open list (:data:`BLANK`) in this part of the code; the records
+        are bound in ``B<level>``, their document paths and ranks in ``W<level>`` (``()``
+        outside any quantifier). ``value``: a variable that holds the node's truth already."""
+        pad = "    " * depth
+        kind = n.kind
+        level = len(blank)
+        bound, where = (f"B{level}", f"W{level}") if level else ("()", "()")
+        first = n.reads[0].depth if kind == _QUANT or (kind == _TEST and len(n.reads) == 1) else -1
+        if first >= 0 and blank[first]:
+            # all it reads is a field of a further record (the records of a list in it, for a
+            # quantifier): asked with that record's list, so nothing found, nothing evaluated
+            return
+        if kind == _TOP1:  # one fact: asked whether or not it is known exactly
+            if open_:
+                lines.append(f"{pad}found.append({const(n.asked)})")
+            else:
+                lines.append(f"{pad}if {value or simple(n, bound)} == 1:")
+                lines.append(f"{pad}    found.append({const(n.asked)})")
+            return
+        items = n.items if kind in (_ALL, _ANY) else ()
+        given: Sequence[str | None] = [None] * len(items)
+        if not open_:
+            # its truth: given; or, of a connective of items each an expression, each item's
+            # kept in a variable for it (all: the least, any: the greatest); or an expression;
+            # else its closure's
+            exprs = [simple(item, bound) for item in items] if value is None else []
+            if value is None and items and all(exprs):
+                names = [f"t{next(temps)}" for _ in items]
+                for var, expr in zip(names, exprs, strict=True):
+                    lines.append(f"{pad}{var} = {expr}")
+                fold = "min" if kind == _ALL else "max"
+                value = names[0] if len(names) == 1 else f"{fold}({', '.join(names)})"
+                given = names
+            if value is None:
+                value = simple(n, bound)
+            if value is None:
+                value = f"{const(n.fn)}(V, {bound}, m)"
+            lines.append(f"{pad}if {value} == 1:")
+            pad += "    "
+            depth += 1
+        if kind == _TOP and len(n.reads) == 1:
+            lines.append(f"{pad}found.append({const(n.asked)})")
+        elif kind == _TEST and len(n.reads) == 1:  # a field of a bound record (not a further
+            r = n.reads[0]  # one: that is left out above): asked, at the loop's record
+            at = r.depth + 1
+            lines.append(
+                f"{pad}found.append(Asked(f'{{base{at}}}[{{i{at}}}].{r.field}', "
+                f"{const(r.decl)}, (*asked{at}.rank, i{at}, {r.decl.order!r})))"
+            )
+        elif kind == _REF:
+            lines.append(f"{pad}w.clause(w.plan.clauses[{n.clause!r}], seen)")
+        elif kind == _NOT:  # unknown exactly when its item is
+            node(n.items[0], depth, blank, open_=True)
+        elif kind in (_ALL, _ANY):
+            for item, kept in zip(n.items, given, strict=True):
+                node(item, depth, blank, open_=False, value=kept)
+            if not n.items:
+                lines.append(f"{pad}pass")
+        elif kind == _QUANT:
+            quantifier(n, depth, blank)
+        else:  # a test of several facts: interpreted
+            lines.append(f"{pad}w.node({const(n)}, seen, {bound}, {where}, open_=True)")
+
+    def interprets(n: _Step) -> bool:
+        """Whether the code written for the node calls the interpreter with the records'
+        paths (``W<level>``): a test of several facts, a list in a bound record."""
+        if n.kind in (_TEST, _TOP) and len(n.reads) > 1:
+            return True
+        if n.kind == _QUANT and n.reads[0].asked is None:
+            return True
+        return n.kind in (_ALL, _ANY, _NOT, _QUANT) and any(map(interprets, n.items))
+
+    def quantifier(n: _Step, depth: int, blank: tuple[bool, ...]) -> None:
+        pad = "    " * depth
+        level = len(blank)
+        bound, where = (f"B{level}", f"W{level}") if level else ("()", "()")
+        inner = level + 1
+        read = n.reads[0]
+        if read.asked is not None:  # a top-level list
+            lines.append(f"{pad}asked{inner}, rec{inner} = {const(read.asked)}, V[{read.at}]")
+        else:  # a list in a bound record: none for a further record (asked with its list)
+            lines.append(f"{pad}asked{inner}, rec{inner} = w.ref({const(read)}, {bound}, {where})")
+            lines.append(f"{pad}if asked{inner} is not None:")
+            pad += "    "
+            depth += 1
+        a, rec = f"asked{inner}", f"rec{inner}"
+        lines.append(f"{pad}if not isinstance({rec}, Records) or not {rec}.complete:")
+        lines.append(f"{pad}    found.append({a})  # the list itself is open")
+        lines.append(f"{pad}if not isinstance({rec}, Records):  # unknown: an empty open list")
+        lines.append(f"{pad}    {rec} = EMPTY")
+        lines.append(f"{pad}base{inner} = {a}.path.removesuffix('.items')")
+        lines.append(f"{pad}for i{inner}, r{inner} in enumerate({rec}.items):")
+        lines.append(f"{pad}    B{inner} = (*{bound}, r{inner})")
+        if any(map(interprets, n.items)):  # the records' paths and ranks, for the interpreter
+            lines.append(
+                f"{pad}    W{inner} = (*{where}, (f'{{base{inner}}}[{{i{inner}}}]', "
+                f"(*{a}.rank, i{inner})))"
+            )
+        for part in n.items:
+            node(part, depth + 1, (*blank, False), open_=False)
+        lines.append(f"{pad}    pass")
+        lines.append(f"{pad}if not {rec}.complete:  # a further record: the facts outside it")
+        lines.append(f"{pad}    B{inner} = (*{bound}, BLANK)")
+        if any(map(interprets, n.items)):
+            lines.append(f"{pad}    W{inner} = (*{where}, ('', {a}.rank))")
+        for part in n.items:
+            node(part, depth + 1, (*blank, True), open_=False)
+        lines.append(f"{pad}    pass")
+
+    combo(root, 1)
+    namespace: dict[str, Any] = {
+        "K": tuple(consts),
+        "Asked": _Asked,
+        "Records": Records,
+        "EMPTY": Records((), complete=False),
+        "BLANK": BLANK,
+    }
+    try:
+        exec(compile("\n".join(lines), f"<rongcuo walk of {name}>", "exec"), namespace)
+    except (SyntaxError, RecursionError, MemoryError):  # pragma: no cover - nested too deeply
+        return None
+    walk: _ClauseWalk = namespace["walk"]
+    return walk
+
+
 def _combined(c: _Combo, elements: tuple[int, ...]) -> int:
     """A planned ``holds_when`` (or part of it) on the element truths (0 false, 1 unknown, 2
     true), in Kleene's logic, as :func:`rongcuo.engine.evaluate.combine` reads it."""
@@ -1104,9 +1356,11 @@ def _combined(c: _Combo, elements: tuple[int, ...]) -> int:
 class _Walk:
     """One filing's walk over a :class:`_WalkPlan`: the unknown facts under the undecided parts
     of a clause, appended to ``found`` in the order they are met (a class, not nested closures,
-    so that it leaves no cycles)."""
+    so that it leaves no cycles). ``compiled``: each clause walked by its generated function
+    (:func:`_compiled_walk`), else by interpreting its plan (the reference the tests hold the
+    generated walk to)."""
 
-    __slots__ = ("elements", "found", "memo", "plan", "values", "vector")
+    __slots__ = ("compiled", "elements", "found", "memo", "plan", "values", "vector")
 
     def __init__(
         self,
@@ -1115,16 +1369,21 @@ class _Walk:
         memo: Memo,
         values: Mapping[str, Truth],
         elements: tuple[int, ...],
+        *,
+        compiled: bool = True,
     ) -> None:
         self.plan, self.vector, self.memo, self.values = plan, vector, memo, values
-        self.elements = elements
+        self.elements, self.compiled = elements, compiled
         self.found: list[_Asked] = []
 
     def clause(self, c: _ClausePlan, seen: set[str]) -> None:
         if c.id in seen or self.values[c.id] is not U or c.catch_all:
             return
         seen.add(c.id)
-        self.combination(c.holds_when, seen)
+        if self.compiled and c.walk is not None:
+            c.walk(self, self.elements, self.vector, self.memo, seen, self.found)
+        else:
+            self.combination(c.holds_when, seen)
 
     def combination(self, c: _Combo, seen: set[str]) -> None:
         if c.kind == _EL:

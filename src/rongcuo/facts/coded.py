@@ -321,7 +321,7 @@ def validate_document(
     those checks run on the error path only, where they decide which problems are reported
     and where, as they did when they ran first.
     """
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):  # (a dict: no ABC check)
         raise FilingError([not_object(value, name)])
     if not _v1_safe(model):  # a revision that declares a v1 key as a fact of its own
         v1 = _v1_problems(value, name, doc)
@@ -402,7 +402,8 @@ def validate_coded(cls: type[_M], data: Any, handler: Any, info: pydantic.Valida
     of another model — it gets the same checks and rongcuo codes as :func:`parse_filing_v2`
     (a repeat refused at the repeat, ``filing_v1`` for a v1 document, ``filing_too_long``), each
     error's ``type`` a rongcuo code with the hint in ``ctx["hint"]``."""
-    if isinstance(info.context, Mapping) and info.context.get(_READING):
+    context = info.context
+    if (type(context) is dict or isinstance(context, Mapping)) and context.get(_READING):
         return typing.cast(_M, handler(data))
     if isinstance(data, cls):
         return data

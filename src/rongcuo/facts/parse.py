@@ -61,7 +61,7 @@ def parse_filing_v2(
     with: the bundled declaration's by default, or one built from another declaration
     (:func:`rongcuo.facts.models.model_for`).
     """
-    if isinstance(source, Mapping):
+    if not isinstance(source, bytes | str) and isinstance(source, Mapping):  # text: no ABC check
         # no cycle, no non-JSON value, no huge int or lone surrogate reaches the model (or the
         # repr() in its error messages): rongcuo._guard.check_json_value, located in ``name``
         _guarded(source, name)
