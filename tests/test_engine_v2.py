@@ -243,3 +243,36 @@ def test_compact_trace_is_the_full_traces_digits(rules: rongcuo.Ruleset) -> None
         }
     assert compact_trace(rongcuo.evaluate(filing, rules=rules, trace=False)) == ""
     assert compact_trace(rongcuo.Verdict.model_validate_json(verdict.to_json())) == ""
+
+
+def test_what_a_stage_derives_per_ruleset_is_made_once_across_threads(
+    rules: rongcuo.Ruleset,
+) -> None:
+    """``Program.derive``, which the engine's verdict parts, the missing-facts walk, the bars
+    table, the z3 encodings and the strategies' plans are all made through: threads asking at
+    once get one object, made once; another key is made apart."""
+    import threading
+    import time
+
+    made: list[int] = []
+    start = threading.Barrier(8)
+
+    def make() -> object:
+        made.append(1)
+        time.sleep(0.05)  # long enough for every other thread to ask meanwhile
+        return object()
+
+    got: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(rules.program.derive("tests/derive-once", make))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1 and len(got) == 8
+    assert all(g is got[0] for g in got)
+    assert rules.program.derive("tests/derive-other", object) is not got[0]

@@ -293,20 +293,8 @@ class _Encoded:
 _LITERALS: Final = 20_000
 
 
-_ENCODED_LOCK = threading.Lock()
-
-
 def _encoded(rules: Ruleset, records: int) -> _Encoded:
-    derived = rules.program.derived
-    key = f"questions/{records}"
-    found = derived.get(key)
-    if found is None:
-        with _ENCODED_LOCK:
-            found = derived.get(key)
-            if found is None:
-                found = derived.setdefault(key, _Encoded(rules, records))
-    assert isinstance(found, _Encoded)
-    return found
+    return rules.program.derive(f"questions/{records}", lambda: _Encoded(rules, records))
 
 
 class _Search:

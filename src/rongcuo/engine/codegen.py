@@ -1356,12 +1356,22 @@ def compile_clauses(
         namespace[constant] = namespace[function](None, *(BLANK,) * (depth + 1))
     for constant, function, plan, domain in w.tables:
         namespace[constant] = _settled(namespace[function], plan, domain, len(w.index))
+    return _compiled(namespace, element_order, order, source)
+
+
+def _compiled(
+    namespace: Mapping[str, Any],
+    elements: tuple[tuple[str, str], ...],
+    clauses: tuple[str, ...],
+    source: str,
+) -> Compiled:
+    """The generated functions, from the namespace their code ran in."""
     return Compiled(
         status=namespace["status"],
         decide=namespace["decide"],
         truths=namespace["truths"],
-        elements=element_order,
-        clauses=order,
+        elements=elements,
+        clauses=clauses,
         source=source,
     )
 
@@ -1468,14 +1478,7 @@ def thaw(data: bytes, exact: Mapping[tuple[str, str], Callable[..., int]]) -> Co
             return None
         namespace: dict[str, Any] = dict(constants)
         exec(marshal.loads(code), namespace)
-        return Compiled(
-            status=namespace["status"],
-            decide=namespace["decide"],
-            truths=namespace["truths"],
-            elements=elements,
-            clauses=clauses,
-            source=source,
-        )
+        return _compiled(namespace, elements, clauses, source)
     except Exception:  # not a frozen program of this Python and rongcuo: generate it afresh
         return None
 

@@ -538,17 +538,8 @@ class _Parts:
         return found
 
 
-_PARTS_LOCK = threading.Lock()
-
-
 def _parts(rules: Ruleset) -> _Parts:
-    derived = rules.program.derived
-    parts = derived.get("engine")
-    if parts is None:
-        with _PARTS_LOCK:
-            parts = derived.setdefault("engine", _Parts(rules))
-    assert isinstance(parts, _Parts)
-    return parts
+    return rules.program.derive("engine", lambda: _Parts(rules))
 
 
 class _Explanation:
@@ -1114,19 +1105,8 @@ class _WalkPlan:
         return False
 
 
-_WALK_LOCK = threading.Lock()
-
-
 def _walk_plan(rules: Ruleset) -> _WalkPlan:
-    derived = rules.program.derived
-    plan = derived.get("walk")
-    if plan is None:
-        with _WALK_LOCK:
-            plan = derived.get("walk")
-            if plan is None:
-                plan = derived["walk"] = _WalkPlan(rules)
-    assert isinstance(plan, _WalkPlan)
-    return plan
+    return rules.program.derive("walk", lambda: _WalkPlan(rules))
 
 
 def _kleene(c: _Combo) -> str:

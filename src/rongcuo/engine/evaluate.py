@@ -21,8 +21,9 @@ from __future__ import annotations
 import enum
 import functools
 import operator
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias, TypeVar, cast
 
 from ..facts.declare import FactsDecl
 from ..facts.kinds import AnyFiling as Filing
@@ -218,6 +219,13 @@ def combine(node: Node, elements: Mapping[str, Truth]) -> Truth:
     if stop in values:
         return stop
     return U if U in values else rest
+
+
+_T = TypeVar("_T")
+#: one lock per key of ``Program.derived``, so that making one thing (a z3 encoding, say) never
+#: waits on the making of another
+_DERIVE_LOCKS: dict[str, threading.Lock] = {}
+_DERIVE_LOCKS_LOCK = threading.Lock()
 
 
 class Program:
@@ -424,6 +432,19 @@ class Program:
         :meth:`scoped_value` calls it, for a caller that plans its calls once per ruleset."""
         assert self._closures2 is not None, "scoped is for a v2 ruleset"
         return self._closures2.compile(node, scope)
+
+    def derive(self, key: str, make: Callable[[], _T]) -> _T:
+        """What a later stage makes once per ruleset (:attr:`derived`): ``make()`` on first
+        use, by one thread only; every caller gets the same object."""
+        found = self.derived.get(key)
+        if found is None:
+            with _DERIVE_LOCKS_LOCK:
+                lock = _DERIVE_LOCKS.setdefault(key, threading.Lock())
+            with lock:
+                found = self.derived.get(key)
+                if found is None:
+                    found = self.derived[key] = make()
+        return cast(_T, found)
 
     def truths(self, filing: Filing) -> tuple[tuple[int, ...], dict[str, Truth]]:
         """Every element's truth as the generated code gives it (``compiled.elements`` order,

@@ -1092,18 +1092,13 @@ def _search(
 
 
 def _goal_plans(rules: Ruleset, clause_id: str, want: bool) -> tuple[_Plan, ...]:
-    key = f"strategies.goal.{clause_id}.{want}"
-    derived = rules.program.derived
-    found = derived.get(key)
-    if found is None:
-        space = _space_for(rules)
+    def make() -> tuple[_Plan, ...]:
         clause = rules.clause(clause_id)
-        found = derived.setdefault(
-            key,
-            _search(rules, space, lambda s: s.node({}, clause.holds_when, want, (), clause)),
+        return _search(
+            rules, _space_for(rules), lambda s: s.node({}, clause.holds_when, want, (), clause)
         )
-    assert isinstance(found, tuple)
-    return found
+
+    return rules.program.derive(f"strategies.goal.{clause_id}.{want}", make)
 
 
 def _others(
