@@ -7,8 +7,9 @@ grow linearly with clauses").
 The bundled rules, with the positive list repeated: size ``k`` holds P1–P15 and then ``k - 1``
 more copies of P1–P14, renumbered (P16, P17, …), each barred by the bars that bar its original,
 so a ruleset of size ``k`` has about ``k`` times the positive clauses, each with its elements,
-facts and notes, under the same facts declaration (the filings are the same). Every ruleset is loaded through ``rongcuo.load_ruleset_texts``, so
-it is checked, compiled and its clause examples run as any other.
+facts and notes, under the same facts declaration (the filings are the same). Every ruleset is
+loaded through ``rongcuo.load_ruleset_texts``, so it is checked, compiled and its clause examples
+run as any other.
 
 For each size it times ``rongcuo.evaluate(f, rules=r).to_json(indent=None)`` — the traced
 verdict serialised, receipt included — on the same seeded corpus (``corpus.py``), in rounds that

@@ -59,7 +59,7 @@ from typing import Any
 
 from ..facts.declare import FactDecl, FactType
 from ..facts.kinds import AnyFiling as Filing
-from ..facts.values import NA
+from ..facts.values import NA, PartialSet, Records
 from ..rules.syntax import (
     All,
     Clause,
@@ -190,6 +190,10 @@ class _Writer:
         self.vain: dict[tuple[str, str], bool] = {} if parent is None else parent.vain
         #: each quantifier function's blank-record constant (``None``: computed when run)
         self.blank_of: dict[str, str | None] = {} if parent is None else parent.blank_of
+        #: ``within`` tables made total (:meth:`total`), by the table they were made from
+        self.totals: dict[int, tuple[Mapping[object, int], dict[object, int]]] = (
+            {} if parent is None else parent.totals
+        )
         #: the first line of every generated top-level function: the filing's fact vector
         self.prologue = "V = f.__pydantic_private__['_facts']"
         self.reads: dict[str, int] = {}
@@ -216,6 +220,16 @@ class _Writer:
             self._constant_names[key] = name
             self.constants[name] = value
         return name
+
+    def total(self, table: Mapping[object, int], decl: FactDecl) -> dict[object, int]:
+        """A ``within`` table of an enum fact with ``NA`` in it (false) when the fact may be
+        not applicable: then every value the fact may hold is a key (one table per table)."""
+        if decl.na is None:
+            return dict(table) if type(table) is not dict else table
+        made = self.totals.get(id(table))
+        if made is None or made[0] is not table:
+            made = self.totals[id(table)] = (table, {**table, NA: 0})
+        return made[1]
 
     def deferred(self, key: Any) -> tuple[str, bool]:
         """A constant whose value is set once the generated code has run (see :attr:`blanks`),
@@ -244,6 +258,21 @@ class _Writer:
         self.emit(indent, f"{into} = {self._read_expr(path)}")
         return into
 
+    def plain(self, name: str) -> str | None:
+        """For a set fact read once, into the local ``name`` (see :meth:`read`), a second local
+        that holds its values when it is complete with nothing ruled out (a plain list in a
+        document), else ``None``; ``None`` for any other name."""
+        if not name.startswith("x_") or name not in self.needed:
+            return None
+        plain = "p_" + name[2:]
+        kind = self.constant(PartialSet)
+        self.needed.setdefault(
+            plain,
+            f"{name}.yes if {name}.__class__ is {kind} and {name}.complete and not {name}.no"
+            " else None",
+        )
+        return plain
+
     def _read_expr(self, path: str) -> str:
         # the filing's fact vector, made with the filing: one tuple, read by position
         return f"V[{self.index[path]}]"
@@ -257,7 +286,8 @@ class _Writer:
         cached = tuple(name for name, n in self.calls.items() if n > 1)
         del self.lines[mark:]
         self.emit(0, f"def {signature}:")
-        self.emit(1, self.prologue)
+        for line in self.prologue.splitlines():  # none in a function handed the vector
+            self.emit(1, line)
         for name in cached:
             self.emit(1, f"h_{name} = -1")
         self.reads, self.loaded, self.calls, self.cached = {}, set(), None, cached
@@ -380,6 +410,10 @@ class _Context:
         self.fused: dict[Node, str] = {}
         #: fields of the record bound at depth 0 already read into locals (by :func:`_fuse`)
         self.fields: Mapping[str, str] = {}
+        #: in a function written for a filing whose list (this vector index) is known complete
+        #: with one record, passed in as ``a0``: a quantifier over it is that record's truth
+        #: (:func:`_one_record`), written inline
+        self.single: int | None = None
 
     def helper(self, w: _Writer, scope: Scope) -> _Context:
         """The context of a helper function written by ``w``, with the records of ``scope``."""
@@ -413,14 +447,9 @@ class _Context:
             w.emit(indent, f"if {var} == 1:")
             w.emit(indent + 1, f"{var} = {w.constant(self.exact[clause_id, element_id])}(V)")
             return
+        if not self.settles(clause_id, element_id):
+            return
         once = _read_once(test, plan, cat)
-        if once is not None and once[0]:  # one test of the fact, however often: Kleene is exact
-            return
-        vain = w.vain.get((clause_id, element_id))
-        if vain is None:
-            vain = w.vain[clause_id, element_id] = _split_in_vain(test, plan, cat)
-        if vain:  # no case of it settles what Kleene leaves open
-            return
         w.emit(indent, f"if {var} == 1:")
         case = _helper(self.helper(w, ()), test)
         cases = w.constant(plan)
@@ -448,6 +477,22 @@ class _Context:
         else:
             w.emit(indent + 1, f"if {' or '.join(tests)}:")
         w.emit(indent + 2, f"{var} = {call}")
+
+    def settles(self, clause_id: str, element_id: str) -> bool:
+        """Whether :meth:`settle` writes anything for a marked element: not when Kleene's answer
+        is exact already (one test of the split fact, or a split in vain)."""
+        cat = self.catalogue
+        plan = self.plans.get((clause_id, element_id))
+        test = self.by_id[clause_id].element(element_id).test
+        if plan is None or cat is None or not _self_contained(test):
+            return True
+        once = _read_once(test, plan, cat)
+        if once is not None and once[0]:  # one test of the fact, however often: Kleene is exact
+            return False
+        vain = self.w.vain.get((clause_id, element_id))
+        if vain is None:
+            vain = self.w.vain[clause_id, element_id] = _split_in_vain(test, plan, cat)
+        return not vain  # in vain: no case of it settles what Kleene leaves open
 
     def bound(self) -> str:
         """The arguments that pass the bound records on to a helper: ``, b0, b1``."""
@@ -500,7 +545,7 @@ def _fold(
         if isinstance(node, SameKind):
             expr = _same_kind(ctx, node, indent)
         else:
-            expr = _quantify(ctx, node, indent)
+            expr = _quantify(ctx, node, indent, depth)
         _fold_expr(w, f"2 - {expr}" if negate else expr, var, indent, mode)
         return
     if isinstance(node, ElementRef) and clause is not None:
@@ -508,7 +553,7 @@ def _fold(
         if ctx.element_vars is not None:
             name = ctx.element_vars[clause.id, node.element]
             _fold_expr(w, f"2 - {name}" if negate else name, var, indent, mode)
-        elif not marked:
+        elif not marked or not ctx.settles(clause.id, node.element):
             test = clause.element(node.element).test
             _fold(ctx, test, var, indent, mode, None, negate, depth)
         else:  # evaluated exactly: Kleene first, the cases only if that leaves it unknown
@@ -795,7 +840,9 @@ def _fold_test2(
         y = _read2(ctx, cat.resolve(node.value.path, ctx.scope), node.value.path, indent, "y")
         expr = f"{w.constant(cat.binary(node))}({x}, {y})"
     elif ref.decl.type is FactType.ENUM and node.op in (Op.EQ, Op.WITHIN):
-        expr = f"{w.constant(cat.within(ref.decl, node.value))}.get({x}, 0)"
+        # the table has every value the fact may hold (the family's, unknown and, when the
+        # fact may be not applicable, NA): a subscript, not a call of ``get``
+        expr = f"{w.constant(w.total(cat.within(ref.decl, node.value), ref.decl))}[{x}]"
     elif ref.decl.type is FactType.BOOL and node.op is Op.EQ:
         expr = f"(1 if {x} is None else 2 if {x} is {node.value is True} else 0)"
     else:
@@ -821,13 +868,27 @@ def _unary_call(w: _Writer, fn: Callable[[Any], int], x: str, node: Test, kind: 
             # complete, no ``yes`` inside: false unless one meets the targets, which none can
             # when every value meeting them is inside (the usual case): then no second test
             meets = f"(0 if {w.constant(t.meets)}.isdisjoint({x}.yes) else 1)"
-            return (
+            full = (
                 f"({unknown} if {x} is None else 0 if {x} is {w.constant(NA)}"
                 f" else 2 if not {w.constant(t.inside)}.isdisjoint({x}.yes)"
                 f" else {call} if {x}.no"
                 f" else {'0' if t.meets == t.inside else meets} if {x}.complete"
                 f" else {1 if t.hit else 0})"
             )
+            plain = w.plain(x)
+            if plain is None:
+                return full
+            # a set read once a filing is also read as its plain values when it is complete
+            # with nothing ruled out (a list in the document): then the same answer is one test
+            inside = w.constant(t.inside)
+            if t.meets == t.inside:
+                fast = f"(0 if {inside}.isdisjoint({plain}) else 2)"
+            else:
+                fast = (
+                    f"(2 if not {inside}.isdisjoint({plain}) else 0 if"
+                    f" {w.constant(t.meets)}.isdisjoint({plain}) else 1)"
+                )
+            return f"({fast} if {plain} is not None else {full})"
         if fn.func is ops.empty and set(kw) == {"t", "want"} and isinstance(kw["want"], bool):
             return f"{w.constant(ops.empty)}({x}, {w.constant(kw['t'])}, {kw['want']})"
     compare = DATE_OPS.get(node.op)
@@ -857,10 +918,12 @@ def _same_kind(ctx: _Context, node: SameKind, indent: int) -> str:
     return f"{w.constant(ops.same_kind)}({x}, {y}, {table})"
 
 
-def _quantify(ctx: _Context, node: Quantifier, indent: int | None = None) -> str:
+def _quantify(ctx: _Context, node: Quantifier, indent: int | None = None, depth: int = 0) -> str:
     """A quantifier's truth: its function's call (written the first time), or the local that
     :func:`_fuse` computed it into. Given ``indent``, a call outside any record that the function
-    being written makes at more than one site is made once, into a local (``h_<name>``)."""
+    being written makes at more than one site is made once, into a local (``h_<name>``); and
+    in a function for one known record (:attr:`_Context.single`), a quantifier over its list
+    is that record's truth, written inline (into ``t<depth>``, or the ``h_`` local)."""
     call = _quantify_call(ctx, node)
     w = ctx.w
     if indent is None or ctx.scope or w.parent is not None or not call.endswith("(V)"):
@@ -868,11 +931,37 @@ def _quantify(ctx: _Context, node: Quantifier, indent: int | None = None) -> str
     name = call[: -len("(V)")]
     if w.calls is not None:
         w.calls[name] = w.calls.get(name, 0) + 1
+    inline = ctx.single is not None and _list_index(ctx, node) == ctx.single
     if name not in w.cached:
-        return call
+        if not inline:
+            return call
+        _one_record(ctx, node, indent, f"t{depth}", depth + 1)
+        return f"t{depth}"
     w.emit(indent, f"if h_{name} < 0:")
-    w.emit(indent + 1, f"h_{name} = {call}")
+    if inline:
+        _one_record(ctx, node, indent + 1, f"h_{name}", depth + 1)
+    else:
+        w.emit(indent + 1, f"h_{name} = {call}")
     return f"h_{name}"
+
+
+def _list_index(ctx: _Context, node: Quantifier) -> int | None:
+    """The vector index of the top-level list a quantifier ranges over (``None``: a list
+    inside a record)."""
+    assert ctx.catalogue is not None
+    ref = ctx.catalogue.resolve(node.of, ())
+    return ref.index if ref.top else None
+
+
+def _one_record(ctx: _Context, node: Quantifier, indent: int, into: str, depth: int) -> None:
+    """A quantifier over the list known complete with the one record ``a0`` (a function for
+    such filings, :func:`_dispatch`): ``some`` and ``every`` are both that record's truth."""
+    cat, w = ctx.catalogue, ctx.w
+    assert cat is not None
+    decl = cat.resolve(node.of, ()).decl
+    inner = _Context(w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans)
+    w.emit(indent, "b0 = a0")
+    _record_truth(inner, node, indent, into, depth)
 
 
 def _quantify_call(ctx: _Context, node: Quantifier) -> str:
@@ -950,24 +1039,27 @@ def _quantify_call(ctx: _Context, node: Quantifier) -> str:
     return f"{name}(V{ctx.bound()})"
 
 
-def _record_truth(inner: _Context, node: Quantifier, indent: int) -> None:
+def _record_truth(
+    inner: _Context, node: Quantifier, indent: int, t: str = "t", depth: int = 0
+) -> None:
     """The truth of the record bound by ``node`` (in ``inner``'s scope) into ``t``, its
-    ``where:`` folded in (design-v2 §3)."""
+    ``where:`` folded in (design-v2 §3); temporaries from ``t<depth>`` on."""
     w, some = inner.w, node.kind is QuantifierKind.SOME
     if node.where is None:
-        _fold(inner, node.that, "t", indent, _Mode.SET, None)
+        _fold(inner, node.that, t, indent, _Mode.SET, None, depth=depth)
         return
-    _fold(inner, node.where, "wh", indent, _Mode.SET, None)
-    w.emit(indent, "if wh == 0:")
-    w.emit(indent + 1, f"t = {0 if some else 2}")
+    wh = f"wh{depth}" if depth else "wh"
+    _fold(inner, node.where, wh, indent, _Mode.SET, None, depth=depth)
+    w.emit(indent, f"if {wh} == 0:")
+    w.emit(indent + 1, f"{t} = {0 if some else 2}")
     w.emit(indent, "else:")
-    _fold(inner, node.that, "t", indent + 1, _Mode.SET, None)
+    _fold(inner, node.that, t, indent + 1, _Mode.SET, None, depth=depth)
     if some:  # where and that
-        w.emit(indent + 1, "if wh < t:")
-        w.emit(indent + 2, "t = wh")
+        w.emit(indent + 1, f"if {wh} < {t}:")
+        w.emit(indent + 2, f"{t} = {wh}")
     else:  # not where, or that
-        w.emit(indent + 1, "if 2 - wh > t:")
-        w.emit(indent + 2, "t = 2 - wh")
+        w.emit(indent + 1, f"if 2 - {wh} > {t}:")
+        w.emit(indent + 2, f"{t} = 2 - {wh}")
 
 
 def _outer_quantifiers(node: Node) -> Iterator[Quantifier]:
@@ -1005,6 +1097,21 @@ def _fuse(
         ctx.fused[node] = f"{name}_"
     for index, group in by_list.items():
         decl = cat.decl.facts[cat.paths[index]]
+        if index == ctx.single:  # one record, known to be the only one: each is its truth
+            w.emit(1, "b0 = a0")
+            fields = _shared_fields(cat, decl, [node for node, _, _ in group])
+            for field, local in fields.items():
+                w.emit(1, f"{local} = b0.{field}")
+            for node, _, local in group:
+                inner = _Context(
+                    w, ctx.by_id, None, cat, ctx.exact, ((node.name, decl),), ctx.plans
+                )
+                inner.fields = fields
+                _record_truth(inner, node, 1, local)
+                if node.kind is QuantifierKind.SOME and node in decisive:
+                    w.emit(1, f"if {local} == 2:")
+                    w.emit(2, f"return {decisive[node]}")
+            continue
         w.emit(1, f"x = V[{index}]")
         w.emit(1, f"if x is {w.constant(NA)}:")
         for _, _, local in group:
@@ -1019,14 +1126,7 @@ def _fuse(
         for node, _, local in group:
             w.emit(2, f"{local} = {0 if node.kind is QuantifierKind.SOME else 2}")
         w.emit(2, "for b0 in items:")
-        # a field that several quantifiers read is read once a record
-        counts: dict[str, int] = {}
-        for node, _, _ in group:
-            for part in (node.where, node.that):
-                for ref in reads(part, ((node.name, decl),), cat) if part is not None else ():
-                    if ref.depth == 0:
-                        counts[ref.field] = counts.get(ref.field, 0) + 1
-        fields = {f: f"f_{f}" for f, n in counts.items() if n > 1 and f.isidentifier()}
+        fields = _shared_fields(cat, decl, [node for node, _, _ in group])
         for field, local in fields.items():
             w.emit(3, f"{local} = b0.{field}")
         # the quantifiers gated by one field go together, under one test of it
@@ -1072,6 +1172,20 @@ def _fuse(
             _record_truth(inner, node, 4)
             w.emit(4, f"if t != {open_}:")
             w.emit(5, f"{local} = 1")
+
+
+def _shared_fields(
+    cat: Catalogue, decl: FactDecl, quantifiers: Sequence[Quantifier]
+) -> dict[str, str]:
+    """The fields of a list's record that several of ``quantifiers`` read, each with the local
+    it is read into once a record."""
+    counts: dict[str, int] = {}
+    for node in quantifiers:
+        for part in (node.where, node.that):
+            for ref in reads(part, ((node.name, decl),), cat) if part is not None else ():
+                if ref.depth == 0:
+                    counts[ref.field] = counts.get(ref.field, 0) + 1
+    return {f: f"f_{f}" for f, n in counts.items() if n > 1 and f.isidentifier()}
 
 
 def _gate(
@@ -1171,6 +1285,11 @@ def _status_function(
 
         def settle(c: Clause, holds: int) -> None:
             """True returns ``holds``; unknown leaves the outcome open, except for a catch-all."""
+            local = None if collect else alone(c)
+            if local is not None:  # the pass over its list returned if it held: open, or not
+                w.emit(1, f"if {local}:")
+                w.emit(2, "open_ = True")
+                return
             at = value(c)
             if collect:  # every clause that holds is cited: note it and go on
                 w.emit(at, "if v == 2:")
@@ -1216,6 +1335,20 @@ def _status_function(
                 test = c.element(item.element).test if isinstance(item, ElementRef) else item
                 if isinstance(test, Quantifier) and c.id not in bars_of:
                     decisive[test] = INELIGIBLE
+
+        def alone(c: Clause) -> str | None:
+            """The local of a quantifier that :func:`_fuse` computed, returning from its pass
+            once it held, when the clause is that quantifier and nothing else."""
+            node = c.holds_when
+            while isinstance(node, All | AnyNode) and len(node.items) == 1:
+                node = node.items[0]
+            if not isinstance(node, ElementRef) or c.id in bars_of or c.catch_all:
+                return None
+            if (c.id, node.element) in ctx.exact and ctx.settles(c.id, node.element):
+                return None
+            test = c.element(node.element).test
+            return ctx.fused.get(test) if test in decisive else None
+
         # negatives that read no other clause first: cheap, and they decide most exclusions
         for c in sorted(negatives, key=lambda c: (quantified(c), bool(_refers(c)))):
             if fuse and (collect or quantified(c)):
@@ -1289,21 +1422,48 @@ def compile_clauses(
     w = _Writer(FACT_INDEX if catalogue is None else catalogue.index)
     if catalogue is not None:  # vector_of, written out
         facts = w.constant("_facts")
-        w.prologue = f"V = f if type(f) is tuple else f.__pydantic_private__[{facts}]"
+        w.prologue = f"V = f if f.__class__ is tuple else f.__pydantic_private__[{facts}]"
     exact = exact or {}
     by_id = {c.id: c for c in clauses}
     order = tuple(c.id for c in sorted(clauses, key=Clause.sort_key))
     referenced = {cid for c in clauses for cid in _refers(c)}
-    _status_function(
-        _Context(w, by_id, None, catalogue, exact, plans=plans), order, referenced, "status(f)"
-    )
-    _status_function(
-        _Context(w, by_id, None, catalogue, exact, plans=plans),
-        order,
-        referenced,
-        "decide(f)",
-        collect=True,
-    )
+    single = _single_list(clauses, catalogue)
+
+    def context(element_vars: dict[tuple[str, str], str] | None = None) -> _Context:
+        return _Context(w, by_id, element_vars, catalogue, exact, plans=plans)
+
+    def written(name: str, write: Callable[[_Context, str], None], ctx: _Context) -> None:
+        """``name(f)``; when a list is worth it, it starts with a version of itself for a
+        filing whose list is known complete with one record, ``a0`` (every path of it
+        returns), written as a function of its own first and then moved in."""
+        base = w.prologue
+        if single is not None:
+            w.prologue = ""
+            ctx.single = single
+            mark = len(w.lines)
+            write(ctx, f"{name}_1(V, a0)")
+            ctx.single = None
+            body = [line for line in w.lines[mark + 1 :] if line]  # no def, no blank line
+            del w.lines[mark:]
+            w.prologue = "\n".join(
+                [
+                    base,
+                    f"x = V[{single}]",
+                    f"if x.__class__ is {w.constant(Records)} and (a0 := x.one) is not None:",
+                    *body,
+                ]
+            )
+        write(ctx, f"{name}(f)")
+        w.prologue = base
+
+    def status(ctx: _Context, signature: str) -> None:
+        _status_function(ctx, order, referenced, signature)
+
+    def decide(ctx: _Context, signature: str) -> None:
+        _status_function(ctx, order, referenced, signature, collect=True)
+
+    written("status", status, context())
+    written("decide", decide, context())
 
     # truths(f): every element, then every clause from its elements, readers after what they read
     element_order = tuple((cid, e.id) for cid in order for e in by_id[cid].elements)
@@ -1314,7 +1474,6 @@ def compile_clauses(
     for cid in _dependency_order(order, by_id):
         for e in by_id[cid].elements:
             element_vars[cid, e.id] = first.setdefault(e.test, f"e{len(first)}")
-    ctx = _Context(w, by_id, element_vars, catalogue, exact, plans=plans)
 
     # the quantifiers of the elements, over top-level lists: computed first, in one pass a list
     fusable = [
@@ -1324,30 +1483,33 @@ def compile_clauses(
         for q in _outer_quantifiers(e.test)
     ]
 
-    def truths() -> None:
-        computed: set[str] = set()
-        if catalogue is not None and fusable:
-            ctx.fused.clear()
-            w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
-        for cid in _dependency_order(order, by_id):
+    def truths(ctx: _Context, signature: str) -> None:
+        def body() -> None:
+            computed: set[str] = set()
+            if catalogue is not None and fusable:
+                ctx.fused.clear()
+                w.block(lambda: _fuse(ctx, list(dict.fromkeys(fusable))))
+            for cid in _dependency_order(order, by_id):
 
-            def clause(cid: str = cid) -> None:
-                for e in by_id[cid].elements:
-                    var = element_vars[cid, e.id]
-                    if var not in computed:
-                        computed.add(var)
-                        _fold(ctx, e.test, var, 1, _Mode.SET, None)
-                        if (cid, e.id) in exact:
-                            ctx.settle(var, cid, e.id, 1)
-                # every element is computed: Kleene's all/any are min/max, nothing to skip
-                ctx.fold_clause(cid, _clause_var(cid), 1)
+                def clause(cid: str = cid) -> None:
+                    for e in by_id[cid].elements:
+                        var = element_vars[cid, e.id]
+                        if var not in computed:
+                            computed.add(var)
+                            _fold(ctx, e.test, var, 1, _Mode.SET, None)
+                            if (cid, e.id) in exact:
+                                ctx.settle(var, cid, e.id, 1)
+                    # every element is computed: Kleene's all/any are min/max, nothing to skip
+                    ctx.fold_clause(cid, _clause_var(cid), 1)
 
-            w.block(clause)
-        elements = ", ".join(element_vars[k] for k in element_order)
-        values = ", ".join(_clause_var(cid) for cid in order)
-        w.emit(1, f"return ({elements},), ({values},)")
+                w.block(clause)
+            elements = ", ".join(element_vars[k] for k in element_order)
+            values = ", ".join(_clause_var(cid) for cid in order)
+            w.emit(1, f"return ({elements},), ({values},)")
 
-    w.function("truths(f)", truths)
+        w.function(signature, body)
+
+    written("truths", truths, context(element_vars))
 
     source = "\n".join([*w.helpers, *w.lines]) + "\n"
     namespace: dict[str, Any] = dict(w.constants)
@@ -1357,6 +1519,24 @@ def compile_clauses(
     for constant, function, plan, domain in w.tables:
         namespace[constant] = _settled(namespace[function], plan, domain, len(w.index))
     return _compiled(namespace, element_order, order, source)
+
+
+def _single_list(clauses: Sequence[Clause], catalogue: Catalogue | None) -> int | None:
+    """The top-level list that most of the clauses' quantifiers range over (the vector index),
+    for which functions for a filing with one record in it are written (``None``: no list).
+
+    Most filings list one act; for them ``some`` and ``every`` over the acts are both the act's
+    truth, written inline: no loop, no call, no blank record (the list is complete)."""
+    if catalogue is None:
+        return None
+    counts: dict[int, int] = {}
+    for c in clauses:
+        for e in c.elements:
+            for q in _outer_quantifiers(e.test):
+                ref = catalogue.resolve(q.of, ())
+                if ref.top:
+                    counts[ref.index] = counts.get(ref.index, 0) + 1
+    return max(counts, key=lambda i: (counts[i], -i)) if counts else None
 
 
 def _compiled(
@@ -1400,8 +1580,8 @@ def _settled(
 
 _FILENAME = "<rongcuo generated clauses>"
 #: 2: constants computed once the code runs (blank records, tables); 3: nested chains, cached
-#: quantifier calls
-_FROZEN_FORMAT = 3
+#: quantifier calls; 4: functions for a filing with one record in its main list
+_FROZEN_FORMAT = 4
 #: set by :func:`prebuilt` for one :func:`compile_clauses` call: what :func:`freeze` gave
 _PREBUILT: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
     "rongcuo_prebuilt", default=None

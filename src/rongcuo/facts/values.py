@@ -394,14 +394,21 @@ T = TypeVar("T")
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Records(Generic[T]):
-    """A records fact: the records known (in the filer's order) and whether they are all."""
+    """A records fact: the records known (in the filer's order) and whether they are all.
+
+    ``one``: the record, when it is known to be the only one (complete, one record); else
+    ``None``. Most filings list one act, and the generated evaluator has a version of itself
+    for them (:mod:`rongcuo.engine.codegen`); this is its test."""
 
     items: tuple[T, ...] = ()
     complete: bool = True
+    one: T | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.items, tuple):
             object.__setattr__(self, "items", tuple(self.items))
+        only = self.items[0] if self.complete and len(self.items) == 1 else None
+        object.__setattr__(self, "one", only)
 
     def __len__(self) -> int:
         return len(self.items)
